@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@login_not_required
+@require_GET
+def home(request):
+    return redirect("tickets:list" if request.user.is_authenticated else "login")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    """For load balancers: 200 while the app and its database answer, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

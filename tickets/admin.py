@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from .models import Attachment, Ticket, TicketEvent, TicketKind
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = TicketEvent
+    fields = ["created_at", "actor", "kind", "note", "internal"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "content_type", "size", "uploaded_by", "internal", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Tickets change through the site's actions, which log them; here they are read."""
+
+    list_display = ["id", "subject", "organisation", "category", "priority", "status", "created_at"]
+    list_filter = ["status", "priority", "category", "kind", "channel"]
+    search_fields = ["subject", "organisation__name", "requester__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organisation", "category"]
+    show_full_result_count = False
+    inlines = [EventInline, AttachmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    """The action log is append-only: nobody edits or deletes it, not even here."""
+
+    list_display = ["created_at", "ticket", "kind", "actor", "internal"]
+    list_filter = ["kind", "internal"]
+    list_select_related = ["ticket", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketKind)
+class TicketKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    prepopulated_fields = {"code": ["name"]}

@@ -1,0 +1,115 @@
+"""The list's filters (the manual's "Sorgulama Kriterleri") and its sorting.
+
+Every value arrives from a query string: a value that does not validate is left
+out (the other filters still apply), and only the names below reach the ORM.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from categories.models import Category
+
+from . import search
+from .models import Priority, Status
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.Filter):
+    """An id chosen from a list, checked to be a number the database can hold.
+
+    It takes any id rather than only the listed ones, so that an id outside the
+    user's scope lists nothing instead of being dropped."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class SortFilter(django_filters.OrderingFilter):
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(param) for param in value), "-pk")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+class TicketFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
+    organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
+    category = IdFilter(field_name="category_id", label=_("Category"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    created_from = django_filters.DateFilter(
+        label=_("Start date"),
+        method="filter_created_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = django_filters.DateFilter(
+        label=_("End date"),
+        method="filter_created_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = SortFilter(
+        fields=(
+            ("id", "id"),
+            ("organisation__name", "organisation"),
+            ("subject", "subject"),
+            ("priority_rank", "priority"),
+            ("category__name", "category"),
+            ("assignee__username", "assignee"),
+            ("created_at", "created"),
+            ("read_at", "read"),
+            ("resolved_at", "resolved"),
+            ("status", "status"),
+        ),
+        label=_("Sort"),
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["organisation"].extra["widget"] = forms.Select(
+            choices=[("", _("All"))] + [(o.pk, o.name) for o in organisations_for(user)]
+        )
+        self.filters["category"].extra["widget"] = forms.Select(
+            choices=[("", _("All"))] + [(c.pk, str(c)) for c in Category.objects.all()]
+        )
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for term in search.terms(value):
+            condition &= Q(search_text__contains=term)
+        return queryset.filter(condition)
+
+    def filter_created_from(self, queryset, name, value):
+        if not datetime.date(1900, 1, 1) <= value <= datetime.date(9000, 1, 1):
+            return queryset
+        return queryset.filter(created_at__gte=_start_of(value))
+
+    def filter_created_to(self, queryset, name, value):
+        if not datetime.date(1900, 1, 1) <= value <= datetime.date(9000, 1, 1):
+            return queryset
+        return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
+
+
+def organisations_for(user):
+    """The organisations a user may filter by: their subtree, or all for handlers."""
+    from categories.selectors import team_category_ids
+
+    if user.is_supervisor or team_category_ids(user):
+        return Organisation.objects.only("pk", "name")
+    if user.organisation_id:
+        return user.organisation.subtree().only("pk", "name")
+    return Organisation.objects.none()

@@ -1,0 +1,234 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import TicketQuerySet
+from .search import normalise
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Status(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    IN_PROGRESS = "in_progress", _("In progress")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    REDIRECTED = "redirected", _("Redirected")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.WAITING, Status.IN_PROGRESS, Status.INFO_REQUESTED, Status.REDIRECTED)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    READ = "read", _("Read")
+    REPLIED = "replied", _("Replied")
+    NOTE = "note", _("Internal note")
+    ATTACHED = "attached", _("Document uploaded")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    REDIRECTED = "redirected", _("Category redirected")
+    ASSIGNED = "assigned", _("Assigned")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+
+
+class TicketKind(models.Model):
+    """Problem, suggestion, and whatever else an admin adds."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ticket kind")
+        verbose_name_plural = _("ticket kinds")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return gettext(self.name)
+
+
+PRIORITY_RANK = models.Case(
+    models.When(priority=Priority.LOW, then=models.Value(1)),
+    models.When(priority=Priority.MEDIUM, then=models.Value(2)),
+    models.When(priority=Priority.HIGH, then=models.Value(3)),
+    default=models.Value(0),
+)
+
+
+class Ticket(models.Model):
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    # The requester's organisation when the ticket was filed: it decides who sees it.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    category = models.ForeignKey(
+        "categories.Category", verbose_name=_("category"), on_delete=models.PROTECT
+    )
+    kind = models.ForeignKey(TicketKind, verbose_name=_("kind"), on_delete=models.PROTECT)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    # Sorting by priority means low < medium < high, not the alphabet.
+    priority_rank = models.GeneratedField(
+        expression=PRIORITY_RANK, output_field=models.SmallIntegerField(), db_persist=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Subject and description folded for case- and accent-blind search (search.py);
+    # a trigram index serves it on PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["organisation", "-created_at"], name="ticket_org_created"),
+            models.Index(fields=["category", "-created_at"], name="ticket_cat_created"),
+            models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority"),
+            models.Index(fields=["read_at"], name="ticket_read"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved"),
+            models.Index(fields=["subject"], name="ticket_subject"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalise(f"{self.subject}\n{self.description}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"subject", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("tickets:detail", args=[self.pk])
+
+
+class AppendOnlyError(Exception):
+    """The action log is never changed, only added to."""
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's action log. Written once, never updated or deleted."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("action"), max_length=20, choices=EventKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    # Internal notes and their documents are never shown to members.
+    internal = models.BooleanField(_("internal"), default=False)
+    # Old and new values of a change, e.g. {"from": "low", "to": "high"}.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action log entry")
+        verbose_name_plural = _("action log")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.ticket_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Action log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Action log entries cannot be deleted.")
+
+
+def attachment_path(instance, filename):
+    # A random name: nothing about the upload reaches the file system but its suffix.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    # Only images that Pillow has opened and verified are shown inline.
+    is_image = models.BooleanField(default=False)
+    internal = models.BooleanField(_("internal"), default=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("attachment", args=[self.pk])
+
+
+# The kinds every site starts with (migration 0002); the names are message ids.
+DEFAULT_KIND_NAMES = [gettext_noop("Problem"), gettext_noop("Suggestion")]

@@ -1,0 +1,72 @@
+"""Reads: what the list, the detail page and the export show. No writes here."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+
+from . import permissions
+from .filters import TicketFilter
+from .models import Attachment, Ticket
+
+
+class BoundedPaginator(Paginator):
+    """Counts up to HELPDESK_COUNT_LIMIT rows, so a page costs the same at any size."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: settings.HELPDESK_COUNT_LIMIT + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > settings.HELPDESK_COUNT_LIMIT
+
+
+def filtered_tickets(user, params) -> TicketFilter:
+    """The tickets `user` sees, narrowed and sorted by the list's GET parameters."""
+    return TicketFilter(
+        params, queryset=Ticket.objects.visible_to(user).with_relations(), user=user
+    )
+
+
+def ticket_list(user, params):
+    """The filter (for its form) and the requested page of tickets."""
+    ticket_filter = filtered_tickets(user, params)
+    paginator = BoundedPaginator(ticket_filter.qs, settings.HELPDESK_PAGE_SIZE)
+    return ticket_filter, paginator.get_page(params.get("page"))
+
+
+def ticket_for_detail(user, pk):
+    """One visible ticket with what its header shows; raises Ticket.DoesNotExist."""
+    return (
+        Ticket.objects.visible_to(user)
+        .select_related("organisation", "category", "kind", "assignee", "requester")
+        .get(pk=pk)
+    )
+
+
+def timeline(ticket: Ticket, user):
+    """The action log as `user` may see it, oldest first, with each entry's documents."""
+    events = ticket.events.select_related("actor", "actor__organisation").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+    if not permissions.is_handler(user, ticket):
+        events = events.filter(internal=False)
+    return list(events)
+
+
+def documents(ticket: Ticket, user):
+    attachments = ticket.attachments.select_related("uploaded_by")
+    if not permissions.is_handler(user, ticket):
+        attachments = attachments.filter(internal=False)
+    return list(attachments)
+
+
+def attachment_for_download(user, pk) -> Attachment:
+    """An attachment of a ticket `user` sees; internal ones for handlers only."""
+    attachment = Attachment.objects.select_related("ticket").get(
+        pk=pk, ticket__in=Ticket.objects.visible_to(user)
+    )
+    if attachment.internal and not permissions.is_handler(user, attachment.ticket):
+        raise Attachment.DoesNotExist
+    return attachment

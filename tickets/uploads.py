@@ -1,0 +1,94 @@
+"""What a document is, judged by its content, never by its name or the browser's word."""
+
+import codecs
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"}
+ALLOWED_TYPES = IMAGE_TYPES | {
+    "application/pdf",
+    "application/zip",
+    "application/rtf",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+TEXT_SUFFIXES = {"txt": "text/plain", "csv": "text/csv", "log": "text/plain"}
+# Pillow refuses images larger than this many pixels (decompression bombs).
+Image.MAX_IMAGE_PIXELS = 50_000_000
+
+
+@dataclass(frozen=True)
+class Inspected:
+    content_type: str
+    is_image: bool
+
+
+def inspect(upload) -> Inspected:
+    """Check one uploaded file; raise ValidationError with a message for the user."""
+    name = upload.name or ""
+    if upload.size > settings.HELPDESK_MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            _("%(name)s is too large: the limit is %(limit)s a file.")
+            % {"name": name, "limit": filesizeformat(settings.HELPDESK_MAX_UPLOAD_SIZE)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None and kind.mime in ALLOWED_TYPES:
+        is_image = kind.mime in IMAGE_TYPES
+        if is_image:
+            _verify_image(upload, name)
+        return Inspected(kind.mime, is_image)
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if kind is None and suffix in TEXT_SUFFIXES and _is_text(upload):
+        return Inspected(TEXT_SUFFIXES[suffix], False)
+    raise ValidationError(
+        _(
+            "%(name)s is not an accepted document. Accepted: PDF, images, office "
+            "documents, plain text and ZIP archives."
+        )
+        % {"name": name}
+    )
+
+
+def _verify_image(upload, name: str) -> None:
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(_("%(name)s is not a readable image.") % {"name": name}) from None
+    finally:
+        upload.seek(0)
+
+
+def _is_text(upload) -> bool:
+    """UTF-8 (or plain ASCII) text without control bytes."""
+    upload.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        upload.seek(0)
+    return True
