@@ -44,9 +44,9 @@ def _rows(tickets):
             _("Category"),
             _("Kind"),
             _("Assignee"),
-            _("Created"),
-            _("Read"),
-            _("Resolved"),
+            _("Created on"),
+            _("Read on"),
+            _("Resolved on"),
             _("Status"),
         ]
     )

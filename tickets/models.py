@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .querysets import TicketQuerySet
 from .search import normalise
@@ -18,12 +19,12 @@ class Priority(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    IN_PROGRESS = "in_progress", _("In progress")
-    INFO_REQUESTED = "info_requested", _("Information requested")
-    REDIRECTED = "redirected", _("Redirected")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    WAITING = "waiting", pgettext_lazy("status", "Waiting")
+    IN_PROGRESS = "in_progress", pgettext_lazy("status", "In progress")
+    INFO_REQUESTED = "info_requested", pgettext_lazy("status", "Information requested")
+    REDIRECTED = "redirected", pgettext_lazy("status", "Redirected")
+    RESOLVED = "resolved", pgettext_lazy("status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("status", "Closed")
 
 
 OPEN_STATUSES = (Status.WAITING, Status.IN_PROGRESS, Status.INFO_REQUESTED, Status.REDIRECTED)
@@ -37,18 +38,18 @@ class Channel(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    READ = "read", _("Read")
-    REPLIED = "replied", _("Replied")
-    NOTE = "note", _("Internal note")
-    ATTACHED = "attached", _("Document uploaded")
-    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
-    REDIRECTED = "redirected", _("Category redirected")
-    ASSIGNED = "assigned", _("Assigned")
-    INFO_REQUESTED = "info_requested", _("Information requested")
-    RESOLVED = "resolved", _("Resolved")
-    REOPENED = "reopened", _("Reopened")
-    CLOSED = "closed", _("Closed")
+    CREATED = "created", pgettext_lazy("event", "Created")
+    READ = "read", pgettext_lazy("event", "Read")
+    REPLIED = "replied", pgettext_lazy("event", "Replied")
+    NOTE = "note", pgettext_lazy("event", "Internal note")
+    ATTACHED = "attached", pgettext_lazy("event", "Document uploaded")
+    PRIORITY_CHANGED = "priority_changed", pgettext_lazy("event", "Priority changed")
+    REDIRECTED = "redirected", pgettext_lazy("event", "Category redirected")
+    ASSIGNED = "assigned", pgettext_lazy("event", "Assigned")
+    INFO_REQUESTED = "info_requested", pgettext_lazy("event", "Information requested")
+    RESOLVED = "resolved", pgettext_lazy("event", "Resolved")
+    REOPENED = "reopened", pgettext_lazy("event", "Reopened")
+    CLOSED = "closed", pgettext_lazy("event", "Closed")
 
 
 class TicketKind(models.Model):
@@ -113,10 +114,10 @@ class Ticket(models.Model):
         blank=True,
         related_name="assigned_tickets",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read on"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     # Subject and description folded for case- and accent-blind search (search.py);
     # a trigram index serves it on PostgreSQL.
     search_text = models.TextField(editable=False, default="")

@@ -1,0 +1,117 @@
+"""Role fixtures shaped like the demo data: TESK → Bursa union → İnegöl chamber,
+the Ankara union beside Bursa, and one responsible per category."""
+
+import pytest
+
+from accounts.models import OrganisationKind, Role
+from tickets import services
+from tickets.models import Priority, TicketKind
+from tickets.tests.factories import CategoryFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing demo passwords the slow, safe way buys nothing in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tesk(db):
+    return OrganisationFactory(name="TESK", kind=OrganisationKind.CONFEDERATION)
+
+
+@pytest.fixture
+def bursa_union(tesk):
+    return OrganisationFactory(name="Bursa ESOB", kind=OrganisationKind.UNION, parent=tesk)
+
+
+@pytest.fixture
+def inegol_chamber(bursa_union):
+    return OrganisationFactory(
+        name="İnegöl Marangozlar Odası", kind=OrganisationKind.CHAMBER, parent=bursa_union
+    )
+
+
+@pytest.fixture
+def ankara_union(tesk):
+    return OrganisationFactory(name="Ankara ESOB", kind=OrganisationKind.UNION, parent=tesk)
+
+
+@pytest.fixture
+def capacity(db):
+    return CategoryFactory(name="Kapasite Raporu")
+
+
+@pytest.fixture
+def technical(db):
+    return CategoryFactory(name="Bilgi İşlem – Teknik")
+
+
+@pytest.fixture
+def member(inegol_chamber):
+    """`oda`: a member of the İnegöl chamber."""
+    return UserFactory(username="oda", organisation=inegol_chamber)
+
+
+@pytest.fixture
+def chamber_colleague(inegol_chamber):
+    return UserFactory(username="oda2", organisation=inegol_chamber)
+
+
+@pytest.fixture
+def union_member(bursa_union):
+    """`bursa`: sees the İnegöl chamber's tickets, read-only."""
+    return UserFactory(username="bursa", organisation=bursa_union)
+
+
+@pytest.fixture
+def other_union_member(ankara_union):
+    """`birlik`: another union, sees nothing of İnegöl's."""
+    return UserFactory(username="birlik", organisation=ankara_union)
+
+
+@pytest.fixture
+def responsible(tesk, capacity):
+    """`kapasite`: on the Kapasite Raporu team."""
+    user = UserFactory(username="kapasite", organisation=tesk, role=Role.RESPONSIBLE)
+    capacity.responsibles.add(user)
+    return user
+
+
+@pytest.fixture
+def other_responsible(tesk, technical):
+    """`teknik`: on the Bilgi İşlem – Teknik team."""
+    user = UserFactory(username="teknik", organisation=tesk, role=Role.RESPONSIBLE)
+    technical.responsibles.add(user)
+    return user
+
+
+@pytest.fixture
+def supervisor(tesk):
+    return UserFactory(username="tesk", organisation=tesk, role=Role.SUPERVISOR)
+
+
+@pytest.fixture
+def problem(db):
+    return TicketKind.objects.get(code="problem")
+
+
+@pytest.fixture
+def file(member, capacity, problem):
+    """File a ticket through the service, as the site does."""
+
+    def file_ticket(by=member, category=capacity, subject="Kapasite Raporu Prod Kodları", **fields):
+        fields.setdefault("priority", Priority.MEDIUM)
+        fields.setdefault("description", "Prod kodları eksik.")
+        return services.file_ticket(
+            by=by, category=category, kind=problem, subject=subject, **fields
+        )
+
+    return file_ticket
+
+
+@pytest.fixture
+def ticket(file):
+    """A Kapasite Raporu ticket filed by `oda`."""
+    return file()

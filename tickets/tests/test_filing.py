@@ -1,0 +1,169 @@
+"""Filing a ticket: the form, the documents step, and every bad input."""
+
+import pytest
+
+from tickets.models import EventKind, Ticket
+from tickets.tests.files import PDF, png_bytes, upload
+
+
+def post_ticket(client, capacity, **extra):
+    data = {
+        "category": capacity.pk,
+        "kind": "problem",
+        "priority": "medium",
+        "subject": "Kapasite Raporu Prod Kodları",
+        "description": "Prod kodları eksik olarak yer almaktadır.",
+        **extra,
+    }
+    return client.post("/tickets/new/", data)
+
+
+def test_a_member_files_a_ticket_and_is_offered_the_documents_step(client, member, capacity):
+    client.force_login(member)
+
+    response = post_ticket(client, capacity)
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{ticket.pk}/documents/"
+    assert (ticket.requester, ticket.organisation, ticket.status) == (
+        member,
+        member.organisation,
+        "waiting",
+    )
+    assert list(ticket.events.values_list("kind", "actor")) == [(EventKind.CREATED, member.pk)]
+    step = client.get(response["Location"])
+    assert "İlgili sorun kaydedildi!" in step.content.decode() or step.status_code == 200
+
+
+def test_documents_attached_on_the_form_are_kept(client, member, capacity):
+    client.force_login(member)
+
+    post_ticket(
+        client,
+        capacity,
+        attachments=[upload("rapor.pdf", PDF), upload("ekran.png", png_bytes())],
+    )
+
+    ticket = Ticket.objects.get()
+    assert sorted(ticket.attachments.values_list("original_name", flat=True)) == [
+        "ekran.png",
+        "rapor.pdf",
+    ]
+    assert ticket.events.filter(kind=EventKind.ATTACHED).count() == 2
+
+
+def test_a_refused_file_is_reported_and_the_ticket_and_other_files_are_kept(
+    client, member, capacity
+):
+    client.force_login(member)
+
+    response = post_ticket(
+        client,
+        capacity,
+        attachments=[upload("virus.exe", b"MZ\x90\x00" + b"\x00" * 100), upload("rapor.pdf", PDF)],
+    )
+
+    ticket = Ticket.objects.get()
+    assert list(ticket.attachments.values_list("original_name", flat=True)) == ["rapor.pdf"]
+    page = client.get(response["Location"]).content.decode()
+    assert "virus.exe" in page
+
+
+def test_the_documents_step_uploads_more_files(client, member, ticket):
+    client.force_login(member)
+
+    response = client.post(
+        f"/tickets/{ticket.pk}/documents/",
+        {"attachments": [upload("a.pdf", PDF), upload("b.txt", "Not: ışık".encode())]},
+    )
+
+    assert response.status_code == 302
+    assert ticket.attachments.count() == 2
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("subject", ""),
+        ("subject", "x" * 201),
+        ("description", ""),
+        ("description", "x" * 10_001),
+        ("category", ""),
+        ("category", "999999"),
+        ("category", "abc"),
+        ("priority", "urgent"),
+        ("kind", "complaint"),
+    ],
+)
+def test_a_bad_field_shows_the_form_again_and_saves_nothing(
+    client, member, capacity, field, value
+):
+    client.force_login(member)
+
+    response = post_ticket(client, capacity, **{field: value})
+
+    assert response.status_code == 200
+    assert 'class="invalid-feedback"' in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_fields_the_form_does_not_show_are_ignored_for_a_member(
+    client, member, capacity, ankara_union, other_union_member
+):
+    client.force_login(member)
+
+    post_ticket(
+        client,
+        capacity,
+        status="resolved",
+        organisation=ankara_union.pk,
+        requester=other_union_member.pk,
+        assignee=other_union_member.pk,
+        channel="phone",
+    )
+
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.organisation, ticket.requester) == (
+        "waiting",
+        member.organisation,
+        member,
+    )
+    assert (ticket.assignee, ticket.channel) == (None, "web")
+
+
+def test_an_account_without_an_organisation_is_told_and_nothing_is_saved(
+    client, django_user_model, capacity
+):
+    loner = django_user_model.objects.create_user("loner", password="x")
+    client.force_login(loner)
+
+    response = post_ticket(client, capacity)
+
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+
+
+def test_a_responsible_files_on_behalf_of_a_member_with_the_channel(
+    client, responsible, member, capacity
+):
+    client.force_login(responsible)
+
+    post_ticket(client, capacity, requester=member.pk, channel="phone")
+
+    ticket = Ticket.objects.get()
+    assert (ticket.requester, ticket.organisation, ticket.channel) == (
+        member,
+        member.organisation,
+        "phone",
+    )
+    assert ticket.events.get(kind=EventKind.CREATED).actor == responsible
+
+
+def test_the_form_offers_requester_and_channel_only_to_responsibles(
+    client, member, responsible
+):
+    client.force_login(member)
+    assert 'name="requester"' not in client.get("/tickets/new/").content.decode()
+    client.force_login(responsible)
+    assert 'name="requester"' in client.get("/tickets/new/").content.decode()

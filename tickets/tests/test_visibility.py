@@ -1,0 +1,130 @@
+"""Who sees which ticket: `Ticket.objects.visible_to(user)` and the 404 rule."""
+
+import pytest
+
+from tickets import services
+from tickets.models import Ticket
+from tickets.tests.factories import UserFactory
+
+SEES = ["member", "chamber_colleague", "union_member", "responsible", "supervisor"]
+DOES_NOT_SEE = ["other_union_member", "other_responsible"]
+
+
+@pytest.mark.parametrize("role", SEES)
+def test_the_ticket_is_listed_and_opens_for(role, request, client, ticket):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+
+    assert list(Ticket.objects.visible_to(user)) == [ticket]
+    assert f'href="/tickets/{ticket.pk}/"' in client.get("/tickets/").content.decode()
+    assert client.get(f"/tickets/{ticket.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("role", DOES_NOT_SEE)
+def test_the_ticket_is_hidden_and_404_for(role, request, client, ticket):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+
+    assert not Ticket.objects.visible_to(user).exists()
+    assert f'href="/tickets/{ticket.pk}/"' not in client.get("/tickets/").content.decode()
+    for url in [
+        f"/tickets/{ticket.pk}/",
+        f"/tickets/{ticket.pk}/documents/",
+    ]:
+        assert client.get(url).status_code == 404
+    response = client.post(f"/tickets/{ticket.pk}/resolve/", {"explanation": "x"})
+    assert response.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting"
+
+
+def test_seeing_follows_the_tree_down_never_up_or_sideways(
+    file, member, union_member, other_union_member, capacity
+):
+    union_ticket = file(by=union_member, subject="Birlik sorunu")
+    chamber_ticket = file(by=member)
+
+    assert set(Ticket.objects.visible_to(union_member)) == {union_ticket, chamber_ticket}
+    assert set(Ticket.objects.visible_to(member)) == {chamber_ticket}
+    assert set(Ticket.objects.visible_to(other_union_member)) == set()
+
+
+def test_a_responsible_sees_a_ticket_assigned_to_them_outside_their_categories(
+    ticket, other_responsible
+):
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=other_responsible)
+
+    assert list(Ticket.objects.visible_to(other_responsible)) == [ticket]
+
+
+def test_a_responsible_does_not_see_their_organisations_tickets_by_organisation(
+    file, tesk, responsible, technical
+):
+    tesk_member = UserFactory(organisation=tesk)
+    file(by=tesk_member, category=technical, subject="TESK'in kendi sorunu")
+
+    assert not Ticket.objects.visible_to(responsible).exists()
+
+
+def test_inactive_and_anonymous_users_see_nothing(ticket, member, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    member.is_active = False
+    assert not Ticket.objects.visible_to(member).exists()
+    assert not Ticket.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_an_organisation_moved_under_another_takes_its_subtree_along(
+    file, member, inegol_chamber, ankara_union, other_union_member, union_member
+):
+    ticket = file(by=member)
+    inegol_chamber.parent = ankara_union
+    inegol_chamber.save()
+
+    assert list(Ticket.objects.visible_to(other_union_member)) == [ticket]
+    assert not Ticket.objects.visible_to(union_member).exists()
+
+
+def test_visibility_is_one_query(django_assert_num_queries, member, ticket):
+    member.organisation  # noqa: B018 - loaded once per request with the user
+    with django_assert_num_queries(1):
+        list(Ticket.objects.visible_to(member))
+
+
+def test_ids_that_do_not_exist_or_are_not_numbers_are_404(client, member):
+    client.force_login(member)
+
+    assert client.get("/tickets/999999/").status_code == 404
+    assert client.get("/tickets/abc/").status_code == 404
+    assert client.get("/tickets/99999999999999999999999/").status_code == 404
+    assert client.get("/attachments/99999999999999999999999/").status_code == 404
+
+
+def test_the_union_reads_its_chambers_ticket_but_may_not_resolve_it(
+    client, ticket, union_member
+):
+    client.force_login(union_member)
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    response = client.post(f"/tickets/{ticket.pk}/resolve/", {"explanation": "Bitti"})
+
+    assert f'action="/tickets/{ticket.pk}/resolve/"' not in page
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting"
+
+
+def test_a_member_may_not_resolve_even_their_own_ticket(client, ticket, member):
+    client.force_login(member)
+
+    response = client.post(f"/tickets/{ticket.pk}/resolve/", {"explanation": "Bitti"})
+
+    assert response.status_code == 403
+    assert not ticket.events.filter(kind="resolved").exists()
+
+
+def test_a_supervisor_may_resolve_any_ticket(ticket, supervisor):
+    services.resolve(ticket, by=supervisor, explanation="Tamam")
+
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
