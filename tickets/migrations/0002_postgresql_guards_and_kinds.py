@@ -29,7 +29,7 @@ DROP_TRIGRAM = "DROP INDEX IF EXISTS ticket_search_trgm;"
 def on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 

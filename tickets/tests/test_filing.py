@@ -96,9 +96,7 @@ def test_the_documents_step_uploads_more_files(client, member, ticket):
         ("kind", "complaint"),
     ],
 )
-def test_a_bad_field_shows_the_form_again_and_saves_nothing(
-    client, member, capacity, field, value
-):
+def test_a_bad_field_shows_the_form_again_and_saves_nothing(client, member, capacity, field, value):
     client.force_login(member)
 
     response = post_ticket(client, capacity, **{field: value})
@@ -160,9 +158,7 @@ def test_a_responsible_files_on_behalf_of_a_member_with_the_channel(
     assert ticket.events.get(kind=EventKind.CREATED).actor == responsible
 
 
-def test_the_form_offers_requester_and_channel_only_to_responsibles(
-    client, member, responsible
-):
+def test_the_form_offers_requester_and_channel_only_to_responsibles(client, member, responsible):
     client.force_login(member)
     assert 'name="requester"' not in client.get("/tickets/new/").content.decode()
     client.force_login(responsible)

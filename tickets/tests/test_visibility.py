@@ -100,9 +100,7 @@ def test_ids_that_do_not_exist_or_are_not_numbers_are_404(client, member):
     assert client.get("/attachments/99999999999999999999999/").status_code == 404
 
 
-def test_the_union_reads_its_chambers_ticket_but_may_not_resolve_it(
-    client, ticket, union_member
-):
+def test_the_union_reads_its_chambers_ticket_but_may_not_resolve_it(client, ticket, union_member):
     client.force_login(union_member)
 
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()

@@ -1,0 +1,276 @@
+"""The list: its columns, filters, search, sorting, paging, export and query counts."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+
+from tickets import services
+from tickets.models import Ticket
+from tickets.tests.factories import TicketFactory
+
+
+def listed_ids(response) -> list[int]:
+    return [ticket.pk for ticket in response.context["page"].object_list]
+
+
+def test_a_row_shows_the_manuals_columns(client, ticket, responsible, member):
+    services.mark_read(ticket, by=responsible)
+    client.force_login(member)
+
+    page = client.get("/tickets/").content.decode()
+
+    ticket.refresh_from_db()
+    for text in [
+        f'href="/tickets/{ticket.pk}/"',
+        ticket.subject,
+        ticket.organisation.name,
+        str(ticket.category),
+        'class="badge priority-medium"',
+        'class="badge status-waiting"',
+    ]:
+        assert text in page
+    assert page.count("<tr>") == 2  # the header and the one ticket
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"İnegöl ışık", "Kapasite"}),
+        ("inegol", {"İnegöl ışık"}),
+        ("İNEGÖL", {"İnegöl ışık"}),
+        ("ISIK", {"İnegöl ışık"}),
+        ("kapasite prod", {"Kapasite"}),
+        ("kapasite yok", set()),
+        ("%", set()),
+        ("_", set()),
+    ],
+)
+def test_text_search_ignores_case_accents_and_the_four_turkish_is(
+    client, file, member, query, expected
+):
+    file(subject="İnegöl ışık", description="Sorun")
+    file(subject="Kapasite", description="Prod kodları")
+    client.force_login(member)
+
+    response = client.get("/tickets/", {"q": query})
+
+    assert {t.subject for t in response.context["page"].object_list} == expected
+
+
+def test_filters_by_status_priority_category_and_organisation(
+    client, file, member, union_member, capacity, technical, inegol_chamber
+):
+    high = file(priority="high", category=technical)
+    own = file(by=union_member)
+    low = file(priority="low")
+    client.force_login(union_member)
+
+    assert listed_ids(client.get("/tickets/", {"priority": "high"})) == [high.pk]
+    assert listed_ids(client.get("/tickets/", {"category": technical.pk})) == [high.pk]
+    assert listed_ids(client.get("/tickets/", {"organisation": inegol_chamber.pk})) == [
+        low.pk,
+        high.pk,
+    ]
+    assert listed_ids(client.get("/tickets/", {"status": "waiting"})) == [low.pk, own.pk, high.pk]
+    assert listed_ids(client.get("/tickets/", {"status": "resolved"})) == []
+
+
+def test_an_organisation_outside_the_users_scope_lists_nothing(
+    client, ticket, member, bursa_union, ankara_union
+):
+    client.force_login(member)
+
+    assert listed_ids(client.get("/tickets/", {"organisation": bursa_union.pk})) == []
+    assert listed_ids(client.get("/tickets/", {"organisation": ankara_union.pk})) == []
+
+
+def test_filters_by_creation_date_inclusive_in_local_time(client, file, member):
+    old = file(subject="old")
+    new = file(subject="new")
+    Ticket.objects.filter(pk=old.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2019, 2, 18, 23, 30))
+    )
+    Ticket.objects.filter(pk=new.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2019, 2, 19, 0, 10))
+    )
+    client.force_login(member)
+
+    assert listed_ids(client.get("/tickets/", {"created_to": "2019-02-18"})) == [old.pk]
+    assert listed_ids(client.get("/tickets/", {"created_from": "2019-02-19"})) == [new.pk]
+    assert listed_ids(
+        client.get("/tickets/", {"created_from": "2019-02-18", "created_to": "2019-02-19"})
+    ) == [new.pk, old.pk]
+
+
+def test_sorting_by_priority_follows_its_meaning(client, file, member):
+    medium, high, low = file(priority="medium"), file(priority="high"), file(priority="low")
+    client.force_login(member)
+
+    assert listed_ids(client.get("/tickets/", {"sort": "priority"})) == [low.pk, medium.pk, high.pk]
+    assert listed_ids(client.get("/tickets/", {"sort": "-priority"})) == [
+        high.pk,
+        medium.pk,
+        low.pk,
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "id",
+        "organisation",
+        "subject",
+        "priority",
+        "category",
+        "assignee",
+        "created",
+        "read",
+        "resolved",
+        "status",
+    ],
+)
+def test_every_column_sorts_both_ways(client, file, member, key):
+    first, second = file(subject="A"), file(subject="B")
+    client.force_login(member)
+
+    ascending = listed_ids(client.get("/tickets/", {"sort": key}))
+    descending = listed_ids(client.get("/tickets/", {"sort": f"-{key}"}))
+
+    assert sorted(ascending) == sorted(descending) == [first.pk, second.pk]
+    if key in ("id", "subject", "created"):
+        assert ascending == [first.pk, second.pk]
+        assert descending == [second.pk, first.pk]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "password"},
+        {"sort": "requester__password"},
+        {"sort": "-"},
+        {"status": "bogus"},
+        {"priority": "urgent"},
+        {"category": "abc"},
+        {"category": "99999999999999999999999"},
+        {"organisation": "-1"},
+        {"created_from": "2019-13-45"},
+        {"created_to": "0001-01-01"},
+        {"created_from": "9999-12-31"},
+        {"page": "abc"},
+        {"page": "999999"},
+        {"q": "x" * 5000},
+    ],
+)
+def test_unknown_filter_values_are_ignored_never_a_500(client, ticket, member, params):
+    client.force_login(member)
+
+    response = client.get("/tickets/", params)
+
+    assert response.status_code == 200
+    assert listed_ids(response) == [ticket.pk]
+
+
+def test_a_search_with_a_null_character_is_ignored(client, ticket, member):
+    client.force_login(member)
+
+    response = client.get("/tickets/", {"q": "\x00\x01"})
+
+    assert response.status_code == 200
+    assert listed_ids(response) == [ticket.pk]
+
+
+def test_pages_hold_25_tickets(client, member, inegol_chamber):
+    TicketFactory.create_batch(30, requester=member)
+    client.force_login(member)
+
+    first = client.get("/tickets/")
+    second = client.get("/tickets/", {"page": 2})
+
+    assert len(listed_ids(first)) == 25
+    assert len(listed_ids(second)) == 5
+    assert set(listed_ids(first)).isdisjoint(listed_ids(second))
+
+
+def test_the_count_is_bounded(client, member, settings):
+    settings.HELPDESK_COUNT_LIMIT = 10
+    TicketFactory.create_batch(12, requester=member)
+    client.force_login(member)
+
+    response = client.get("/tickets/")
+
+    assert response.context["page"].paginator.is_capped
+    assert "10" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["member", "responsible", "supervisor"])
+def test_the_list_makes_the_same_number_of_queries_for_1_and_30_tickets(
+    role, request, client, member, capacity, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    TicketFactory(requester=member, category=capacity)
+    with django_assert_max_num_queries(8) as one:
+        client.get("/tickets/")
+    TicketFactory.create_batch(29, requester=member, category=capacity)
+    with django_assert_max_num_queries(8) as thirty:
+        response = client.get("/tickets/")
+
+    assert len(listed_ids(response)) == 25
+    assert len(thirty.captured_queries) == len(one.captured_queries)
+
+
+def test_the_detail_page_query_count_does_not_grow_with_the_log(
+    client, ticket, member, responsible, django_assert_max_num_queries
+):
+    from tickets.tests.files import PDF, upload
+
+    client.force_login(member)
+    client.get(f"/tickets/{ticket.pk}/")
+    with django_assert_max_num_queries(12) as before:
+        client.get(f"/tickets/{ticket.pk}/")
+    for n in range(10):
+        services.attach(ticket, by=member, files=[upload(f"{n}.pdf", PDF)])
+    with django_assert_max_num_queries(12) as after:
+        response = client.get(f"/tickets/{ticket.pk}/")
+
+    assert response.content.decode().count(".pdf</bdi>") == 10
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def read_csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_the_export_is_the_filtered_visible_list_as_csv(
+    client, file, member, other_union_member, technical
+):
+    wanted = file(subject="İnegöl ışık", category=technical)
+    file(subject="other category")
+    client.force_login(member)
+
+    response = client.get("/tickets/export.csv", {"category": technical.pk})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert len(rows) == 2
+    assert rows[1][0] == str(wanted.pk)
+    assert rows[1][2] == "İnegöl ışık"
+
+    client.force_login(other_union_member)
+    assert len(read_csv(client.get("/tickets/export.csv"))) == 1
+
+
+@pytest.mark.parametrize("subject", ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_the_export_neutralises_formulas(client, file, member, subject):
+    file(subject=subject)
+    client.force_login(member)
+
+    rows = read_csv(client.get("/tickets/export.csv"))
+
+    assert rows[1][2] == f"'{subject}"
