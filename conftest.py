@@ -115,3 +115,42 @@ def file(member, capacity, problem):
 def ticket(file):
     """A Kapasite Raporu ticket filed by `oda`."""
     return file()
+
+
+class _Inbox:
+    """Collects what a real SMTP server on localhost received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; settings point Django's SMTP backend at it.
+
+    `smtp_server.messages` holds the parsed messages received, `smtp_server.stop()`
+    takes it down (to test a mail server that is down) and `start()` brings it back.
+    """
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_TIMEOUT = 5
+    controller.messages = inbox.messages
+    yield controller
+    controller.stop(no_assert=True)

@@ -106,3 +106,7 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def wants_mail(self, topic: str) -> bool:
+        """Whether to mail this user about `topic` (a `tickets.notifications` topic)."""
+        return self.is_active and bool(self.email)

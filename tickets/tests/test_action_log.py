@@ -37,9 +37,12 @@ def test_a_ticket_with_events_cannot_be_deleted(ticket):
     ],
 )
 def test_the_database_refuses_raw_updates_and_deletes(ticket, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert list(TicketEvent.objects.values_list("note", flat=True)) == [""]
 
 

@@ -90,11 +90,12 @@ def test_an_organisation_outside_the_users_scope_lists_nothing(
 def test_filters_by_creation_date_inclusive_in_local_time(client, file, member):
     old = file(subject="old")
     new = file(subject="new")
+    istanbul = timezone.get_current_timezone()
     Ticket.objects.filter(pk=old.pk).update(
-        created_at=timezone.make_aware(datetime.datetime(2019, 2, 18, 23, 30))
+        created_at=datetime.datetime(2019, 2, 18, 23, 30, tzinfo=istanbul)
     )
     Ticket.objects.filter(pk=new.pk).update(
-        created_at=timezone.make_aware(datetime.datetime(2019, 2, 19, 0, 10))
+        created_at=datetime.datetime(2019, 2, 19, 0, 10, tzinfo=istanbul)
     )
     client.force_login(member)
 
