@@ -1,9 +1,12 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
 
+from . import services
 from .models import Channel, Priority, TicketKind
 
 DESCRIPTION_MAX_LENGTH = 10_000
@@ -47,6 +50,8 @@ class TicketForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     attachments = MultipleFileField(label=_("Documents"))
+    # A fresh token per form: a second submit of the same form files nothing more.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,16 +72,75 @@ class TicketForm(forms.Form):
                 label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE
             )
         self.fields["subject"].widget.attrs["autofocus"] = True
+        self.fields["submission"].initial = uuid.uuid4
 
 
 class UploadForm(forms.Form):
     attachments = MultipleFileField(label=_("Documents"))
 
 
-class ResolveForm(forms.Form):
-    explanation = forms.CharField(
-        label=_("Explanation"),
+def _text(label, *, required=True, rows=4, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
         max_length=DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What was done; the requester reads this."),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
     )
+
+
+class ResolveForm(forms.Form):
+    explanation = _text(_("Explanation"), help_text=_("What was done; the requester reads this."))
+
+
+class ReplyForm(forms.Form):
+    body = _text(_("Message"))
+    attachments = MultipleFileField(label=_("Documents"))
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, can_note: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4
+        if can_note:
+            self.fields["internal"] = forms.BooleanField(
+                label=_("Internal note (never shown to the requester)"), required=False
+            )
+
+
+class RequestInfoForm(forms.Form):
+    body = _text(_("What information is needed?"), rows=3)
+
+
+class ReopenForm(forms.Form):
+    body = _text(_("Why is it not solved?"), rows=3)
+
+
+class ConfirmForm(forms.Form):
+    """Nothing to fill in: the button says it all."""
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+
+
+class RedirectForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("New category"), queryset=Category.objects.none())
+    body = _text(_("Reason"), required=False, rows=2)
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).exclude(
+            pk=ticket.category_id
+        )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
+
+    def __init__(self, *args, ticket, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        candidates = services.assignable(ticket)
+        if user.is_supervisor:
+            candidates = candidates | get_user_model().objects.filter(pk=user.pk)
+        self.fields["assignee"].queryset = candidates.distinct()
+        self.fields["assignee"].label_from_instance = lambda person: person.display_name()

@@ -4,6 +4,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,8 @@ class Ticket(models.Model):
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    # The filing form's one-time token: a double-clicked submit files one ticket.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Subject and description folded for case- and accent-blind search (search.py);
     # a trigram index serves it on PostgreSQL.
     search_text = models.TextField(editable=False, default="")
@@ -175,6 +178,8 @@ class TicketEvent(models.Model):
     internal = models.BooleanField(_("internal"), default=False)
     # Old and new values of a change, e.g. {"from": "low", "to": "high"}.
     data = models.JSONField(default=dict, blank=True)
+    # The reply form's one-time token: a double-clicked submit posts one reply.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
@@ -232,3 +237,37 @@ class Attachment(models.Model):
 
 # The kinds every site starts with (migration 0002); the names are message ids.
 DEFAULT_KIND_NAMES = [gettext_noop("Problem"), gettext_noop("Suggestion")]
+
+
+class OutgoingMail(models.Model):
+    """A notice waiting to be mailed: written in the change's transaction, sent after
+    the commit, retried with back-off while the mail server is down."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    topic = models.CharField(max_length=30)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="mail_due",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

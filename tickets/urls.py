@@ -10,5 +10,12 @@ urlpatterns = [
     path("new/", views.ticket_create, name="create"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/documents/", views.ticket_documents, name="documents"),
+    path("<int:pk>/reply/", views.ticket_reply, name="reply"),
+    path("<int:pk>/request-info/", views.ticket_request_info, name="request_info"),
+    path("<int:pk>/redirect/", views.ticket_redirect, name="redirect"),
+    path("<int:pk>/assign/", views.ticket_assign, name="assign"),
+    path("<int:pk>/priority/", views.ticket_priority, name="priority"),
     path("<int:pk>/resolve/", views.ticket_resolve, name="resolve"),
+    path("<int:pk>/reopen/", views.ticket_reopen, name="reopen"),
+    path("<int:pk>/close/", views.ticket_confirm, name="confirm"),
 ]

@@ -5,6 +5,7 @@ not see is a 404, whatever the view.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,7 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import export, permissions, selectors, services
-from .forms import ResolveForm, TicketForm, UploadForm
+from .forms import (
+    AssignForm,
+    ConfirmForm,
+    PriorityForm,
+    RedirectForm,
+    ReopenForm,
+    ReplyForm,
+    RequestInfoForm,
+    ResolveForm,
+    TicketForm,
+    UploadForm,
+)
 from .models import Attachment, Ticket
 
 
@@ -74,9 +86,12 @@ def ticket_create(request):
                 description=data["description"],
                 requester=data.get("requester"),
                 channel=data.get("channel", ""),
+                submission=data["submission"],
             )
         except services.TicketStateError as error:
             messages.error(request, str(error))
+        except services.DuplicateSubmission as duplicate:
+            return redirect("tickets:documents", pk=duplicate.ticket.pk)
         else:
             _report_refused(
                 request, services.attach(ticket, by=request.user, files=data["attachments"])
@@ -108,16 +123,82 @@ def ticket_documents(request, pk):
     )
 
 
-def _render_detail(request, ticket, status=200, **forms):
+def _handler(user, ticket):
+    return permissions.is_handler(user, ticket)
+
+
+def _requester_side(user, ticket):
+    return permissions.is_requester_side(user, ticket)
+
+
+def _either_side(user, ticket):
+    return _handler(user, ticket) or _requester_side(user, ticket)
+
+
+# Each action of the detail page: who may post it at all (else 403), when the page
+# offers it (the ticket's status allows it), and its form.
+ACTIONS = {
+    "reply_form": (
+        _either_side,
+        lambda u, t: permissions.can_reply(u, t) or permissions.can_note(u, t),
+        lambda u, t, data, files: ReplyForm(data, files, can_note=permissions.can_note(u, t)),
+    ),
+    "request_info_form": (
+        _handler,
+        permissions.can_handle,
+        lambda u, t, data, files: RequestInfoForm(data),
+    ),
+    "assign_form": (
+        _handler,
+        permissions.can_handle,
+        lambda u, t, data, files: AssignForm(data, ticket=t, user=u),
+    ),
+    "redirect_form": (
+        _handler,
+        permissions.can_handle,
+        lambda u, t, data, files: RedirectForm(data, ticket=t),
+    ),
+    "priority_form": (
+        _handler,
+        permissions.can_change_priority,
+        lambda u, t, data, files: PriorityForm(data, initial={"priority": t.priority}),
+    ),
+    "resolve_form": (
+        _handler,
+        permissions.can_resolve,
+        lambda u, t, data, files: ResolveForm(data),
+    ),
+    "reopen_form": (
+        _requester_side,
+        permissions.can_reopen,
+        lambda u, t, data, files: ReopenForm(data),
+    ),
+    "confirm_form": (
+        _requester_side,
+        permissions.can_confirm,
+        lambda u, t, data, files: ConfirmForm(data),
+    ),
+}
+
+
+def _render_detail(request, ticket, *, bound=None, status=200):
     user = request.user
+    forms = {
+        name: build(user, ticket, None, None)
+        for name, (_role, offered, build) in ACTIONS.items()
+        if offered(user, ticket)
+    }
+    if bound:
+        forms.update(bound)
     context = {
         "ticket": ticket,
         "events": selectors.timeline(ticket, user),
         "documents": selectors.documents(ticket, user),
-        "can_resolve": permissions.can_resolve(user, ticket),
         "can_attach": permissions.can_attach(user, ticket),
-        "resolve_form": forms.get("resolve_form") or ResolveForm(),
+        "reopen_deadline": permissions.reopen_deadline(ticket),
         "upload_form": UploadForm(),
+        "has_actions": bool(forms),
+        **forms,
     }
     return render(request, "tickets/detail.html", context, status=status)
 
@@ -128,19 +209,103 @@ def ticket_detail(request, pk):
     return _render_detail(request, ticket)
 
 
-@require_POST
-def ticket_resolve(request, pk):
+def _act(request, pk, form_name, action, success):
+    """Run one action from the detail page: validate its form, call its service.
+
+    An invalid form shows the page again with the messages; an action the status
+    does not allow changes nothing and says why.
+    """
     ticket = _visible_ticket(request, pk)
-    form = ResolveForm(request.POST)
+    role, _offered, build = ACTIONS[form_name]
+    if not role(request.user, ticket):
+        raise PermissionDenied
+    form = build(request.user, ticket, request.POST, request.FILES)
     if not form.is_valid():
-        return _render_detail(request, ticket, resolve_form=form)
+        return _render_detail(request, ticket, bound={form_name: form})
     try:
-        services.resolve(ticket, by=request.user, explanation=form.cleaned_data["explanation"])
+        result = action(ticket, form.cleaned_data)
     except services.TicketStateError as error:
         messages.error(request, str(error))
+    except services.DuplicateSubmission:
+        pass
     else:
-        messages.success(request, _("The ticket is resolved."))
+        if isinstance(result, services.AttachResult):
+            _report_refused(request, result)
+        messages.success(request, success)
     return redirect(ticket)
+
+
+@require_POST
+def ticket_reply(request, pk):
+    def action(ticket, data):
+        return services.reply(
+            ticket,
+            by=request.user,
+            body=data["body"],
+            internal=data.get("internal", False),
+            files=data["attachments"],
+            submission=data["submission"],
+        )
+
+    return _act(request, pk, "reply_form", action, _("Your message was added."))
+
+
+@require_POST
+def ticket_request_info(request, pk):
+    def action(ticket, data):
+        return services.request_info(ticket, by=request.user, body=data["body"])
+
+    return _act(request, pk, "request_info_form", action, _("Information was requested."))
+
+
+@require_POST
+def ticket_redirect(request, pk):
+    def action(ticket, data):
+        return services.redirect_to_category(
+            ticket, by=request.user, category=data["category"], body=data["body"]
+        )
+
+    return _act(request, pk, "redirect_form", action, _("The ticket was redirected."))
+
+
+@require_POST
+def ticket_assign(request, pk):
+    def action(ticket, data):
+        return services.assign(ticket, by=request.user, assignee=data["assignee"])
+
+    return _act(request, pk, "assign_form", action, _("The ticket was assigned."))
+
+
+@require_POST
+def ticket_priority(request, pk):
+    def action(ticket, data):
+        return services.change_priority(ticket, by=request.user, priority=data["priority"])
+
+    return _act(request, pk, "priority_form", action, _("The priority was changed."))
+
+
+@require_POST
+def ticket_resolve(request, pk):
+    def action(ticket, data):
+        return services.resolve(ticket, by=request.user, explanation=data["explanation"])
+
+    return _act(request, pk, "resolve_form", action, _("The ticket is resolved."))
+
+
+@require_POST
+def ticket_reopen(request, pk):
+    def action(ticket, data):
+        return services.reopen(ticket, by=request.user, body=data["body"])
+
+    return _act(request, pk, "reopen_form", action, _("The ticket was reopened."))
+
+
+@require_POST
+def ticket_confirm(request, pk):
+    def action(ticket, data):
+        return services.close(ticket, by=request.user)
+
+    return _act(request, pk, "confirm_form", action, _("Thank you: the ticket is closed."))
 
 
 @require_GET

@@ -1,0 +1,157 @@
+"""E-mail notices through a real SMTP server: who gets what, in which language, and
+what happens while the server is down."""
+
+import datetime
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from tickets import services
+from tickets.models import OutgoingMail
+
+
+def recipients(smtp_server):
+    return sorted(message["To"] for message in smtp_server.messages)
+
+
+def test_filing_mails_the_requester_and_the_categorys_team(
+    smtp_server, file, member, responsible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = file()
+
+    assert recipients(smtp_server) == sorted([member.email, responsible.email])
+    message = smtp_server.messages[0]
+    assert f"#{ticket.pk}" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert f"/tickets/{ticket.pk}/" in text and f"/tickets/{ticket.pk}/" in html
+
+
+def test_each_recipient_reads_the_notice_in_their_language(
+    smtp_server, file, member, responsible, django_capture_on_commit_callbacks
+):
+    member.language = "en"
+    member.save()
+    responsible.language = "tr"
+    responsible.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        file()
+
+    subjects = {message["To"]: message["Subject"] for message in smtp_server.messages}
+    assert "was filed" in subjects[member.email]
+    assert "kaydedildi" in subjects[responsible.email]
+
+
+def test_a_public_reply_mails_the_requester_but_an_internal_note_mails_nobody(
+    smtp_server, ticket, member, responsible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(ticket, by=responsible, body="Gizli 42", internal=True)
+    assert smtp_server.messages == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(ticket, by=responsible, body="Açık yanıt")
+
+    [message] = smtp_server.messages
+    assert message["To"] == member.email
+    assert "Açık yanıt" in message.get_body(("plain",)).get_content()
+    assert not OutgoingMail.objects.filter(text__contains="Gizli 42").exists()
+
+
+def test_info_request_and_resolution_mail_the_requester(
+    smtp_server, ticket, member, responsible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_info(ticket, by=responsible, body="Belge no?")
+        services.resolve(ticket, by=responsible, explanation="Bitti")
+
+    assert recipients(smtp_server) == [member.email, member.email]
+
+
+def test_redirect_mails_the_new_team_and_assignment_the_assignee(
+    smtp_server,
+    ticket,
+    responsible,
+    other_responsible,
+    technical,
+    supervisor,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.redirect_to_category(ticket, by=responsible, category=technical)
+    assert recipients(smtp_server) == [other_responsible.email]
+
+    smtp_server.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign(ticket, by=supervisor, assignee=other_responsible)
+    assert recipients(smtp_server) == [other_responsible.email]
+
+
+def test_reopening_mails_the_team(
+    smtp_server, ticket, member, responsible, django_capture_on_commit_callbacks
+):
+    services.resolve(ticket, by=responsible, explanation="Bitti")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reopen(ticket, by=member, body="Olmadı")
+
+    assert recipients(smtp_server) == [responsible.email]
+
+
+def test_with_the_mail_server_down_the_ticket_is_saved_and_the_mail_waits_then_goes(
+    smtp_server, file, member, responsible, django_capture_on_commit_callbacks
+):
+    smtp_server.stop(no_assert=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = file()
+
+    assert ticket.pk is not None
+    waiting = OutgoingMail.objects.filter(sent_at__isnull=True)
+    assert waiting.count() == 2
+    assert all(mail.attempts == 1 and mail.last_error for mail in waiting)
+
+    smtp_server.start()
+    call_command("send_mail_queue")  # not yet due: back-off
+    assert smtp_server.messages == []
+    OutgoingMail.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    call_command("send_mail_queue")
+    call_command("send_mail_queue")
+
+    assert recipients(smtp_server) == sorted([member.email, responsible.email])
+    assert not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_web_filing_answers_even_when_the_mail_server_is_down(
+    client, smtp_server, member, capacity
+):
+    smtp_server.stop(no_assert=True)
+    client.force_login(member)
+
+    response = client.post(
+        "/tickets/new/",
+        {
+            "category": capacity.pk,
+            "kind": "problem",
+            "priority": "low",
+            "subject": "Posta kapalı",
+            "description": "Yine de kaydedilmeli",
+        },
+    )
+
+    assert response.status_code == 302
+    assert OutgoingMail.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_users_without_an_address_get_no_mail(
+    smtp_server, file, member, responsible, django_capture_on_commit_callbacks
+):
+    member.email = ""
+    member.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        file()
+
+    assert recipients(smtp_server) == [responsible.email]
