@@ -132,6 +132,9 @@ LANGUAGES = [
     ("fa", _("Persian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's own date formats (Turkish 18.02.2019 11:25); Persian dates are shown
+# in the Solar Hijri calendar by helpdesk_site/calendars.py.
+FORMAT_MODULE_PATH = ["helpdesk_site.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Istanbul")
 USE_I18N = True
 USE_TZ = True

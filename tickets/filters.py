@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from categories.models import Category
+from helpdesk_site.calendars import CalendarDateFilter
 
 from . import search
 from .models import Priority, Status
@@ -52,16 +53,9 @@ class TicketFilter(django_filters.FilterSet):
     category = IdFilter(field_name="category_id", label=_("Category"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    created_from = django_filters.DateFilter(
-        label=_("Start date"),
-        method="filter_created_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    created_to = django_filters.DateFilter(
-        label=_("End date"),
-        method="filter_created_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    # In the page's calendar: Solar Hijri in Persian (helpdesk_site/calendars.py).
+    created_from = CalendarDateFilter(label=_("Start date"), method="filter_created_from")
+    created_to = CalendarDateFilter(label=_("End date"), method="filter_created_to")
     sort = SortFilter(
         fields=(
             ("id", "id"),

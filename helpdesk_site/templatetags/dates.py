@@ -2,15 +2,19 @@
 gets its own format (and calendar) in one place."""
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
+
+from helpdesk_site.calendars import format_datetime
 
 register = template.Library()
 
 
 @register.filter
 def when(value):
-    """A date and time in the user's time zone and language; a dash when there is none."""
+    """A date and time in the user's time zone and language; a dash when there is none.
+
+    Turkish and Russian 18.02.2019 11:25, English Feb. 18, 2019, 11:25 (formats/), and
+    Persian in the Solar Hijri calendar with Persian digits: ۸ بهمن ۱۴۰۱ ۱۱:۲۵.
+    """
     if not value:
         return "—"
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return format_datetime(value)

@@ -1,0 +1,177 @@
+"""Dates in each language's format, Persian in the Solar Hijri calendar, both ways."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from helpdesk_site.calendars import CalendarDateField
+from helpdesk_site.templatetags.dates import when
+from tickets.models import Ticket
+
+# 28 January 2023 11:25 in Istanbul (UTC+3) is 8 Bahman 1401.
+BAHMAN_8 = datetime.datetime(2023, 1, 28, 8, 25, tzinfo=datetime.UTC)
+FEBRUARY_18 = datetime.datetime(2019, 2, 18, 8, 25, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    "language, value, expected",
+    [
+        ("tr", FEBRUARY_18, "18.02.2019 11:25"),
+        ("ru", FEBRUARY_18, "18.02.2019 11:25"),
+        ("en", FEBRUARY_18, "Feb. 18, 2019, 11:25"),
+        ("fa", BAHMAN_8, "۸ بهمن ۱۴۰۱ ۱۱:۲۵"),
+        ("fa", FEBRUARY_18, "۲۹ بهمن ۱۳۹۷ ۱۱:۲۵"),
+        ("tr", FEBRUARY_18.date(), "18.02.2019"),
+        ("fa", BAHMAN_8.date(), "۸ بهمن ۱۴۰۱"),
+    ],
+)
+def test_when_shows_each_languages_format_and_calendar(language, value, expected):
+    with translation.override(language):
+        assert when(value) == expected
+
+
+def test_when_shows_a_dash_for_no_date():
+    assert when(None) == "—"
+
+
+def test_when_shows_the_deployments_time_zone(settings):
+    settings.TIME_ZONE = "Asia/Tehran"  # UTC+3:30
+
+    with translation.override("fa"), timezone.override("Asia/Tehran"):
+        assert when(BAHMAN_8) == "۸ بهمن ۱۴۰۱ ۱۱:۵۵"
+
+
+def test_templates_get_when_without_loading_it():
+    with translation.override("fa"):
+        html = Template("{{ value|when }}").render(Context({"value": BAHMAN_8}))
+
+    assert html == "۸ بهمن ۱۴۰۱ ۱۱:۲۵"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1401-11-08",
+        "1401/11/08",
+        "1401/11/8",
+        " 1401-11-08 ",
+        "۱۴۰۱-۱۱-۰۸",
+        "۱۴۰۱/۱۱/۰۸",
+        "١٤٠١/١١/٠٨",
+    ],
+)
+def test_a_persian_date_filter_reads_solar_hijri_dates(typed):
+    with translation.override("fa"):
+        assert CalendarDateField().clean(typed) == datetime.date(2023, 1, 28)
+
+
+def test_a_persian_date_filter_still_reads_iso_dates_from_links_and_scripts():
+    with translation.override("fa"):
+        assert CalendarDateField().clean("2023-01-28") == datetime.date(2023, 1, 28)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1401-12-30", "1401-13-01", "1401-00-10", "28.01.2023", "۸ بهمن ۱۴۰۱", "1200-01-01", "x" * 40],
+)
+def test_a_persian_date_that_does_not_exist_gets_a_message_with_an_example(typed):
+    with translation.override("fa"), pytest.raises(ValidationError) as error:
+        CalendarDateField().clean(typed)
+
+    assert error.value.code == "invalid_solar_hijri"
+    assert "۱۴۰۱/۱۱/۰۸" in error.value.messages[0]
+
+
+def test_a_solar_hijri_leap_day_is_a_date():
+    with translation.override("fa"):
+        assert CalendarDateField().clean("1403-12-30") == datetime.date(2025, 3, 20)
+
+
+@pytest.mark.parametrize(
+    "language, typed", [("tr", "18.02.2019"), ("tr", "2019-02-18"), ("ru", "18.02.2019")]
+)
+def test_gregorian_languages_read_their_own_and_iso_dates(language, typed):
+    with translation.override(language):
+        assert CalendarDateField().clean(typed) == datetime.date(2019, 2, 18)
+
+
+def test_a_solar_hijri_date_in_turkish_is_named_as_such():
+    with translation.override("tr"), pytest.raises(ValidationError) as error:
+        CalendarDateField().clean("1401-11-08")
+
+    assert error.value.code == "solar_hijri_elsewhere"
+    assert "18.02.2019" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("typed", ["2019-13-45", "0001-01-01", "9999-12-31", "18/18/2019", "dün"])
+def test_a_wrong_gregorian_date_gets_a_message(typed):
+    with translation.override("tr"), pytest.raises(ValidationError) as error:
+        CalendarDateField().clean(typed)
+
+    assert error.value.code == "invalid"
+
+
+def test_the_date_box_is_the_browsers_picker_except_in_persian():
+    field = CalendarDateField()
+
+    with translation.override("tr"):
+        turkish = field.widget.render("created_from", datetime.date(2023, 1, 28))
+    with translation.override("fa"):
+        persian = field.widget.render("created_from", datetime.date(2023, 1, 28))
+
+    assert 'type="date"' in turkish and 'value="2023-01-28"' in turkish
+    assert 'type="text"' in persian and 'value="۱۴۰۱/۱۱/۰۸"' in persian
+    assert 'placeholder="۱۴۰۱/۱۱/۰۸"' in persian
+
+
+def test_only_persian_explains_the_calendar_under_the_box():
+    field = CalendarDateField(help_text="")
+
+    with translation.override("tr"):
+        assert field.help_text == ""
+    with translation.override("fa"):
+        assert "۱۴۰۱/۱۱/۰۸" in str(field.help_text)
+
+
+def _created_on(ticket: Ticket, moment: datetime.datetime) -> Ticket:
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=moment)
+    return ticket
+
+
+def test_the_persian_list_filters_by_solar_hijri_dates(client, file, member):
+    before = _created_on(file(subject="Before"), BAHMAN_8 - datetime.timedelta(days=1))
+    on_the_day = _created_on(file(subject="On the day"), BAHMAN_8)
+    client.force_login(member)
+
+    response = client.get(
+        "/tickets/",
+        {"created_from": "۱۴۰۱/۱۱/۰۸", "created_to": "1401-11-08"},
+        HTTP_ACCEPT_LANGUAGE="fa",
+    )
+
+    assert [t.pk for t in response.context["page"].object_list] == [on_the_day.pk]
+    assert before.pk != on_the_day.pk
+    assert "۸ بهمن ۱۴۰۱ ۱۱:۲۵" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "language, typed",
+    [("fa", "1401-13-40"), ("fa", "۱۴۰۱/۱۲/۳۰"), ("tr", "1401-11-08"), ("tr", "30.02.2019")],
+)
+def test_a_date_in_the_wrong_calendar_or_format_gets_a_message_not_an_error(
+    client, ticket, member, language, typed
+):
+    client.force_login(member)
+
+    response = client.get("/tickets/", {"created_from": typed}, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    form = response.context["filter"].form
+    assert form.errors["created_from"]
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and "id_created_from_error" in page
+    # The other filters still apply: here none, so the ticket is listed.
+    assert [t.pk for t in response.context["page"].object_list] == [ticket.pk]
