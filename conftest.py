@@ -131,6 +131,27 @@ class _Inbox:
         return "250 OK"
 
 
+class SmtpSink:
+    """A real SMTP server on a localhost port that can be stopped and started again."""
+
+    def __init__(self, port):
+        self.port = port
+        self.inbox = _Inbox()
+        self.messages = self.inbox.messages
+        self.controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop(no_assert=True)
+            self.controller = None
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on localhost; settings point Django's SMTP backend at it.
@@ -140,17 +161,13 @@ def smtp_server(settings):
     """
     import socket
 
-    from aiosmtpd.controller import Controller
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    sink = SmtpSink(port)
+    sink.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_TIMEOUT = 5
-    controller.messages = inbox.messages
-    yield controller
-    controller.stop(no_assert=True)
+    yield sink
+    sink.stop()

@@ -14,12 +14,27 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from categories.models import Category
+from categories.selectors import team_category_ids
 from helpdesk_site.calendars import CalendarDateFilter
 
 from . import search
-from .models import Priority, Status
+from .models import OPEN_STATUSES, Priority, Status, TicketKind
 
 MAX_ID = 2**63 - 1
+OPEN, MINE, ME, NOBODY = "open", "mine", "me", "none"
+# The GET parameters that narrow the list; without any, a user's default view applies.
+FILTER_PARAMS = (
+    "q",
+    "organisation",
+    "category",
+    "status",
+    "priority",
+    "kind",
+    "team",
+    "assignee",
+    "created_from",
+    "created_to",
+)
 
 
 class IdFilter(django_filters.Filter):
@@ -51,8 +66,25 @@ class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
     category = IdFilter(field_name="category_id", label=_("Category"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open (not resolved)"))] + Status.choices,
+        method="filter_status",
+        empty_label=_("All"),
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), field_name="kind__code", empty_label=_("All")
+    )
+    team = django_filters.ChoiceFilter(
+        label=_("Categories"),
+        choices=[(MINE, _("My categories"))],
+        method="filter_team",
+        empty_label=_("All"),
+    )
+    assignee = django_filters.CharFilter(label=_("Assignee"), method="filter_assignee")
     # In the page's calendar: Solar Hijri in Persian (helpdesk_site/calendars.py).
     created_from = CalendarDateFilter(label=_("Start date"), method="filter_created_from")
     created_to = CalendarDateFilter(label=_("End date"), method="filter_created_to")
@@ -80,6 +112,31 @@ class TicketFilter(django_filters.FilterSet):
         self.filters["category"].extra["widget"] = forms.Select(
             choices=[("", _("All"))] + [(c.pk, str(c)) for c in Category.objects.all()]
         )
+        self.filters["kind"].extra["choices"] = [
+            (kind.code, str(kind)) for kind in TicketKind.objects.all()
+        ]
+        self.filters["assignee"].extra["widget"] = forms.Select(
+            choices=[("", _("All")), (ME, _("Assigned to me")), (NOBODY, _("Unassigned"))]
+        )
+        self.user = user
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(category__in=team_category_ids(self.user))
+
+    def filter_assignee(self, queryset, name, value):
+        """ "me", "none", or a user's id; anything else is ignored."""
+        if value == ME:
+            return queryset.filter(assignee=self.user)
+        if value == NOBODY:
+            return queryset.filter(assignee__isnull=True)
+        if value.isdigit() and int(value) <= MAX_ID:
+            return queryset.filter(assignee_id=int(value))
+        return queryset
 
     def filter_text(self, queryset, name, value):
         condition = Q()
@@ -98,10 +155,19 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
 
 
+def with_default_view(user, params):
+    """A responsible's list opens on the open tickets of their categories."""
+    if any(key in params for key in FILTER_PARAMS) or user.is_supervisor:
+        return params
+    if not team_category_ids(user):
+        return params
+    params = params.copy()
+    params["status"], params["team"] = OPEN, MINE
+    return params
+
+
 def organisations_for(user):
     """The organisations a user may filter by: their subtree, or all for handlers."""
-    from categories.selectors import team_category_ids
-
     if user.is_supervisor or team_category_ids(user):
         return Organisation.objects.only("pk", "name")
     if user.organisation_id:

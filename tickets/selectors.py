@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.utils.functional import cached_property
 
 from . import permissions
-from .filters import TicketFilter
+from .filters import TicketFilter, with_default_view
 from .models import Attachment, Ticket
 
 
@@ -23,7 +23,9 @@ class BoundedPaginator(Paginator):
 
 
 def filtered_tickets(user, params) -> TicketFilter:
-    """The tickets `user` sees, narrowed and sorted by the list's GET parameters."""
+    """The tickets `user` sees, narrowed and sorted by the list's GET parameters
+    (or by the user's default view when there are none)."""
+    params = with_default_view(user, params)
     return TicketFilter(
         params, queryset=Ticket.objects.visible_to(user).with_relations(), user=user
     )

@@ -43,7 +43,7 @@ def _report_refused(request, result) -> None:
 @require_GET
 def ticket_list(request):
     ticket_filter, page = selectors.ticket_list(request.user, request.GET)
-    query = request.GET.copy()
+    query = ticket_filter.data.copy()
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
@@ -55,7 +55,8 @@ def ticket_list(request):
             "page": page,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "current_sort": request.GET.get("sort", ""),
+            "current_sort": query.get("sort", ""),
+            "handles_tickets": permissions.can_file_on_behalf(request.user),
         },
     )
 

@@ -263,7 +263,7 @@ def resolved(ticket, responsible):
 def test_the_member_reopens_within_the_window_with_a_reason(client, resolved, member):
     client.force_login(member)
     assert (
-        'action="/tickets/%d/reopen/"' % resolved.pk
+        f'action="/tickets/{resolved.pk}/reopen/"'
         in client.get(f"/tickets/{resolved.pk}/").content.decode()
     )
 

@@ -213,10 +213,10 @@ def test_the_list_makes_the_same_number_of_queries_for_1_and_30_tickets(
     user = request.getfixturevalue(role)
     client.force_login(user)
     TicketFactory(requester=member, category=capacity)
-    with django_assert_max_num_queries(8) as one:
+    with django_assert_max_num_queries(10) as one:
         client.get("/tickets/")
     TicketFactory.create_batch(29, requester=member, category=capacity)
-    with django_assert_max_num_queries(8) as thirty:
+    with django_assert_max_num_queries(10) as thirty:
         response = client.get("/tickets/")
 
     assert len(listed_ids(response)) == 25
@@ -275,3 +275,47 @@ def test_the_export_neutralises_formulas(client, file, member, subject):
     rows = read_csv(client.get("/tickets/export.csv"))
 
     assert rows[1][2] == f"'{subject}"
+
+
+def test_a_responsibles_list_opens_on_the_open_tickets_of_their_categories(
+    client, file, member, responsible, technical
+):
+    mine = file()
+    resolved = services.resolve(file(subject="done"), by=responsible, explanation="ok")
+    assigned_elsewhere = file(category=technical, subject="assigned to me")
+    Ticket.objects.filter(pk=assigned_elsewhere.pk).update(assignee=responsible)
+    client.force_login(responsible)
+
+    default = client.get("/tickets/")
+    everything = client.get("/tickets/", {"status": ""})
+
+    assert listed_ids(default) == [mine.pk]
+    assert set(listed_ids(everything)) == {mine.pk, resolved.pk, assigned_elsewhere.pk}
+    assert 'value="open" selected' in default.content.decode()
+
+
+def test_a_members_list_shows_everything_they_see(client, file, member, responsible):
+    resolved = services.resolve(file(subject="done"), by=responsible, explanation="ok")
+    waiting = file()
+    client.force_login(member)
+
+    assert listed_ids(client.get("/tickets/")) == [waiting.pk, resolved.pk]
+
+
+def test_filters_by_kind_assignee_and_open_status(client, file, member, responsible, problem):
+    from tickets.models import TicketKind
+
+    suggestion = TicketKind.objects.get(code="suggestion")
+    idea = file(subject="idea")
+    Ticket.objects.filter(pk=idea.pk).update(kind=suggestion)
+    taken = services.assign(file(subject="taken"), by=responsible, assignee=responsible)
+    done = services.resolve(file(subject="done"), by=responsible, explanation="ok")
+    client.force_login(responsible)
+
+    assert listed_ids(client.get("/tickets/", {"kind": "suggestion"})) == [idea.pk]
+    assert listed_ids(client.get("/tickets/", {"assignee": "me"})) == [taken.pk]
+    assert listed_ids(client.get("/tickets/", {"assignee": str(responsible.pk)})) == [taken.pk]
+    assert done.pk not in listed_ids(client.get("/tickets/", {"status": "open"}))
+    assert set(listed_ids(client.get("/tickets/", {"assignee": "none"}))) == {idea.pk, done.pk}
+    assert listed_ids(client.get("/tickets/", {"kind": "complaint"})) != []
+    assert listed_ids(client.get("/tickets/", {"assignee": "x" * 30})) != []

@@ -103,7 +103,7 @@ def test_reopening_mails_the_team(
 def test_with_the_mail_server_down_the_ticket_is_saved_and_the_mail_waits_then_goes(
     smtp_server, file, member, responsible, django_capture_on_commit_callbacks
 ):
-    smtp_server.stop(no_assert=True)
+    smtp_server.stop()
 
     with django_capture_on_commit_callbacks(execute=True):
         ticket = file()
@@ -127,7 +127,7 @@ def test_with_the_mail_server_down_the_ticket_is_saved_and_the_mail_waits_then_g
 def test_the_web_filing_answers_even_when_the_mail_server_is_down(
     client, smtp_server, member, capacity
 ):
-    smtp_server.stop(no_assert=True)
+    smtp_server.stop()
     client.force_login(member)
 
     response = client.post(
