@@ -81,9 +81,9 @@ def fill(total: int) -> None:
             INSERT INTO tickets_ticket (requester_id, organisation_id, category_id, kind_id,
                 priority, status, channel, subject, description, created_at, read_at,
                 resolved_at, search_text)
-            SELECT m.id, m.organisation_id, cats.ids[1 + g %% array_length(cats.ids, 1)],
+            SELECT m.id, m.organisation_id, cats.ids[1 + (g / 18) %% array_length(cats.ids, 1)],
                 kind.id,
-                (ARRAY['low','medium','high'])[1 + g %% 3],
+                (ARRAY['low','medium','high'])[1 + (g / 6) %% 3],
                 (ARRAY['waiting','in_progress','resolved','closed','closed','closed'])[1 + g %% 6],
                 'web', 'Sorun ' || g, 'Kapasite raporu prod kodları eksik ' || g,
                 now() - (g %% 1800) * interval '1 day' - (g %% 1440) * interval '1 minute',
@@ -91,7 +91,7 @@ def fill(total: int) -> None:
                 CASE WHEN g %% 6 >= 2 THEN now() - (g %% 1800) * interval '1 day' END,
                 'sorun ' || g || ' kapasite raporu prod kodlari eksik ' || g
             FROM generate_series(1, %s) AS g, counts, cats, kind,
-                 LATERAL (SELECT * FROM members WHERE n = 1 + g %% counts.c) AS m
+                 LATERAL (SELECT * FROM members WHERE n = 1 + (g::bigint * 7919) %% counts.c) AS m
             """,
             [missing],
         )

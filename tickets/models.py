@@ -136,7 +136,7 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-created_at"], name="ticket_cat_created"),
             models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
-            models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority"),
+            models.Index(fields=["priority_rank", "id"], name="ticket_priority"),
             models.Index(fields=["read_at"], name="ticket_read"),
             models.Index(fields=["resolved_at"], name="ticket_resolved"),
             models.Index(fields=["subject"], name="ticket_subject"),

@@ -15,7 +15,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: settings.HELPDESK_COUNT_LIMIT + 1].count()
+        # Without the ordering, PostgreSQL counts from the indexes of the filters.
+        return self.object_list.order_by()[: settings.HELPDESK_COUNT_LIMIT + 1].count()
 
     @property
     def is_capped(self) -> bool:

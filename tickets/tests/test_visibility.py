@@ -85,10 +85,21 @@ def test_an_organisation_moved_under_another_takes_its_subtree_along(
     assert not Ticket.objects.visible_to(union_member).exists()
 
 
-def test_visibility_is_one_query(django_assert_num_queries, member, ticket):
-    member.organisation  # noqa: B018 - loaded once per request with the user
-    with django_assert_num_queries(1):
-        list(Ticket.objects.visible_to(member))
+@pytest.mark.parametrize("role", ["member", "union_member", "responsible", "supervisor"])
+def test_visibility_costs_the_same_few_queries_whatever_the_tickets(
+    role, request, django_assert_max_num_queries, file, member
+):
+    role_user = request.getfixturevalue(role)
+    user = type(role_user).objects.get(pk=role_user.pk)
+    with django_assert_max_num_queries(4) as few:
+        list(Ticket.objects.visible_to(user))
+    for _ in range(5):
+        file(by=member)
+    user = type(role_user).objects.get(pk=role_user.pk)
+    with django_assert_max_num_queries(4) as more:
+        assert len(Ticket.objects.visible_to(user)) in (0, 5)
+
+    assert len(more.captured_queries) == len(few.captured_queries)
 
 
 def test_ids_that_do_not_exist_or_are_not_numbers_are_404(client, member):
