@@ -11,10 +11,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications, permissions, uploads
+from . import notifications, permissions, search, uploads
 from .models import Attachment, Channel, EventKind, Priority, Status, Ticket, TicketEvent
 
 
@@ -210,6 +212,10 @@ def reply(
             raise
         saved = _store(locked, by, accepted, internal=internal, event=event)
         if not internal:
+            # Search finds the conversation too (internal notes stay out of it).
+            Ticket.objects.filter(pk=locked.pk).update(
+                search_text=Concat("search_text", Value("\n" + search.normalise(body)))
+            )
             waits_for_me = (
                 (Status.WAITING, Status.REDIRECTED) if handler else (Status.INFO_REQUESTED,)
             )

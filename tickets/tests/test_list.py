@@ -319,3 +319,12 @@ def test_filters_by_kind_assignee_and_open_status(client, file, member, responsi
     assert set(listed_ids(client.get("/tickets/", {"assignee": "none"}))) == {idea.pk, done.pk}
     assert listed_ids(client.get("/tickets/", {"kind": "complaint"})) != []
     assert listed_ids(client.get("/tickets/", {"assignee": "x" * 30})) != []
+
+
+def test_search_covers_public_replies_but_not_internal_notes(client, ticket, member, responsible):
+    services.reply(ticket, by=responsible, body="Fatura numarası İŞLENDİ")
+    services.reply(ticket, by=responsible, body="gizlikelime", internal=True)
+    client.force_login(member)
+
+    assert listed_ids(client.get("/tickets/", {"q": "islendi"})) == [ticket.pk]
+    assert listed_ids(client.get("/tickets/", {"q": "gizlikelime"})) == []
