@@ -1,5 +1,12 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import translation
+
+# Session keys: when the user was last seen, and a note for the sign-in page.
+LAST_SEEN = "last_seen"
+IDLE_SIGN_OUT = "signed_out_idle"
 
 
 class UserLanguageMiddleware:
@@ -15,4 +22,33 @@ class UserLanguageMiddleware:
         if language in self.codes:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+def stamp_last_seen(sender, request, user, **kwargs):
+    """On sign-in (`user_logged_in`): the idle clock starts now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a user who made no request for SESSION_IDLE_TIMEOUT seconds.
+
+    The time seen is written at most once a minute, not on every request: a page
+    costs no session write. "Keep me signed in" sessions are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not request.session.get("remember"):
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN)
+            timeout = settings.SESSION_IDLE_TIMEOUT
+            if last_seen is not None and now - last_seen > timeout:
+                logout(request)
+                request.session[IDLE_SIGN_OUT] = True
+            elif last_seen is None or now - last_seen >= min(60, timeout // 10):
+                request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -1,7 +1,14 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Lower, Substr
 from django.utils.translation import gettext_lazy as _
+
+from tickets.search import normalise
+
+from . import taxnumbers
+from .phones import PhoneNumberField
+from .taxnumbers import TaxScheme
 
 
 class OrganisationKind(models.TextChoices):
@@ -31,10 +38,16 @@ class Organisation(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # The name folded for comparison (case, accents, the four Turkish i's), so that
+    # "İNEGÖL" and "inegöl" are one organisation.
+    name_key = models.CharField(max_length=255, editable=False, default="")
+    tax_scheme = models.CharField(
+        _("tax number country"), max_length=2, choices=TaxScheme.choices, default=TaxScheme.TR
+    )
     tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -44,12 +57,24 @@ class Organisation(models.Model):
             # Prefix matches (LIKE 'x%') use this on PostgreSQL whatever the collation.
             models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="org_name_key_unique"),
+            models.UniqueConstraint(
+                fields=["tax_scheme", "tax_number"],
+                condition=~models.Q(tax_number=""),
+                name="org_tax_number_unique",
+            ),
+        ]
+
+    # Filled by save(); full_clean() must not ask a form for them.
+    COMPUTED_FIELDS = ["path", "name_key"]
 
     def __str__(self):
         return self.name
 
     @transaction.atomic
     def save(self, *args, **kwargs):
+        self.name_key = self.key_for(self.name)
         old_path = self.path
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id else ""
@@ -66,6 +91,52 @@ class Organisation(models.Model):
             )
         self.path = new_path
 
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join(normalise(name).split())
+
+    def clean(self):
+        """Tidy the name and the tax number; refuse duplicates, naming the record."""
+        self.name = " ".join((self.name or "").split())
+        self.name_key = self.key_for(self.name)
+        errors = {}
+        try:
+            self.tax_number = taxnumbers.compact(self.tax_scheme, self.tax_number)
+        except ValidationError as error:
+            errors["tax_number"] = error
+        others = Organisation.objects.exclude(pk=self.pk)
+        same_name = others.filter(name_key=self.name_key).first() if self.name_key else None
+        if same_name:
+            errors["name"] = ValidationError(
+                _("This organisation is already in the directory: “%(name)s” (no. %(id)s)."),
+                code="duplicate_name",
+                params={"name": same_name.name, "id": same_name.pk},
+            )
+        if self.tax_number and "tax_number" not in errors:
+            same_number = others.filter(
+                tax_scheme=self.tax_scheme, tax_number=self.tax_number
+            ).first()
+            if same_number:
+                errors["tax_number"] = ValidationError(
+                    _(
+                        "This tax number belongs to “%(name)s” (no. %(id)s), "
+                        "already in the directory."
+                    ),
+                    code="duplicate_tax_number",
+                    params={"name": same_number.name, "id": same_number.pk},
+                )
+        if (
+            self.pk
+            and self.parent_id
+            and (self.parent_id == self.pk or f"/{self.pk}/" in f"/{self.parent.path}")
+        ):
+            errors["parent"] = ValidationError(
+                _("An organisation cannot be placed under itself or one of its own."),
+                code="parent_cycle",
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def subtree(self):
         """This organisation and every one below it."""
         return Organisation.objects.filter(path__startswith=self.path)
@@ -75,6 +146,21 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
     RESPONSIBLE = "responsible", _("Responsible")
     SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class NotificationTopic(models.TextChoices):
+    """What a user may be mailed about (`User.wants_mail`, `tickets.notifications`)."""
+
+    FILED = "filed", _("A ticket is filed for me")
+    ANSWERED = "answered", _("My ticket gets a reply")
+    INFO_REQUESTED = "info_requested", _("Information is requested on my ticket")
+    RESOLVED = "resolved", _("My ticket is resolved")
+    TEAM = "team", _("A ticket of my categories is new, redirected or reopened")
+    ASSIGNED = "assigned", _("A ticket is assigned to me")
+
+
+# Topics about handling others' tickets; members are not offered them.
+HANDLER_TOPICS = {NotificationTopic.TEAM, NotificationTopic.ASSIGNED}
 
 
 class User(AbstractUser):
@@ -87,17 +173,32 @@ class User(AbstractUser):
         related_name="members",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=10,
         blank=True,
         help_text=_("Pages and e-mail use this language; empty means the browser's."),
     )
+    # Opt-outs rather than opt-ins, so that a topic added later reaches everyone.
+    muted_topics = models.JSONField(
+        _("mail not wanted about"),
+        default=list,
+        blank=True,
+        help_text=_("Notification topics this user turned off on the profile page."),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            )
+        ]
 
     @property
     def is_supervisor(self) -> bool:
@@ -109,4 +210,79 @@ class User(AbstractUser):
 
     def wants_mail(self, topic: str) -> bool:
         """Whether to mail this user about `topic` (a `tickets.notifications` topic)."""
-        return self.is_active and bool(self.email)
+        return self.is_active and bool(self.email) and topic not in (self.muted_topics or [])
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class RegistrationRequest(models.Model):
+    """A self-registered account waiting for an admin; the user stays inactive until then.
+
+    The applicant either chose an organisation of the directory or proposed a new
+    one; a proposed organisation is created only when the application is approved.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="registration"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+        db_index=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty while the applicant's organisation is only proposed."),
+    )
+    proposed_name = models.CharField(_("proposed organisation"), max_length=255, blank=True)
+    proposed_kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, blank=True
+    )
+    proposed_tax_scheme = models.CharField(
+        _("tax number country"), max_length=2, choices=TaxScheme.choices, blank=True
+    )
+    proposed_tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
+    proposed_parent = models.ForeignKey(
+        Organisation,
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The language the applicant registered in: their e-mail is written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    reason = models.TextField(_("reason for refusal"), blank=True)
+    created_at = models.DateTimeField(_("applied on"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.user.username
+
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation.name if self.organisation_id else self.proposed_name

@@ -1,0 +1,75 @@
+"""The e-mail of registration: a notice to the admins, the decision to the applicant.
+
+Each message is written in its reader's language and sent after the commit; a mail
+server that is down is logged and never undoes an application or a decision.
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import RegistrationRequest, User
+
+logger = logging.getLogger(__name__)
+
+
+def _send(to: str, template: str, context: dict, language: str) -> bool:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    try:
+        EmailMessage(subject, body, to=[to]).send()
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning("Registration mail %s to %s not sent: %s", template, to, error)
+        return False
+    return True
+
+
+def reviewers():
+    """Active staff who may decide applications, with an address to write to."""
+    return (
+        User.objects.with_perm(
+            "accounts.change_registrationrequest",
+            include_superusers=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        .filter(is_staff=True)
+        .exclude(email="")
+    )
+
+
+def application_received(registration_id: int, base_url: str) -> None:
+    registration = RegistrationRequest.objects.select_related(
+        "user", "organisation", "proposed_parent"
+    ).get(pk=registration_id)
+    context = {
+        "registration": registration,
+        "applicant": registration.user,
+        "review_url": base_url
+        + reverse("admin:accounts_registrationrequest_change", args=[registration.pk]),
+    }
+    for reviewer in reviewers():
+        _send(reviewer.email, "accounts/email/application_received", context, reviewer.language)
+
+
+def decision(registration_id: int, base_url: str) -> None:
+    """Tell the applicant that the application was approved or refused (and why)."""
+    registration = RegistrationRequest.objects.select_related("user", "organisation").get(
+        pk=registration_id
+    )
+    context = {
+        "registration": registration,
+        "applicant": registration.user,
+        "login_url": base_url + reverse("login"),
+    }
+    _send(
+        registration.user.email,
+        f"accounts/email/registration_{registration.status}",
+        context,
+        registration.user.language or registration.language,
+    )

@@ -1,0 +1,203 @@
+"""Signing in: by username or e-mail, closed accounts told why, lockout, sessions."""
+
+import time
+
+import pytest
+
+from accounts import services
+from accounts.middleware import LAST_SEEN
+
+LOGIN = "/accounts/login/"
+DEMO_PASSWORD = "demo12345"
+
+
+def sign_in(client, username, password=DEMO_PASSWORD, **extra):
+    return client.post(
+        LOGIN, {"username": username, "password": password, **extra}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+
+def errors(response) -> list[str]:
+    return response.context["form"].non_field_errors()
+
+
+@pytest.mark.parametrize("name", ["oda", "oda@example.org", "ODA@EXAMPLE.ORG"])
+def test_members_sign_in_with_their_username_or_email(client, member, name):
+    response = sign_in(client, name)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_the_sign_in_page_links_to_registration_and_reset(client, db):
+    page = client.get(LOGIN).content.decode()
+
+    assert 'href="/accounts/register/"' in page
+    assert 'href="/accounts/password_reset/"' in page
+    assert 'name="remember"' in page
+
+
+def test_a_pending_account_is_told_it_waits_for_approval(client, pending):
+    response = sign_in(client, "yeni", "Kestane-şekeri-42")
+
+    assert errors(response) == [
+        "Your registration is waiting for an administrator's approval. "
+        "You will get an e-mail when it is decided."
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_closed_account_with_a_wrong_password_learns_nothing(client, pending):
+    response = sign_in(client, "yeni", "wrong")
+
+    assert "approval" not in " ".join(errors(response))
+    assert errors(response) == [
+        "Please enter a correct username and password. Note that both fields may be case-sensitive."
+    ]
+
+
+def test_a_refused_account_is_told_the_reason(client, pending, reviewer):
+    services.refuse(pending, by=reviewer, reason="Başvuru eksik.")
+
+    response = sign_in(client, "ayse@example.org", "Kestane-şekeri-42")
+
+    assert errors(response) == ["Your registration was refused: Başvuru eksik."]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_deactivated_account_is_told_it_is_closed(client, member):
+    member.is_active = False
+    member.save()
+
+    response = sign_in(client, "oda")
+
+    assert errors(response) == ["This account is closed. Please contact the administrators."]
+
+
+def test_repeated_failures_lock_the_username(client, member, settings):
+    # given as many wrong passwords as allowed, from different addresses
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "oda", "password": "wrong"}, REMOTE_ADDR=f"10.0.0.{n}")
+
+    # when the right password comes next, from yet another address
+    response = client.post(
+        LOGIN,
+        {"username": "oda", "password": "demo12345"},
+        REMOTE_ADDR="10.0.1.1",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    # then
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Signing in is locked for a while" in page
+    assert "Please try again in 15\xa0minutes." in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_email_spelling_counts_for_the_same_username(client, member, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        name = "oda@example.org" if n % 2 else "ODA"
+        client.post(LOGIN, {"username": name, "password": "wrong"}, REMOTE_ADDR=f"10.0.0.{n}")
+
+    response = client.post(
+        LOGIN, {"username": "oda", "password": "demo12345"}, REMOTE_ADDR="10.9.9.9"
+    )
+
+    assert response.status_code == 429
+
+
+def test_repeated_failures_lock_the_address(client, member, chamber_colleague, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": f"nobody{n}", "password": "wrong"})
+
+    response = client.post(LOGIN, {"username": "oda2", "password": "demo12345"})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_twenty_wrong_passwords_in_a_row_never_sign_in(client, member):
+    statuses = [sign_in(client, "oda", f"wrong{n}").status_code for n in range(20)]
+
+    assert statuses[:4] == [200] * 4
+    assert set(statuses[5:]) == {429}
+    assert sign_in(client, "oda").status_code == 429
+
+
+def test_the_lock_ends_after_the_cool_off(client, member, settings):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=1)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "oda", "wrong")
+    time.sleep(1.1)
+
+    assert sign_in(client, "oda").status_code == 302
+
+
+def test_a_success_clears_the_failures(client, member, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "oda", "wrong")
+    sign_in(client, "oda")
+    client.post("/accounts/logout/")
+
+    assert sign_in(client, "oda", "wrong").status_code == 200
+    assert sign_in(client, "oda").status_code == 302
+
+
+def test_without_remember_me_the_session_ends_with_the_browser(client, member):
+    sign_in(client, "oda")
+
+    assert client.session.get_expire_at_browser_close()
+
+
+def test_remember_me_keeps_the_session(client, member, settings):
+    sign_in(client, "oda", remember="on")
+
+    assert not client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def idle_for(client, seconds):
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - seconds
+    session.save()
+
+
+def test_an_idle_session_is_signed_out(client, member, settings):
+    # given
+    client.force_login(member)
+    idle_for(client, settings.SESSION_IDLE_TIMEOUT + 1)
+
+    # when
+    response = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    # then
+    assert response["Location"] == "/accounts/login/?next=/tickets/"
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You were signed out after a while without activity." in page
+
+
+def test_a_session_in_use_stays_signed_in(client, member, settings):
+    client.force_login(member)
+    idle_for(client, settings.SESSION_IDLE_TIMEOUT - 5)
+
+    assert client.get("/tickets/").status_code == 200
+    assert client.session[LAST_SEEN] >= int(time.time()) - 1
+
+
+def test_a_remembered_session_is_not_signed_out_for_idling(client, member, settings):
+    sign_in(client, "oda", remember="on")
+    idle_for(client, settings.SESSION_IDLE_TIMEOUT + 1)
+
+    assert client.get("/tickets/").status_code == 200
+
+
+def test_signing_out_ends_the_session(client, member):
+    sign_in(client, "oda")
+
+    client.post("/accounts/logout/")
+
+    assert client.get("/tickets/").status_code == 302
