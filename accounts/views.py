@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -67,19 +68,30 @@ def register(request):
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            services.register(
-                username=data["username"],
-                email=data["email"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                organisation=data["organisation"],
-                proposal=form.proposal(),
-                language=translation.get_language(),
-                base_url=_base_url(request),
-            )
-            return redirect("register_done")
+            try:
+                services.register(
+                    username=data["username"],
+                    email=data["email"],
+                    password=data["password1"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    phone=data["phone"],
+                    organisation=data["organisation"],
+                    proposal=form.proposal(),
+                    language=translation.get_language(),
+                    base_url=_base_url(request),
+                )
+            except IntegrityError:
+                # Someone took the username or the address since the form was checked.
+                form.add_error(
+                    None,
+                    ValidationError(
+                        _("This username or e-mail address was just taken. Please choose another."),
+                        code="taken",
+                    ),
+                )
+            else:
+                return redirect("register_done")
     return render(request, "accounts/register.html", {"form": form}, status=status)
 
 

@@ -271,3 +271,21 @@ def test_every_mistake_of_a_proposal_is_shown_at_once(client, proposal_data, ine
         "organisation_tax_number",
         "organisation_parent",
     }
+
+
+def test_a_name_taken_at_the_same_moment_comes_back_as_a_message(
+    client, registration_data, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from accounts import services
+
+    def taken_meanwhile(**fields):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "register", taken_meanwhile)
+
+    response = client.post(REGISTER, registration_data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "was just taken" in response.content.decode()

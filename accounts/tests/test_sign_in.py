@@ -201,3 +201,8 @@ def test_signing_out_ends_the_session(client, member):
     client.post("/accounts/logout/")
 
     assert client.get("/tickets/").status_code == 302
+
+
+def test_the_test_clients_login_still_works(client, member):
+    # Axes needs a request; a sign-in without one is not a web sign-in and not counted.
+    assert client.login(username="oda", password=DEMO_PASSWORD)
