@@ -4,4 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
+# The browser tests (browser_tests/) drive Debian's Chromium: install it when it is
+# missing and we can (root with apt-get); without it they are skipped, saying why.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing Chromium for the browser tests"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq chromium fonts-dejavu-core; } >/dev/null 2>&1; then
+    echo "Could not install Chromium: the browser tests will be skipped." >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"
