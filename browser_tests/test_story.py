@@ -68,8 +68,7 @@ def test_a_chamber_files_a_problem_and_the_responsible_resolves_it(open_page, sc
     kapasite.get_by_label(t(language, "Explanation")).fill("Eksik prod kodları tanımlandı.")
     kapasite.get_by_role("button", name=t(language, "Resolved"), exact=True).click()
     expect(kapasite.locator("main")).to_contain_text(t(language, "Resolved", "status"))
-    if language == "fa":
-        screenshot(kapasite, f"detail-{language}-desktop")
+    screenshot(kapasite, f"detail-{language}-desktop")
 
     # then: `oda` sees it resolved, with its read date, and downloads the document
     oda.reload()
