@@ -74,13 +74,20 @@ def _serialized_databases(django_db_setup):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _database_in_playwrights_loop(_serialized_databases, playwright):
+def _database_in_playwrights_loop(_serialized_databases, django_db_blocker, playwright):
     """Once Playwright's loop runs in this thread, Django hands out other connection
     objects (asgiref keeps thread-critical locals per async context). Give them what
     serialized rollback restores, so that the rows migrations made (the ticket kinds)
     come back after each live-server test's flush, whichever tests ran before."""
     for alias, contents in _serialized_databases.items():
         connections[alias]._test_serialized_contents = contents
+        # An earlier transactional test may have flushed and let post_migrate make the
+        # content types again under new ids (PostgreSQL does not reuse them), which the
+        # restore would then collide with: start from empty tables instead.
+        with django_db_blocker.unblock():
+            call_command(
+                "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
+            )
     yield
     # Close them while the loop still runs, so that the test database can be dropped.
     connections.close_all()
