@@ -6,6 +6,7 @@ Idempotent: running it again creates nothing twice.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, OrganisationKind, Role, User
@@ -89,12 +90,17 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="demo12345", help="Password of new demo users.")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
-    @transaction.atomic
     def handle(self, *args, password, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. Use --force to seed anyway."
             )
+        # The demo addresses are not real: their notices are marked sent, not mailed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self.seed(password)
+
+    @transaction.atomic
+    def seed(self, password):
         categories = {name: Category.objects.get_or_create(name=name)[0] for name in CATEGORIES}
         organisations = self.organisations()
         users = {"admin": self.user("admin", password, is_staff=True, is_superuser=True)}
