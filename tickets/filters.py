@@ -134,7 +134,7 @@ class TicketFilter(django_filters.FilterSet):
             return queryset.filter(assignee=self.user)
         if value == NOBODY:
             return queryset.filter(assignee__isnull=True)
-        if value.isdigit() and int(value) <= MAX_ID:
+        if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID:
             return queryset.filter(assignee_id=int(value))
         return queryset
 

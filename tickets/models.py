@@ -160,6 +160,19 @@ class AppendOnlyError(Exception):
     """The action log is never changed, only added to."""
 
 
+class TicketEventQuerySet(models.QuerySet):
+    """Bulk changes are refused like single ones: the log is only ever added to."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Action log entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Action log entries cannot be deleted.")
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError("Action log entries cannot be deleted.")
+
+
 class TicketEvent(models.Model):
     """One line of a ticket's action log. Written once, never updated or deleted."""
 
@@ -181,6 +194,8 @@ class TicketEvent(models.Model):
     # The reply form's one-time token: a double-clicked submit posts one reply.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    objects = TicketEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action log entry")

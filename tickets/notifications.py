@@ -36,7 +36,8 @@ def _headline(ticket, kind) -> str:
         EventKind.REOPENED: _("Ticket #%(id)s was reopened: %(subject)s"),
         EventKind.ASSIGNED: _("Ticket #%(id)s was assigned to you: %(subject)s"),
     }
-    return headlines[kind] % values
+    # A mail header is one line, whatever the subject holds.
+    return " ".join((headlines[kind] % values).split())
 
 
 def queue(ticket, event, recipients: dict) -> None:
@@ -111,13 +112,17 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
                     message.attach_alternative(mail.html, "text/html")
                 try:
                     message.send()
-                except (OSError, smtplib.SMTPException) as error:
+                except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
                     mail.attempts += 1
                     mail.next_attempt_at = timezone.now() + _backoff(mail.attempts)
                     mail.last_error = str(error)[:1000]
                     mail.save(update_fields=["attempts", "next_attempt_at", "last_error"])
                     logger.warning("Mail %s to %s not sent: %s", mail.pk, mail.to, error)
                     failed += 1
+                    if isinstance(error, OSError | smtplib.SMTPConnectError):
+                        # The server is unreachable: the rest waits for the next run
+                        # rather than holding the request for a time-out each.
+                        break
                 else:
                     mail.sent_at = timezone.now()
                     mail.save(update_fields=["sent_at"])

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import Role
 from categories.selectors import team_category_ids
 
 from .models import Status
@@ -25,9 +26,14 @@ def is_handler(user, ticket) -> bool:
 
 
 def is_requester_side(user, ticket) -> bool:
+    """The requester, or a member of the requester's organisation (not staff who share it)."""
     return user.is_active and (
         ticket.requester_id == user.pk
-        or (user.organisation_id is not None and user.organisation_id == ticket.organisation_id)
+        or (
+            user.role == Role.MEMBER
+            and user.organisation_id is not None
+            and user.organisation_id == ticket.organisation_id
+        )
     )
 
 

@@ -98,12 +98,15 @@ def file_ticket(
     requester=None,
     channel: str = Channel.WEB,
     submission=None,
+    files=(),
 ) -> Ticket:
     """File a ticket for `by`, or for `requester` on their behalf (a responsible's call).
 
-    A responsible of the chosen category who files on behalf keeps the ticket: it is
-    assigned to them at once (first line keeps its own tickets).
+    Acceptable `files` are stored with it; the messages about refused ones are left in
+    `ticket.refused_files`. A responsible of the chosen category who files on behalf
+    keeps the ticket: it is assigned to them at once (first line keeps its own tickets).
     """
+    accepted, refused = _inspect(files)
     requester = requester or by
     if requester != by and not permissions.can_file_on_behalf(by):
         raise PermissionDenied
@@ -130,6 +133,8 @@ def file_ticket(
             raise
         raise DuplicateSubmission(first) from None
     created = _log(ticket, by, EventKind.CREATED, data={"channel": channel})
+    _store(ticket, by, accepted, internal=False)
+    ticket.refused_files = refused
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
     )
@@ -262,13 +267,18 @@ def redirect_to_category(ticket: Ticket, *, by, category, body: str = "") -> Tic
     old = locked.category
     locked.category = category
     locked.status = Status.REDIRECTED
-    if locked.assignee_id and not category.responsibles.filter(pk=locked.assignee_id).exists():
+    data = {"from": old.pk, "to": category.pk}
+    note = f"{old} → {category}"
+    released = locked.assignee
+    if released and not category.responsibles.filter(pk=released.pk).exists():
+        # The new team takes it from here; the log says who let it go.
         locked.assignee = None
+        data["unassigned"] = released.pk
+        note += " · " + _("no longer assigned to %(name)s") % {"name": released.display_name()}
     locked.save(update_fields=["category", "status", "assignee"])
-    note = f"{old} → {category}" + (f"\n{body}" if body else "")
-    event = _log(
-        locked, by, EventKind.REDIRECTED, note=note, data={"from": old.pk, "to": category.pk}
-    )
+    if body:
+        note += f"\n{body}"
+    event = _log(locked, by, EventKind.REDIRECTED, note=note, data=data)
     _notify_team(locked, event)
     return locked
 

@@ -35,6 +35,14 @@ def _visible_ticket(request, pk) -> Ticket:
         raise Http404 from None
 
 
+def _after_change(request, ticket, url_name="tickets:detail"):
+    """Back to the ticket, or to the list when the change took it out of the user's
+    sight (filed on behalf in another team's category, redirected to another team)."""
+    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+        return redirect(url_name, pk=ticket.pk)
+    return redirect("tickets:list")
+
+
 def _report_refused(request, result) -> None:
     for message in result.refused:
         messages.error(request, message)
@@ -88,17 +96,17 @@ def ticket_create(request):
                 requester=data.get("requester"),
                 channel=data.get("channel", ""),
                 submission=data["submission"],
+                files=data["attachments"],
             )
         except services.TicketStateError as error:
             messages.error(request, str(error))
         except services.DuplicateSubmission as duplicate:
-            return redirect("tickets:documents", pk=duplicate.ticket.pk)
+            return _after_change(request, duplicate.ticket, "tickets:documents")
         else:
-            _report_refused(
-                request, services.attach(ticket, by=request.user, files=data["attachments"])
-            )
+            for message in ticket.refused_files:
+                messages.error(request, message)
             messages.success(request, _("The problem was recorded!"))
-            return redirect("tickets:documents", pk=ticket.pk)
+            return _after_change(request, ticket, "tickets:documents")
     return render(request, "tickets/form.html", {"form": form})
 
 
@@ -233,7 +241,7 @@ def _act(request, pk, form_name, action, success):
         if isinstance(result, services.AttachResult):
             _report_refused(request, result)
         messages.success(request, success)
-    return redirect(ticket)
+    return _after_change(request, ticket)
 
 
 @require_POST

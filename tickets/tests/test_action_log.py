@@ -56,3 +56,11 @@ def test_the_admin_shows_the_log_read_only(admin_client, ticket):
     assert response.status_code == 403
     assert admin_client.post(f"/admin/tickets/ticketevent/{event.pk}/delete/").status_code == 403
     assert TicketEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_bulk_updates_and_deletes_of_the_log_raise(ticket):
+    with pytest.raises(AppendOnlyError):
+        TicketEvent.objects.filter(ticket=ticket).update(note="forged")
+    with pytest.raises(AppendOnlyError):
+        TicketEvent.objects.filter(ticket=ticket).delete()
+    assert list(ticket.events.values_list("note", flat=True)) == [""]

@@ -386,3 +386,68 @@ def test_a_member_cannot_file_on_behalf_of_someone_else(
             subject="x",
             description="y",
         )
+
+
+def test_filing_on_behalf_in_another_teams_category_keeps_the_files_and_lands_on_the_list(
+    client, responsible, member, technical
+):
+    client.force_login(responsible)
+
+    response = client.post(
+        "/tickets/new/",
+        {
+            "category": technical.pk,
+            "kind": "problem",
+            "priority": "low",
+            "subject": "Telefonla",
+            "description": "Aradı",
+            "requester": member.pk,
+            "channel": "phone",
+            "attachments": [upload("ek.pdf", PDF)],
+        },
+    )
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == "/tickets/"
+    assert list(ticket.attachments.values_list("original_name", flat=True)) == ["ek.pdf"]
+    assert ticket.assignee is None
+
+
+def test_after_redirecting_away_the_responsible_lands_on_the_list(
+    client, ticket, responsible, technical
+):
+    client.force_login(responsible)
+
+    response = client.post(f"/tickets/{ticket.pk}/redirect/", {"category": technical.pk})
+
+    assert response["Location"] == "/tickets/"
+
+
+def test_a_redirect_logs_who_was_no_longer_assigned(ticket, responsible, technical):
+    services.assign(ticket, by=responsible, assignee=responsible)
+
+    services.redirect_to_category(ticket, by=responsible, category=technical)
+
+    event = ticket.events.get(kind=EventKind.REDIRECTED)
+    assert event.data["unassigned"] == responsible.pk
+    assert responsible.display_name() in event.note
+
+
+def test_staff_sharing_the_requesters_organisation_are_not_its_requesters_side(
+    client, file, tesk, responsible, capacity
+):
+    from tickets.tests.factories import UserFactory
+
+    tesk_member = UserFactory(organisation=tesk)
+    ticket = file(by=tesk_member)
+    client.force_login(responsible)
+
+    client.get(f"/tickets/{ticket.pk}/")
+    services.resolve(ticket, by=responsible, explanation="ok")
+    response = client.post(f"/tickets/{ticket.pk}/close/")
+
+    ticket.refresh_from_db()
+    assert ticket.read_at is not None
+    assert response.status_code == 403
+    assert ticket.status == Status.RESOLVED

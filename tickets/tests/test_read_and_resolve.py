@@ -2,6 +2,8 @@
 
 import pytest
 from django.db import connection
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from tickets import services
 from tickets.models import EventKind, Status, Ticket
@@ -41,11 +43,13 @@ def test_the_member_sees_the_read_date_and_event_in_the_list_and_log(
     client.force_login(member)
 
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    listing = client.get("/tickets/").content.decode()
 
+    ticket.refresh_from_db()
+    shown = date_format(timezone.localtime(ticket.read_at), "SHORT_DATETIME_FORMAT")
     assert str(EventKind.READ.label) in page
     assert responsible.display_name() in page
-    ticket.refresh_from_db()
-    assert ticket.read_at is not None
+    assert shown in page and shown in listing
 
 
 def test_resolving_sets_the_status_date_and_logs_the_explanation(client, ticket, responsible):
