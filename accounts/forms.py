@@ -91,9 +91,12 @@ class RegistrationForm(UserCreationForm):
     is_staff, role, ...) is ignored.
     """
 
+    # The confederation's own staff are set up by an admin: its members see everything.
     organisation = OrganisationChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.select_related("parent").order_by("name_key"),
+        queryset=Organisation.objects.exclude(kind=OrganisationKind.CONFEDERATION)
+        .select_related("parent")
+        .order_by("name_key"),
         required=False,
         help_text=_("Type in the box above the list to find yours."),
     )

@@ -133,6 +133,8 @@ class CalendarDateField(forms.DateField):
         if isinstance(value, datetime.date):
             return value
         text = latin_digits(str(value)).strip()
+        if not text:
+            return None
         if len(text) > 32:
             raise self._invalid()
         if uses_solar_hijri():

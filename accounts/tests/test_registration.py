@@ -159,6 +159,10 @@ def test_an_unknown_organisation_is_refused(client, registration_data):
     assert refused(client, {**registration_data, "organisation": "999999"}, "organisation")
 
 
+def test_nobody_registers_into_the_confederation_itself(client, registration_data, tesk):
+    assert refused(client, {**registration_data, "organisation": str(tesk.pk)}, "organisation")
+
+
 def test_a_proposal_needs_its_name_kind_tax_number_and_parent(client, proposal_data):
     data = {
         **proposal_data,

@@ -80,3 +80,24 @@ def test_the_catalogue_is_complete_and_compiled(language):
     assert {(e.msgctxt, e.msgid) for e in compiled} >= {
         (e.msgctxt, e.msgid) for e in catalogue.translated_entries()
     }
+
+
+def test_the_switcher_wins_over_an_earlier_preference_and_becomes_it(client, member):
+    member.language = "en"
+    member.save()
+    client.force_login(member)
+
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/tickets/"})
+
+    assert '<html lang="ru"' in client.get("/tickets/").content.decode()
+    member.refresh_from_db()
+    assert member.language == "ru"
+
+
+def test_an_unknown_language_from_the_switcher_changes_nothing(client, member):
+    client.force_login(member)
+
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/tickets/"})
+
+    member.refresh_from_db()
+    assert member.language == ""
