@@ -67,6 +67,10 @@ def test_a_chamber_files_a_problem_and_the_responsible_resolves_it(open_page, sc
         expect(log).to_contain_text("Okundu")
     kapasite.get_by_label(t(language, "Explanation")).fill("Eksik prod kodları tanımlandı.")
     kapasite.get_by_role("button", name=t(language, "Resolved"), exact=True).click()
+    # The button says what the status will say: wait for the saved answer instead.
+    expect(kapasite.locator(".alert-success")).to_contain_text(
+        t(language, "The ticket is resolved.")
+    )
     expect(kapasite.locator("main")).to_contain_text(t(language, "Resolved", "status"))
     screenshot(kapasite, f"detail-{language}-desktop")
 
