@@ -1,33 +1,27 @@
 """The e-mail of registration: a notice to the admins, the decision to the applicant.
 
-Each message is written in its reader's language and sent after the commit; a mail
-server that is down is logged and never undoes an application or a decision.
+Each message is written in its reader's language to the outbox that ticket notices
+use, and sent after the commit; while the mail server is down it waits there and
+`send_mail_queue` retries it, so neither the mail nor the decision is lost.
 """
 
-import logging
-import smtplib
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from tickets.models import OutgoingMail
+from tickets.notifications import send_pending
+
 from .models import RegistrationRequest, User
 
-logger = logging.getLogger(__name__)
 
-
-def _send(to: str, template: str, context: dict, language: str) -> bool:
+def _send(to: str, template: str, context: dict, language: str) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    try:
-        EmailMessage(subject, body, to=[to]).send()
-    except (OSError, smtplib.SMTPException) as error:
-        logger.warning("Registration mail %s to %s not sent: %s", template, to, error)
-        return False
-    return True
+    mail = OutgoingMail.objects.create(topic="account", to=to, subject=subject[:255], text=body)
+    send_pending(ids=[mail.pk])
 
 
 def reviewers():

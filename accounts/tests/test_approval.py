@@ -1,9 +1,12 @@
 """Approval and refusal of applications, by service and by the admin's bulk actions."""
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Organisation, RegistrationRequest, RegistrationStatus, User
+from tickets.models import OutgoingMail
 
 from .conftest import PASSWORD
 
@@ -140,6 +143,12 @@ def test_a_mail_server_that_is_down_does_not_undo_the_approval(
         services.approve(pending, by=reviewer)
 
     assert User.objects.get(username="yeni").is_active
+    # ... and the applicant's mail waits in the outbox until the server is back.
+    assert OutgoingMail.objects.filter(to="ayse@example.org", sent_at__isnull=True).exists()
+    smtp_server.start()
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    call_command("send_mail_queue")
+    assert [message["To"] for message in smtp_server.messages] == ["ayse@example.org"]
 
 
 def test_the_admin_lists_applications_with_their_organisation(admin_web, pending, pending_proposal):
