@@ -143,8 +143,10 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
+    """A user's scope. Whether someone handles tickets is not a role but team
+    membership (`categories.selectors.handles_tickets`)."""
+
     MEMBER = "member", _("Member")
-    RESPONSIBLE = "responsible", _("Responsible")
     SUPERVISOR = "supervisor", _("Supervisor")
 
 

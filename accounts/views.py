@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from categories.models import Category
+from categories.selectors import handles_tickets
 
 from . import services
 from .forms import LocalisedPasswordResetForm, ProfileForm, RegistrationForm, SignInForm
 from .middleware import IDLE_SIGN_OUT
-from .models import Role, User
+from .models import User
 from .selectors import organisation_directory
 from .throttle import allow, client_address
 
@@ -102,7 +103,7 @@ def register_done(request):
 
 def profile(request):
     user = request.user
-    handler = user.role != Role.MEMBER or user.is_supervisor
+    handler = handles_tickets(user)
     # A copy: a refused form must not change the name shown in the menu.
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk), handler=handler)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +120,9 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     teams = Category.objects.filter(responsibles=user).order_by("name")
-    return render(request, "accounts/profile.html", {"form": form, "teams": teams})
+    # A responsible is a member on a category's team: the role field does not say it.
+    role = _("Responsible") if handler and not user.is_supervisor else user.get_role_display()
+    return render(request, "accounts/profile.html", {"form": form, "teams": teams, "role": role})
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from categories.models import Category
-from categories.selectors import team_category_ids
+from categories.selectors import handles_tickets, team_category_ids
 from helpdesk_site.calendars import CalendarDateFilter
 
 from . import search
@@ -168,7 +168,7 @@ def with_default_view(user, params):
 
 def organisations_for(user):
     """The organisations a user may filter by: their subtree, or all for handlers."""
-    if user.is_supervisor or team_category_ids(user):
+    if handles_tickets(user):
         return Organisation.objects.only("pk", "name")
     if user.organisation_id:
         return user.organisation.subtree().only("pk", "name")

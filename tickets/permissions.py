@@ -10,8 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Role
-from categories.selectors import team_category_ids
+from categories.selectors import handles_tickets, team_category_ids
 
 from .models import Status
 
@@ -26,13 +25,14 @@ def is_handler(user, ticket) -> bool:
 
 
 def is_requester_side(user, ticket) -> bool:
-    """The requester, or a member of the requester's organisation (not staff who share it)."""
+    """The requester, or a member of the requester's organisation (not the staff who
+    handle tickets and happen to share it)."""
     return user.is_active and (
         ticket.requester_id == user.pk
         or (
-            user.role == Role.MEMBER
-            and user.organisation_id is not None
+            user.organisation_id is not None
             and user.organisation_id == ticket.organisation_id
+            and not handles_tickets(user)
         )
     )
 
@@ -54,7 +54,7 @@ def can_resolve(user, ticket) -> bool:
 
 def can_file_on_behalf(user) -> bool:
     """Responsibles and supervisors file for a member (phone call, e-mail, visit)."""
-    return user.is_supervisor or bool(team_category_ids(user))
+    return handles_tickets(user)
 
 
 def _open(ticket) -> bool:

@@ -29,13 +29,12 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         if user.is_supervisor:
             return self.all()
-        from accounts.models import Role
         from categories.selectors import team_category_ids
 
         rule = models.Q(requester=user) | models.Q(assignee=user)
         if teams := team_category_ids(user):
             rule |= models.Q(category_id__in=teams)
-        if user.role == Role.MEMBER and user.organisation_id:
+        elif user.organisation_id:
             rule |= models.Q(organisation_id__in=subtree_ids(user))
         return self.filter(rule)
 

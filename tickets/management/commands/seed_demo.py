@@ -37,8 +37,8 @@ USERS = [
     ("birlik", "Can", "Öztürk", ANKARA, Role.MEMBER, []),
     ("muhendis", "Ahmet", "Yılmaz", ENGINEER, Role.MEMBER, []),
     ("musavir", "Ayşe", "Demir", ACCOUNTANT, Role.MEMBER, []),
-    ("kapasite", "Melike", "Coşkun", TESK, Role.RESPONSIBLE, ["Kapasite Raporu"]),
-    ("teknik", "Emre", "Şahin", TESK, Role.RESPONSIBLE, ["Bilgi İşlem – Teknik"]),
+    ("kapasite", "Melike", "Coşkun", TESK, Role.MEMBER, ["Kapasite Raporu"]),
+    ("teknik", "Emre", "Şahin", TESK, Role.MEMBER, ["Bilgi İşlem – Teknik"]),
 ]
 
 # (requester, category, priority, subject, description, resolution or None), from the manual.
