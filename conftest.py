@@ -106,7 +106,7 @@ def file(member, capacity, problem):
         fields.setdefault("description", "Prod kodları eksik.")
         return services.file_ticket(
             by=by, category=category, kind=problem, subject=subject, **fields
-        )
+        ).ticket
 
     return file_ticket
 

@@ -53,8 +53,9 @@ class TicketForm(forms.Form):
     # A fresh token per form: a second submit of the same form files nothing more.
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, on_behalf: bool = False, **kwargs):
+    def __init__(self, *args, user=None, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if on_behalf:
             self.fields["requester"] = forms.ModelChoiceField(
                 label=_("Requester"),
@@ -73,6 +74,15 @@ class TicketForm(forms.Form):
             )
         self.fields["subject"].widget.attrs["autofocus"] = True
         self.fields["submission"].initial = uuid.uuid4
+
+    def clean(self):
+        cleaned = super().clean()
+        # Filing for oneself on this form is the web channel; the channel chosen
+        # applies only to a ticket filed for someone else.
+        requester = cleaned.get("requester")
+        if requester is None or requester == self.user:
+            cleaned["requester"], cleaned["channel"] = None, Channel.WEB
+        return cleaned
 
 
 class UploadForm(forms.Form):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import TicketQuerySet
-from .search import normalise
 
 
 class Priority(models.TextChoices):
@@ -120,8 +119,8 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     # The filing form's one-time token: a double-clicked submit files one ticket.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # Subject and description folded for case- and accent-blind search (search.py);
-    # a trigram index serves it on PostgreSQL.
+    # Subject, description and public replies folded for case- and accent-blind
+    # search, built by `search.ticket_text` alone; a trigram index serves it on PostgreSQL.
     search_text = models.TextField(editable=False, default="")
 
     objects = TicketQuerySet.as_manager()
@@ -144,13 +143,6 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.subject}"
-
-    def save(self, *args, **kwargs):
-        self.search_text = normalise(f"{self.subject}\n{self.description}")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"subject", "description"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tickets:detail", args=[self.pk])

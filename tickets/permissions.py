@@ -1,18 +1,20 @@
 """Who may do what to a ticket they can see. Pure functions; no queries but one cached.
 
-Seeing is `Ticket.objects.visible_to(user)`; these decide acting. Acting on the
-requester's side stays with the requester's own organisation: a union reads its
-chambers' tickets but does not act on them.
+Seeing is `Ticket.objects.visible_to(user)`; these decide acting, by reading the
+workflow table (`workflow.ACTIONS`). Acting on the requester's side stays with the
+requester's own organisation: a union reads its chambers' tickets but does not act
+on them.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
 
 from categories.selectors import handles_tickets, team_category_ids
 
-from .models import Status
+from .workflow import ACTIONS, FILE_ON_BEHALF, Side
+
+
+class TicketStateError(Exception):
+    """The action does not fit the ticket's status; the message is for the user."""
 
 
 def is_handler(user, ticket) -> bool:
@@ -37,69 +39,82 @@ def is_requester_side(user, ticket) -> bool:
     )
 
 
+def sides(user, ticket) -> list[Side]:
+    """The sides `user` is on for this ticket; the handler's first when on both."""
+    if user is None:
+        return [Side.SYSTEM]
+    found = []
+    if is_handler(user, ticket):
+        found.append(Side.HANDLER)
+    if is_requester_side(user, ticket):
+        found.append(Side.REQUESTER)
+    return found
+
+
+def acting_side(action: str, user, ticket) -> Side | None:
+    """The side on which `user` may take `action` at all, whatever the status."""
+    allowed = ACTIONS[action].sides
+    return next((side for side in sides(user, ticket) if side in allowed), None)
+
+
+def check(action: str, user, ticket) -> Side:
+    """Raise unless `user` may take `action` on the (locked) ticket now; returns their side.
+
+    PermissionDenied when they are on no side that may take it; TicketStateError,
+    with the message for the user, when the status (or a guard) does not allow it.
+    """
+    side = acting_side(action, user, ticket)
+    if side is None:
+        raise PermissionDenied
+    rule = ACTIONS[action]
+    if ticket.status not in rule.allowed_from:
+        raise TicketStateError(str(rule.refusal))
+    guard = rule.guards.get(side)
+    if guard and not guard.test(ticket):
+        raise TicketStateError(str(guard.refusal))
+    return side
+
+
+def can(action: str, user, ticket) -> bool:
+    """Whether the detail page offers `action` to `user` now."""
+    try:
+        check(action, user, ticket)
+    except (PermissionDenied, TicketStateError):
+        return False
+    return True
+
+
 def marks_read(user, ticket) -> bool:
     """Opening the ticket counts as reading it: a handler who is not the requester's side."""
     return is_handler(user, ticket) and not is_requester_side(user, ticket)
 
 
-def can_attach(user, ticket) -> bool:
-    return ticket.status != Status.CLOSED and (
-        is_handler(user, ticket) or is_requester_side(user, ticket)
-    )
-
-
-def can_resolve(user, ticket) -> bool:
-    return _open(ticket) and is_handler(user, ticket)
-
-
 def can_file_on_behalf(user) -> bool:
     """Responsibles and supervisors file for a member (phone call, e-mail, visit)."""
-    return handles_tickets(user)
-
-
-def _open(ticket) -> bool:
-    return ticket.status not in (Status.RESOLVED, Status.CLOSED)
+    # No ticket yet: the side is the user's standing, not a relation to a ticket.
+    side = Side.HANDLER if handles_tickets(user) else Side.REQUESTER
+    return side in FILE_ON_BEHALF
 
 
 def can_reply(user, ticket) -> bool:
-    """A public reply: both sides, while the ticket is open."""
-    return _open(ticket) and (is_handler(user, ticket) or is_requester_side(user, ticket))
+    return can("reply", user, ticket)
 
 
 def can_note(user, ticket) -> bool:
-    """An internal note: handlers only, until the ticket is closed."""
-    return ticket.status != Status.CLOSED and is_handler(user, ticket)
+    return can("note", user, ticket)
 
 
-def can_handle(user, ticket) -> bool:
-    """Request information, redirect, assign: a handler, while the ticket is open."""
-    return _open(ticket) and is_handler(user, ticket)
+def can_attach(user, ticket) -> bool:
+    return can("attach", user, ticket)
 
 
-def can_change_priority(user, ticket) -> bool:
-    return ticket.status != Status.CLOSED and is_handler(user, ticket)
-
-
-def reopen_deadline(ticket):
-    """Until when the requester's side may reopen a resolved ticket."""
-    if ticket.resolved_at is None:
-        return None
-    return ticket.resolved_at + timedelta(days=settings.HELPDESK_REOPEN_DAYS)
-
-
-def within_reopen_window(ticket, now=None) -> bool:
-    deadline = reopen_deadline(ticket)
-    return deadline is not None and (now or timezone.now()) < deadline
+def can_resolve(user, ticket) -> bool:
+    return can("resolve", user, ticket)
 
 
 def can_reopen(user, ticket) -> bool:
-    return (
-        ticket.status == Status.RESOLVED
-        and within_reopen_window(ticket)
-        and is_requester_side(user, ticket)
-    )
+    return can("reopen", user, ticket)
 
 
 def can_confirm(user, ticket) -> bool:
-    """The requester's side confirms the resolution, which closes the ticket."""
-    return ticket.status == Status.RESOLVED and is_requester_side(user, ticket)
+    return can("close", user, ticket)

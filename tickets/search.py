@@ -21,3 +21,20 @@ def normalise(text: str) -> str:
 def terms(query: str, limit: int = 10) -> list[str]:
     """The folded words of a query; at most `limit`, so a query stays cheap."""
     return [word for word in normalise(query).split() if word][:limit]
+
+
+def ticket_text(subject: str, description: str, replies=()) -> str:
+    """What search matches for a ticket: its subject, description and public replies,
+    folded. The one builder of `Ticket.search_text`; internal notes never go in."""
+    return normalise("\n".join([subject, description, *replies]))
+
+
+def refresh(ticket) -> None:
+    """Rebuild a ticket's search text from what it holds now (after a reply)."""
+    from .models import EventKind, Ticket
+
+    replies = ticket.events.filter(kind=EventKind.REPLIED, internal=False).values_list(
+        "note", flat=True
+    )
+    ticket.search_text = ticket_text(ticket.subject, ticket.description, replies)
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=ticket.search_text)

@@ -1,8 +1,10 @@
 """Every change of a ticket: one function each, one transaction, one event per change.
 
-Each service locks the ticket row, checks the permission and the status on the
-locked row (so that of two simultaneous requests the second sees the first's
-result), changes the ticket, writes its action log entry and queues its notices.
+Each service locks the ticket row, checks on the locked row that the workflow table
+allows the action (so that of two simultaneous requests the second sees the first's
+result), moves the status through `workflow.transition`, writes its action log entry
+and queues its notices. Events store facts (ids, codes); pages render them in the
+reader's language, and `note` holds only what a person typed.
 """
 
 from dataclasses import dataclass, field
@@ -11,17 +13,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notifications, permissions, search, uploads
-from .models import Attachment, Channel, EventKind, Priority, Status, Ticket, TicketEvent
+from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
+from .permissions import TicketStateError
+from .workflow import ACTIONS, Side, transition
 
-
-class TicketStateError(Exception):
-    """The action does not fit the ticket's status; the message is for the user."""
+__all__ = ["DuplicateSubmission", "Result", "TicketStateError"]
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - not an error: the first one won
@@ -30,6 +30,16 @@ class DuplicateSubmission(Exception):  # noqa: N818 - not an error: the first on
     def __init__(self, ticket):
         super().__init__(ticket)
         self.ticket = ticket
+
+
+@dataclass
+class Result:
+    """What a service saved, and the messages about the files it refused."""
+
+    ticket: Ticket
+    event: TicketEvent | None = None
+    saved: list[Attachment] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # one message per refused file
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -86,6 +96,11 @@ def _store(ticket, by, accepted, *, internal, event=None) -> list[Attachment]:
     return saved
 
 
+def _move(ticket, action: str, side: Side, by) -> None:
+    """Where the workflow table says `action` leads from the ticket's status."""
+    transition(ticket, ACTIONS[action].leads_to(side, ticket.status), by=by)
+
+
 @transaction.atomic
 def file_ticket(
     *,
@@ -99,19 +114,18 @@ def file_ticket(
     channel: str = Channel.WEB,
     submission=None,
     files=(),
-) -> Ticket:
-    """File a ticket for `by`, or for `requester` on their behalf (a responsible's call).
+) -> Result:
+    """File a ticket for `by`, or for `requester` on their behalf (a handler's call),
+    recording the `channel` it came through (the caller knows: web, e-mail, API ...).
 
-    Acceptable `files` are stored with it; the messages about refused ones are left in
-    `ticket.refused_files`. A responsible of the chosen category who files on behalf
-    keeps the ticket: it is assigned to them at once (first line keeps its own tickets).
+    Acceptable `files` are stored with it; the result lists the refused ones. A
+    responsible of the chosen category who files on behalf keeps the ticket: it is
+    assigned to them at once (first line keeps its own tickets).
     """
     accepted, refused = _inspect(files)
     requester = requester or by
     if requester != by and not permissions.can_file_on_behalf(by):
         raise PermissionDenied
-    if requester == by:
-        channel = Channel.WEB
     if requester.organisation_id is None:
         raise TicketStateError(_("This account belongs to no organisation; ask an administrator."))
     try:
@@ -126,6 +140,7 @@ def file_ticket(
                 description=description,
                 channel=channel,
                 submission=submission,
+                search_text=search.ticket_text(subject, description),
             )
     except IntegrityError:
         first = Ticket.objects.filter(submission=submission).first() if submission else None
@@ -133,17 +148,16 @@ def file_ticket(
             raise
         raise DuplicateSubmission(first) from None
     created = _log(ticket, by, EventKind.CREATED, data={"channel": channel})
-    _store(ticket, by, accepted, internal=False)
-    ticket.refused_files = refused
+    saved = _store(ticket, by, accepted, internal=False)
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
     )
     if requester != by and category.responsibles.filter(pk=by.pk).exists():
         ticket.assignee = by
-        ticket.status = Status.IN_PROGRESS
-        ticket.save(update_fields=["assignee", "status"])
-        _log(ticket, by, EventKind.ASSIGNED, note=by.display_name(), data={"to": by.pk})
-    return ticket
+        ticket.save(update_fields=["assignee"])
+        _move(ticket, "assign", Side.HANDLER, by)
+        _log(ticket, by, EventKind.ASSIGNED, data={"to": by.pk})
+    return Result(ticket=ticket, event=created, saved=saved, refused=refused)
 
 
 def mark_read(ticket: Ticket, *, by) -> Ticket:
@@ -160,47 +174,34 @@ def mark_read(ticket: Ticket, *, by) -> Ticket:
     return ticket
 
 
-@dataclass
-class AttachResult:
-    saved: list[Attachment] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)  # one message per refused file
-
-
-def attach(ticket: Ticket, *, by, files, internal: bool = False) -> AttachResult:
+def attach(ticket: Ticket, *, by, files, internal: bool = False) -> Result:
     """Store each acceptable file with an `attached` event; report the others.
 
     A refused file never costs the ticket or the other files.
     """
     accepted, refused = _inspect(files)
-    result = AttachResult(refused=refused)
     if not accepted:
-        return result
+        return Result(ticket=ticket, refused=refused)
     with transaction.atomic():
         locked = _lock(ticket)
-        if not permissions.can_attach(by, locked):
-            raise PermissionDenied
-        internal = internal and permissions.is_handler(by, locked)
-        result.saved = _store(locked, by, accepted, internal=internal)
-    return result
+        side = permissions.check("attach", by, locked)
+        internal = internal and side == Side.HANDLER
+        saved = _store(locked, by, accepted, internal=internal)
+    return Result(ticket=locked, saved=saved, refused=refused)
 
 
 def reply(
     ticket: Ticket, *, by, body: str, internal: bool = False, files=(), submission=None
-) -> AttachResult:
+) -> Result:
     """A public reply from either side, or a handler's internal note; files go with it.
 
-    A handler's first public reply takes the ticket into work; the member's reply to
-    an information request gives it back to the handlers.
+    Where a reply leads (a handler's first answer takes the ticket into work, the
+    member's answer to an information request gives it back) is the workflow's.
     """
     accepted, refused = _inspect(files)
     with transaction.atomic():
         locked = _lock(ticket)
-        allowed = permissions.can_note if internal else permissions.can_reply
-        if not allowed(by, locked):
-            if permissions.is_handler(by, locked) or permissions.is_requester_side(by, locked):
-                raise TicketStateError(_("This ticket is not open for replies."))
-            raise PermissionDenied
-        handler = permissions.is_handler(by, locked)
+        side = permissions.check("note" if internal else "reply", by, locked)
         try:
             with transaction.atomic():
                 event = _log(
@@ -217,42 +218,22 @@ def reply(
             raise
         saved = _store(locked, by, accepted, internal=internal, event=event)
         if not internal:
-            # Search finds the conversation too (internal notes stay out of it).
-            Ticket.objects.filter(pk=locked.pk).update(
-                search_text=Concat("search_text", Value("\n" + search.normalise(body)))
-            )
-            waits_for_me = (
-                (Status.WAITING, Status.REDIRECTED) if handler else (Status.INFO_REQUESTED,)
-            )
-            if locked.status in waits_for_me:
-                _set_status(locked, Status.IN_PROGRESS)
-            if handler:
+            search.refresh(locked)  # the conversation is searchable; notes stay out
+            _move(locked, "reply", side, by)
+            if side == Side.HANDLER:
                 notifications.queue(locked, event, {locked.requester: "answered"})
             elif locked.assignee:
                 notifications.queue(locked, event, {locked.assignee: "team"})
             else:
                 _notify_team(locked, event)
-    return AttachResult(saved=saved, refused=refused)
-
-
-def _set_status(ticket, status):
-    ticket.status = status
-    ticket.save(update_fields=["status"])
-
-
-def _locked_for_handling(ticket, by) -> Ticket:
-    locked = _lock(ticket)
-    if not permissions.is_handler(by, locked):
-        raise PermissionDenied
-    if locked.status in (Status.RESOLVED, Status.CLOSED):
-        raise TicketStateError(_("This ticket is already resolved."))
-    return locked
+    return Result(ticket=locked, event=event, saved=saved, refused=refused)
 
 
 @transaction.atomic
 def request_info(ticket: Ticket, *, by, body: str) -> Ticket:
-    locked = _locked_for_handling(ticket, by)
-    _set_status(locked, Status.INFO_REQUESTED)
+    locked = _lock(ticket)
+    side = permissions.check("request_info", by, locked)
+    _move(locked, "request_info", side, by)
     event = _log(locked, by, EventKind.INFO_REQUESTED, note=body)
     notifications.queue(locked, event, {locked.requester: "info_requested"})
     return locked
@@ -261,24 +242,20 @@ def request_info(ticket: Ticket, *, by, body: str) -> Ticket:
 @transaction.atomic
 def redirect_to_category(ticket: Ticket, *, by, category, body: str = "") -> Ticket:
     """Hand the ticket to another category's team; the old team no longer sees it."""
-    locked = _locked_for_handling(ticket, by)
+    locked = _lock(ticket)
+    side = permissions.check("redirect", by, locked)
     if category.pk == locked.category_id:
         raise TicketStateError(_("The ticket is already in this category."))
-    old = locked.category
+    data = {"from": locked.category_id, "to": category.pk}
     locked.category = category
-    locked.status = Status.REDIRECTED
-    data = {"from": old.pk, "to": category.pk}
-    note = f"{old} → {category}"
     released = locked.assignee
     if released and not category.responsibles.filter(pk=released.pk).exists():
         # The new team takes it from here; the log says who let it go.
         locked.assignee = None
         data["unassigned"] = released.pk
-        note += " · " + _("no longer assigned to %(name)s") % {"name": released.display_name()}
-    locked.save(update_fields=["category", "status", "assignee"])
-    if body:
-        note += f"\n{body}"
-    event = _log(locked, by, EventKind.REDIRECTED, note=note, data=data)
+    locked.save(update_fields=["category", "assignee"])
+    _move(locked, "redirect", side, by)
+    event = _log(locked, by, EventKind.REDIRECTED, note=body, data=data)
     _notify_team(locked, event)
     return locked
 
@@ -290,7 +267,8 @@ def assignable(ticket: Ticket):
 
 @transaction.atomic
 def assign(ticket: Ticket, *, by, assignee) -> Ticket:
-    locked = _locked_for_handling(ticket, by)
+    locked = _lock(ticket)
+    side = permissions.check("assign", by, locked)
     allowed = assignable(locked).filter(pk=assignee.pk).exists() or (
         assignee == by and by.is_supervisor
     )
@@ -301,12 +279,9 @@ def assign(ticket: Ticket, *, by, assignee) -> Ticket:
             _("The ticket is already assigned to %(name)s.") % {"name": assignee.display_name()}
         )
     locked.assignee = assignee
-    if locked.status in (Status.WAITING, Status.REDIRECTED):
-        locked.status = Status.IN_PROGRESS
-    locked.save(update_fields=["assignee", "status"])
-    event = _log(
-        locked, by, EventKind.ASSIGNED, note=assignee.display_name(), data={"to": assignee.pk}
-    )
+    locked.save(update_fields=["assignee"])
+    _move(locked, "assign", side, by)
+    event = _log(locked, by, EventKind.ASSIGNED, data={"to": assignee.pk})
     notifications.queue(locked, event, {assignee: "assigned"})
     return locked
 
@@ -314,26 +289,21 @@ def assign(ticket: Ticket, *, by, assignee) -> Ticket:
 @transaction.atomic
 def change_priority(ticket: Ticket, *, by, priority: str) -> Ticket:
     locked = _lock(ticket)
-    if not permissions.is_handler(by, locked):
-        raise PermissionDenied
-    if locked.status == Status.CLOSED:
-        raise TicketStateError(_("This ticket is closed."))
+    permissions.check("priority", by, locked)
     if priority == locked.priority:
         raise TicketStateError(_("The ticket already has this priority."))
-    old = locked.priority
+    data = {"from": locked.priority, "to": priority}
     locked.priority = priority
     locked.save(update_fields=["priority"])
-    note = f"{Priority(old).label} → {Priority(priority).label}"
-    _log(locked, by, EventKind.PRIORITY_CHANGED, note=note, data={"from": old, "to": priority})
+    _log(locked, by, EventKind.PRIORITY_CHANGED, data=data)
     return locked
 
 
 @transaction.atomic
 def resolve(ticket: Ticket, *, by, explanation: str) -> Ticket:
-    locked = _locked_for_handling(ticket, by)
-    locked.status = Status.RESOLVED
-    locked.resolved_at = timezone.now()
-    locked.save(update_fields=["status", "resolved_at"])
+    locked = _lock(ticket)
+    side = permissions.check("resolve", by, locked)
+    _move(locked, "resolve", side, by)
     event = _log(locked, by, EventKind.RESOLVED, note=explanation)
     notifications.queue(locked, event, {locked.requester: "resolved"})
     return locked
@@ -343,15 +313,8 @@ def resolve(ticket: Ticket, *, by, explanation: str) -> Ticket:
 def reopen(ticket: Ticket, *, by, body: str) -> Ticket:
     """The requester's side says it is not solved, within the reopen window."""
     locked = _lock(ticket)
-    if not permissions.is_requester_side(by, locked):
-        raise PermissionDenied
-    if locked.status != Status.RESOLVED:
-        raise TicketStateError(_("Only a resolved ticket can be reopened."))
-    if not permissions.within_reopen_window(locked):
-        raise TicketStateError(_("The time to reopen this ticket has passed."))
-    locked.status = Status.IN_PROGRESS
-    locked.resolved_at = None
-    locked.save(update_fields=["status", "resolved_at"])
+    side = permissions.check("reopen", by, locked)
+    _move(locked, "reopen", side, by)
     event = _log(locked, by, EventKind.REOPENED, note=body)
     _notify_team(locked, event, also=[locked.assignee] if locked.assignee else ())
     return locked
@@ -362,15 +325,8 @@ def close(ticket: Ticket, *, by=None) -> Ticket:
     """Close a resolved ticket: the requester's side confirms it, or (by=None) its
     reopen window has passed."""
     locked = _lock(ticket)
-    if by is not None and not permissions.is_requester_side(by, locked):
-        raise PermissionDenied
-    if locked.status != Status.RESOLVED:
-        raise TicketStateError(_("Only a resolved ticket can be closed."))
-    if by is None and permissions.within_reopen_window(locked):
-        raise TicketStateError(_("The reopen window of this ticket is still open."))
-    locked.status = Status.CLOSED
-    locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_at"])
+    side = permissions.check("close", by, locked)
+    _move(locked, "close", side, by)
     _log(locked, by, EventKind.CLOSED)
     return locked
 

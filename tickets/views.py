@@ -4,6 +4,9 @@ Every lookup goes through `Ticket.objects.visible_to`, so a ticket the user may
 not see is a 404, whatever the view.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -12,7 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import export, permissions, selectors, services
+from categories.selectors import handles_tickets
+
+from . import export, permissions, selectors, services, workflow
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -64,7 +69,7 @@ def ticket_list(request):
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "current_sort": query.get("sort", ""),
-            "handles_tickets": permissions.can_file_on_behalf(request.user),
+            "handles_tickets": handles_tickets(request.user),
         },
     )
 
@@ -82,19 +87,21 @@ def ticket_export(request):
 @require_http_methods(["GET", "POST"])
 def ticket_create(request):
     on_behalf = permissions.can_file_on_behalf(request.user)
-    form = TicketForm(request.POST or None, request.FILES or None, on_behalf=on_behalf)
+    form = TicketForm(
+        request.POST or None, request.FILES or None, user=request.user, on_behalf=on_behalf
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = services.file_ticket(
+            result = services.file_ticket(
                 by=request.user,
                 category=data["category"],
                 kind=data["kind"],
                 priority=data["priority"],
                 subject=data["subject"],
                 description=data["description"],
-                requester=data.get("requester"),
-                channel=data.get("channel", ""),
+                requester=data["requester"],
+                channel=data["channel"],
                 submission=data["submission"],
                 files=data["attachments"],
             )
@@ -103,10 +110,9 @@ def ticket_create(request):
         except services.DuplicateSubmission as duplicate:
             return _after_change(request, duplicate.ticket, "tickets:documents")
         else:
-            for message in ticket.refused_files:
-                messages.error(request, message)
+            _report_refused(request, result)
             messages.success(request, _("The problem was recorded!"))
-            return _after_change(request, ticket, "tickets:documents")
+            return _after_change(request, result.ticket, "tickets:documents")
     return render(request, "tickets/form.html", {"form": form})
 
 
@@ -118,7 +124,13 @@ def ticket_documents(request, pk):
         return redirect(ticket)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = services.attach(ticket, by=request.user, files=form.cleaned_data["attachments"])
+        try:
+            result = services.attach(
+                ticket, by=request.user, files=form.cleaned_data["attachments"]
+            )
+        except services.TicketStateError as error:  # closed meanwhile
+            messages.error(request, str(error))
+            return redirect(ticket)
         _report_refused(request, result)
         if result.saved:
             messages.success(
@@ -132,70 +144,40 @@ def ticket_documents(request, pk):
     )
 
 
-def _handler(user, ticket):
-    return permissions.is_handler(user, ticket)
+@dataclass(frozen=True)
+class DetailAction:
+    """One form of the detail page and the workflow actions it posts."""
+
+    actions: tuple[str, ...]  # offered when the workflow allows any of these
+    build: Callable  # (user, ticket, data, files) -> the form
 
 
-def _requester_side(user, ticket):
-    return permissions.is_requester_side(user, ticket)
+def _reply_form(user, ticket, data, files):
+    return ReplyForm(data, files, can_note=permissions.can_note(user, ticket))
 
 
-def _either_side(user, ticket):
-    return _handler(user, ticket) or _requester_side(user, ticket)
-
-
-# Each action of the detail page: who may post it at all (else 403), when the page
-# offers it (the ticket's status allows it), and its form.
+# The detail page's forms, by context name. Who may post each and when the page
+# offers it come from the workflow table (`workflow.ACTIONS`), through permissions.
 ACTIONS = {
-    "reply_form": (
-        _either_side,
-        lambda u, t: permissions.can_reply(u, t) or permissions.can_note(u, t),
-        lambda u, t, data, files: ReplyForm(data, files, can_note=permissions.can_note(u, t)),
+    "reply_form": DetailAction(("reply", "note"), _reply_form),
+    "request_info_form": DetailAction(("request_info",), lambda u, t, d, f: RequestInfoForm(d)),
+    "assign_form": DetailAction(("assign",), lambda u, t, d, f: AssignForm(d, ticket=t, user=u)),
+    "redirect_form": DetailAction(("redirect",), lambda u, t, d, f: RedirectForm(d, ticket=t)),
+    "priority_form": DetailAction(
+        ("priority",), lambda u, t, d, f: PriorityForm(d, initial={"priority": t.priority})
     ),
-    "request_info_form": (
-        _handler,
-        permissions.can_handle,
-        lambda u, t, data, files: RequestInfoForm(data),
-    ),
-    "assign_form": (
-        _handler,
-        permissions.can_handle,
-        lambda u, t, data, files: AssignForm(data, ticket=t, user=u),
-    ),
-    "redirect_form": (
-        _handler,
-        permissions.can_handle,
-        lambda u, t, data, files: RedirectForm(data, ticket=t),
-    ),
-    "priority_form": (
-        _handler,
-        permissions.can_change_priority,
-        lambda u, t, data, files: PriorityForm(data, initial={"priority": t.priority}),
-    ),
-    "resolve_form": (
-        _handler,
-        permissions.can_resolve,
-        lambda u, t, data, files: ResolveForm(data),
-    ),
-    "reopen_form": (
-        _requester_side,
-        permissions.can_reopen,
-        lambda u, t, data, files: ReopenForm(data),
-    ),
-    "confirm_form": (
-        _requester_side,
-        permissions.can_confirm,
-        lambda u, t, data, files: ConfirmForm(data),
-    ),
+    "resolve_form": DetailAction(("resolve",), lambda u, t, d, f: ResolveForm(d)),
+    "reopen_form": DetailAction(("reopen",), lambda u, t, d, f: ReopenForm(d)),
+    "confirm_form": DetailAction(("close",), lambda u, t, d, f: ConfirmForm(d)),
 }
 
 
 def _render_detail(request, ticket, *, bound=None, status=200):
     user = request.user
     forms = {
-        name: build(user, ticket, None, None)
-        for name, (_role, offered, build) in ACTIONS.items()
-        if offered(user, ticket)
+        name: form.build(user, ticket, None, None)
+        for name, form in ACTIONS.items()
+        if any(permissions.can(action, user, ticket) for action in form.actions)
     }
     if bound:
         forms.update(bound)
@@ -204,7 +186,7 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "events": selectors.timeline(ticket, user),
         "documents": selectors.documents(ticket, user),
         "can_attach": permissions.can_attach(user, ticket),
-        "reopen_deadline": permissions.reopen_deadline(ticket),
+        "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(forms),
         **forms,
@@ -225,10 +207,10 @@ def _act(request, pk, form_name, action, success):
     does not allow changes nothing and says why.
     """
     ticket = _visible_ticket(request, pk)
-    role, _offered, build = ACTIONS[form_name]
-    if not role(request.user, ticket):
+    detail_action = ACTIONS[form_name]
+    if not any(permissions.acting_side(a, request.user, ticket) for a in detail_action.actions):
         raise PermissionDenied
-    form = build(request.user, ticket, request.POST, request.FILES)
+    form = detail_action.build(request.user, ticket, request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, ticket, bound={form_name: form})
     try:
@@ -238,7 +220,7 @@ def _act(request, pk, form_name, action, success):
     except services.DuplicateSubmission:
         pass
     else:
-        if isinstance(result, services.AttachResult):
+        if isinstance(result, services.Result):
             _report_refused(request, result)
         messages.success(request, success)
     return _after_change(request, ticket)

@@ -2,6 +2,7 @@ import factory
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from categories.models import Category
+from tickets import search
 from tickets.models import Priority, Ticket, TicketKind
 
 
@@ -46,3 +47,4 @@ class TicketFactory(factory.django.DjangoModelFactory):
     priority = Priority.MEDIUM
     subject = factory.Sequence(lambda n: f"Subject {n}")
     description = "Something does not work."
+    search_text = factory.LazyAttribute(lambda t: search.ticket_text(t.subject, t.description))

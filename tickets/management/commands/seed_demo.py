@@ -162,7 +162,7 @@ class Command(BaseCommand):
                 priority=priority,
                 subject=subject,
                 description=description,
-            )
+            ).ticket
             if resolution:
                 handler = users["kapasite"]
                 ticket = services.mark_read(ticket, by=handler)

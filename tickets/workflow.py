@@ -1,0 +1,165 @@
+"""The workflow in one table: who may take each action, from which statuses, and where
+it leads; and `transition`, the one place where a ticket's status changes.
+
+`permissions.can` reads the table for the detail page's buttons and the views; the
+services call `permissions.check` on the locked row and `transition` to move. A new
+rule is one line here, never a branch in a service or a template.
+"""
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import django.dispatch
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import OPEN_STATUSES, Status, Ticket
+
+
+class Side(enum.Enum):
+    """Who acts on a ticket (`permissions.sides` tells which a user is on)."""
+
+    REQUESTER = "requester"  # the requester and members of their own organisation
+    HANDLER = "handler"  # the category's team, the assignee, a supervisor
+    SYSTEM = "system"  # periodic work, no person (`by=None`)
+
+
+def reopen_deadline(ticket):
+    """Until when the requester's side may reopen a resolved ticket."""
+    if ticket.resolved_at is None:
+        return None
+    return ticket.resolved_at + timedelta(days=settings.HELPDESK_REOPEN_DAYS)
+
+
+def within_reopen_window(ticket, now=None) -> bool:
+    deadline = reopen_deadline(ticket)
+    return deadline is not None and (now or timezone.now()) < deadline
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition beyond the status, and what the user is told when it fails."""
+
+    test: Callable[[Ticket], bool]
+    refusal: Promise
+
+
+@dataclass(frozen=True)
+class Action:
+    sides: frozenset[Side]
+    allowed_from: frozenset[str]
+    # What the user is told when the ticket's status does not allow the action.
+    refusal: Promise
+    # The status it leads to, per acting side and current status; absent: unchanged.
+    moves: Mapping[Side, Mapping[str, str]] = field(default_factory=dict)
+    # Conditions beyond the status, per acting side.
+    guards: Mapping[Side, Guard] = field(default_factory=dict)
+
+    def leads_to(self, side: Side, status: str) -> str:
+        return self.moves.get(side, {}).get(status, status)
+
+
+def _to(status, *, sides, start=OPEN_STATUSES) -> dict:
+    return {side: dict.fromkeys(start, status) for side in sides}
+
+
+NOT_CLOSED = frozenset(Status) - {Status.CLOSED}
+OPEN = frozenset(OPEN_STATUSES)
+REQUESTER, HANDLER, SYSTEM = Side.REQUESTER, Side.HANDLER, Side.SYSTEM
+EITHER = frozenset({REQUESTER, HANDLER})
+# Not yet taken into work: a handler's answer or an assignment takes it.
+UNTAKEN = (Status.WAITING, Status.REDIRECTED)
+ALREADY_RESOLVED = _("This ticket is already resolved.")
+
+ACTIONS: dict[str, Action] = {
+    # A public reply. A handler's first answer takes the ticket into work; the
+    # requester's answer to an information request gives it back to the handlers.
+    "reply": Action(
+        EITHER,
+        OPEN,
+        _("This ticket is not open for replies."),
+        moves={
+            HANDLER: dict.fromkeys(UNTAKEN, Status.IN_PROGRESS),
+            REQUESTER: {Status.INFO_REQUESTED: Status.IN_PROGRESS},
+        },
+    ),
+    "note": Action(frozenset({HANDLER}), NOT_CLOSED, _("This ticket is not open for replies.")),
+    "attach": Action(EITHER, NOT_CLOSED, _("This ticket is closed.")),
+    "request_info": Action(
+        frozenset({HANDLER}),
+        OPEN,
+        ALREADY_RESOLVED,
+        moves=_to(Status.INFO_REQUESTED, sides={HANDLER}),
+    ),
+    "redirect": Action(
+        frozenset({HANDLER}), OPEN, ALREADY_RESOLVED, moves=_to(Status.REDIRECTED, sides={HANDLER})
+    ),
+    "assign": Action(
+        frozenset({HANDLER}),
+        OPEN,
+        ALREADY_RESOLVED,
+        moves={HANDLER: dict.fromkeys(UNTAKEN, Status.IN_PROGRESS)},
+    ),
+    "priority": Action(frozenset({HANDLER}), NOT_CLOSED, _("This ticket is closed.")),
+    "resolve": Action(
+        frozenset({HANDLER}), OPEN, ALREADY_RESOLVED, moves=_to(Status.RESOLVED, sides={HANDLER})
+    ),
+    "reopen": Action(
+        frozenset({REQUESTER}),
+        frozenset({Status.RESOLVED}),
+        _("Only a resolved ticket can be reopened."),
+        moves=_to(Status.IN_PROGRESS, sides={REQUESTER}, start=[Status.RESOLVED]),
+        guards={
+            REQUESTER: Guard(within_reopen_window, _("The time to reopen this ticket has passed."))
+        },
+    ),
+    # The requester's side confirms the resolution, or (SYSTEM) the reopen window passed.
+    "close": Action(
+        frozenset({REQUESTER, SYSTEM}),
+        frozenset({Status.RESOLVED}),
+        _("Only a resolved ticket can be closed."),
+        moves=_to(Status.CLOSED, sides={REQUESTER, SYSTEM}, start=[Status.RESOLVED]),
+        guards={
+            SYSTEM: Guard(
+                lambda ticket: not within_reopen_window(ticket),
+                _("The reopen window of this ticket is still open."),
+            )
+        },
+    ),
+}
+# Filing for someone else (a phone call, a visit) has no ticket yet: handlers only.
+FILE_ON_BEHALF = frozenset({HANDLER})
+
+# Sent inside the transaction of every status change: the hook for service levels,
+# webhooks and metrics. Arguments: ticket, old, new, by (None for periodic work).
+status_changed = django.dispatch.Signal()
+
+
+def transition(ticket: Ticket, to: str, *, by) -> bool:
+    """Move a locked ticket to status `to`, with the dates that go with it.
+
+    The one place a status changes. Returns whether it changed; the caller writes
+    the event that says why.
+    """
+    old = ticket.status
+    if to == old:
+        return False
+    now = timezone.now()
+    ticket.status = to
+    fields = ["status"]
+    if to == Status.RESOLVED:
+        ticket.resolved_at = now
+        fields.append("resolved_at")
+    elif old == Status.RESOLVED and to != Status.CLOSED:
+        ticket.resolved_at = None  # reopened: the member sees it unresolved again
+        fields.append("resolved_at")
+    if to == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    ticket.save(update_fields=fields)
+    status_changed.send(sender=Ticket, ticket=ticket, old=old, new=to, by=by)
+    return True
