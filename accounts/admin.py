@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
+from categories.selectors import ticket_handlers
 
 from . import services
 from .models import Organisation, RegistrationRequest, RegistrationStatus, User
@@ -75,6 +76,24 @@ class UserForm(UserChangeForm):
             )
 
 
+class HandlesTicketsFilter(admin.SimpleListFilter):
+    """Responsibles and supervisors, as `handles_tickets` counts them."""
+
+    title = _("handles tickets")
+    parameter_name = "handles_tickets"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        handlers = ticket_handlers().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=handlers)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=handlers)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserForm
@@ -90,6 +109,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = [
         "role",
+        HandlesTicketsFilter,
         "is_active",
         "is_staff",
         "registration__status",

@@ -218,3 +218,16 @@ def test_the_admin_puts_a_user_on_category_teams(client, reviewer, member, capac
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert set(member.team_categories.all()) == {capacity, technical}
+
+
+def test_the_admin_lists_who_handles_tickets(client, member, responsible, supervisor):
+    from accounts.tests.conftest import UserFactory
+
+    admin_user = UserFactory(username="root", organisation=None, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+
+    handlers = client.get("/admin/accounts/user/", {"handles_tickets": "yes"}).context["cl"]
+    others = client.get("/admin/accounts/user/", {"handles_tickets": "no"}).context["cl"]
+
+    assert {user.username for user in handlers.result_list} == {"kapasite", "tesk", "root"}
+    assert {user.username for user in others.result_list} == {"oda"}
