@@ -94,27 +94,3 @@ def can_file_on_behalf(user) -> bool:
     # No ticket yet: the side is the user's standing, not a relation to a ticket.
     side = Side.HANDLER if handles_tickets(user) else Side.REQUESTER
     return side in FILE_ON_BEHALF
-
-
-def can_reply(user, ticket) -> bool:
-    return can("reply", user, ticket)
-
-
-def can_note(user, ticket) -> bool:
-    return can("note", user, ticket)
-
-
-def can_attach(user, ticket) -> bool:
-    return can("attach", user, ticket)
-
-
-def can_resolve(user, ticket) -> bool:
-    return can("resolve", user, ticket)
-
-
-def can_reopen(user, ticket) -> bool:
-    return can("reopen", user, ticket)
-
-
-def can_confirm(user, ticket) -> bool:
-    return can("close", user, ticket)

@@ -120,7 +120,7 @@ def ticket_create(request):
 def ticket_documents(request, pk):
     """The step after filing: upload more documents, or finish with "OK"."""
     ticket = _visible_ticket(request, pk)
-    if not permissions.can_attach(request.user, ticket):
+    if not permissions.can("attach", request.user, ticket):
         return redirect(ticket)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +153,7 @@ class DetailAction:
 
 
 def _reply_form(user, ticket, data, files):
-    return ReplyForm(data, files, can_note=permissions.can_note(user, ticket))
+    return ReplyForm(data, files, can_note=permissions.can("note", user, ticket))
 
 
 # The detail page's forms, by context name. Who may post each and when the page
@@ -185,7 +185,7 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "ticket": ticket,
         "events": selectors.timeline(ticket, user),
         "documents": selectors.documents(ticket, user),
-        "can_attach": permissions.can_attach(user, ticket),
+        "can_attach": permissions.can("attach", user, ticket),
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(forms),
