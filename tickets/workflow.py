@@ -50,69 +50,51 @@ class Guard:
 
 @dataclass(frozen=True)
 class Action:
-    sides: frozenset[Side]
-    allowed_from: frozenset[str]
-    # What the user is told when the ticket's status does not allow the action.
-    refusal: Promise
-    # The status it leads to, per acting side and current status; absent: unchanged.
+    sides: frozenset[Side]  # who may take it
+    allowed_from: frozenset[str]  # the statuses it may be taken from
+    refusal: Promise  # what the user is told when the status does not allow it
+    to: str | None = None  # the status it leads to, from any allowed status
+    # Or, per acting side, a move from some statuses (the others stay as they are).
     moves: Mapping[Side, Mapping[str, str]] = field(default_factory=dict)
-    # Conditions beyond the status, per acting side.
-    guards: Mapping[Side, Guard] = field(default_factory=dict)
+    guards: Mapping[Side, Guard] = field(default_factory=dict)  # beyond the status
 
     def leads_to(self, side: Side, status: str) -> str:
+        if self.to is not None:
+            return self.to
         return self.moves.get(side, {}).get(status, status)
 
 
-def _to(status, *, sides, start=OPEN_STATUSES) -> dict:
-    return {side: dict.fromkeys(start, status) for side in sides}
-
-
-NOT_CLOSED = frozenset(Status) - {Status.CLOSED}
-OPEN = frozenset(OPEN_STATUSES)
 REQUESTER, HANDLER, SYSTEM = Side.REQUESTER, Side.HANDLER, Side.SYSTEM
+HANDLERS = frozenset({HANDLER})
 EITHER = frozenset({REQUESTER, HANDLER})
-# Not yet taken into work: a handler's answer or an assignment takes it.
-UNTAKEN = (Status.WAITING, Status.REDIRECTED)
+OPEN = frozenset(OPEN_STATUSES)
+NOT_CLOSED = frozenset(Status) - {Status.CLOSED}
+RESOLVED = frozenset({Status.RESOLVED})
+# A handler's first answer or an assignment takes an untaken ticket into work.
+TAKES_INTO_WORK = {Status.WAITING: Status.IN_PROGRESS, Status.REDIRECTED: Status.IN_PROGRESS}
 ALREADY_RESOLVED = _("This ticket is already resolved.")
+CLOSED = _("This ticket is closed.")
 
 ACTIONS: dict[str, Action] = {
-    # A public reply. A handler's first answer takes the ticket into work; the
-    # requester's answer to an information request gives it back to the handlers.
+    # Public; the requester's answer to an information request gives it back.
     "reply": Action(
         EITHER,
         OPEN,
         _("This ticket is not open for replies."),
-        moves={
-            HANDLER: dict.fromkeys(UNTAKEN, Status.IN_PROGRESS),
-            REQUESTER: {Status.INFO_REQUESTED: Status.IN_PROGRESS},
-        },
+        moves={HANDLER: TAKES_INTO_WORK, REQUESTER: {Status.INFO_REQUESTED: Status.IN_PROGRESS}},
     ),
-    "note": Action(frozenset({HANDLER}), NOT_CLOSED, _("This ticket is not open for replies.")),
-    "attach": Action(EITHER, NOT_CLOSED, _("This ticket is closed.")),
-    "request_info": Action(
-        frozenset({HANDLER}),
-        OPEN,
-        ALREADY_RESOLVED,
-        moves=_to(Status.INFO_REQUESTED, sides={HANDLER}),
-    ),
-    "redirect": Action(
-        frozenset({HANDLER}), OPEN, ALREADY_RESOLVED, moves=_to(Status.REDIRECTED, sides={HANDLER})
-    ),
-    "assign": Action(
-        frozenset({HANDLER}),
-        OPEN,
-        ALREADY_RESOLVED,
-        moves={HANDLER: dict.fromkeys(UNTAKEN, Status.IN_PROGRESS)},
-    ),
-    "priority": Action(frozenset({HANDLER}), NOT_CLOSED, _("This ticket is closed.")),
-    "resolve": Action(
-        frozenset({HANDLER}), OPEN, ALREADY_RESOLVED, moves=_to(Status.RESOLVED, sides={HANDLER})
-    ),
+    "note": Action(HANDLERS, NOT_CLOSED, _("This ticket is not open for replies.")),
+    "attach": Action(EITHER, NOT_CLOSED, CLOSED),
+    "request_info": Action(HANDLERS, OPEN, ALREADY_RESOLVED, to=Status.INFO_REQUESTED),
+    "redirect": Action(HANDLERS, OPEN, ALREADY_RESOLVED, to=Status.REDIRECTED),
+    "assign": Action(HANDLERS, OPEN, ALREADY_RESOLVED, moves={HANDLER: TAKES_INTO_WORK}),
+    "priority": Action(HANDLERS, NOT_CLOSED, CLOSED),
+    "resolve": Action(HANDLERS, OPEN, ALREADY_RESOLVED, to=Status.RESOLVED),
     "reopen": Action(
         frozenset({REQUESTER}),
-        frozenset({Status.RESOLVED}),
+        RESOLVED,
         _("Only a resolved ticket can be reopened."),
-        moves=_to(Status.IN_PROGRESS, sides={REQUESTER}, start=[Status.RESOLVED]),
+        to=Status.IN_PROGRESS,
         guards={
             REQUESTER: Guard(within_reopen_window, _("The time to reopen this ticket has passed."))
         },
@@ -120,9 +102,9 @@ ACTIONS: dict[str, Action] = {
     # The requester's side confirms the resolution, or (SYSTEM) the reopen window passed.
     "close": Action(
         frozenset({REQUESTER, SYSTEM}),
-        frozenset({Status.RESOLVED}),
+        RESOLVED,
         _("Only a resolved ticket can be closed."),
-        moves=_to(Status.CLOSED, sides={REQUESTER, SYSTEM}, start=[Status.RESOLVED]),
+        to=Status.CLOSED,
         guards={
             SYSTEM: Guard(
                 lambda ticket: not within_reopen_window(ticket),
