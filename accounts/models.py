@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Lower, Substr
 from django.utils.translation import gettext_lazy as _
 
-from tickets.search import normalise
+from common.text import normalise
 
 from . import taxnumbers
 from .phones import PhoneNumberField

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from categories.models import Category
 from categories.selectors import team_category_ids
-from helpdesk_site.calendars import CalendarDateFilter
+from common import text as search
+from common.calendars import CalendarDateFilter
 
-from . import search
 from .models import OPEN_STATUSES, Priority, Status, TicketKind
 
 MAX_ID = 2**63 - 1

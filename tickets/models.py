@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.text import normalise
+
 from .querysets import TicketQuerySet
-from .search import normalise
 
 
 class Priority(models.TextChoices):
@@ -120,7 +121,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     # The filing form's one-time token: a double-clicked submit files one ticket.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # Subject and description folded for case- and accent-blind search (search.py);
+    # Subject and description folded for case- and accent-blind search (common/text.py);
     # a trigram index serves it on PostgreSQL.
     search_text = models.TextField(editable=False, default="")
 

@@ -16,7 +16,9 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications, permissions, search, uploads
+from common import text as search
+
+from . import notifications, permissions, uploads
 from .models import Attachment, Channel, EventKind, Priority, Status, Ticket, TicketEvent
 
 
