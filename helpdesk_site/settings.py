@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "common",
+    "outbox",
     "accounts",
     "categories",
     "tickets",
