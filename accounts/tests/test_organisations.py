@@ -5,7 +5,7 @@ from django.utils import translation
 
 from accounts.models import Organisation
 from accounts.phones import national
-from tickets.tests.factories import OrganisationFactory
+from accounts.tests.factories import OrganisationFactory
 
 
 def test_the_path_holds_the_ids_from_the_root(inegol_chamber, bursa_union, tesk):
