@@ -4,9 +4,10 @@ the Ankara union beside Bursa, and one responsible per category."""
 import pytest
 
 from accounts.models import OrganisationKind, Role
+from accounts.tests.factories import OrganisationFactory, UserFactory
+from categories.tests.factories import CategoryFactory
 from tickets import services
 from tickets.models import Priority, TicketKind
-from tickets.tests.factories import CategoryFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)

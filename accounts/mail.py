@@ -1,8 +1,8 @@
 """The e-mail of registration: a notice to the admins, the decision to the applicant.
 
-Each message is written in its reader's language to the outbox that ticket notices
-use, and sent after the commit; while the mail server is down it waits there and
-`send_mail_queue` retries it, so neither the mail nor the decision is lost.
+Each message is written in its reader's language to the outbox and sent after the
+commit; while the mail server is down it waits there and `send_mail_queue` retries it,
+so neither the mail nor the decision is lost.
 """
 
 from django.conf import settings
@@ -10,8 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from tickets.models import OutgoingMail
-from tickets.notifications import send_pending
+from outbox import services as outbox
 
 from .models import RegistrationRequest, User
 
@@ -20,8 +19,7 @@ def _send(to: str, template: str, context: dict, language: str) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    mail = OutgoingMail.objects.create(topic="account", to=to, subject=subject[:255], text=body)
-    send_pending(ids=[mail.pk])
+    outbox.enqueue(topic="account", to=to, subject=subject[:255], text=body)
 
 
 def reviewers():

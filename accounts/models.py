@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.db.models.functions import Concat, Lower, Substr
 from django.utils.translation import gettext_lazy as _
 
-from tickets.search import normalise
+from common.text import normalise
 
 from . import taxnumbers
 from .phones import PhoneNumberField
@@ -151,7 +151,7 @@ class Role(models.TextChoices):
 
 
 class NotificationTopic(models.TextChoices):
-    """What a user may be mailed about (`User.wants_mail`, `tickets.notifications`)."""
+    """What a user may be mailed about (`User.wants_mail`); ticket notices pick one each."""
 
     FILED = "filed", _("A ticket is filed for me")
     ANSWERED = "answered", _("My ticket gets a reply")
@@ -211,7 +211,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def wants_mail(self, topic: str) -> bool:
-        """Whether to mail this user about `topic` (a `tickets.notifications` topic)."""
+        """Whether to mail this user about `topic` (a `NotificationTopic` value)."""
         return self.is_active and bool(self.email) and topic not in (self.muted_topics or [])
 
 

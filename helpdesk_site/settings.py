@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "common",
+    "outbox",
     "accounts",
     "categories",
     "tickets",
@@ -95,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["helpdesk_site.templatetags.dates"],
+            "builtins": ["common.templatetags.dates"],
         },
     },
 ]
@@ -164,8 +166,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Each language's own date formats (Turkish 18.02.2019 11:25); Persian dates are shown
-# in the Solar Hijri calendar by helpdesk_site/calendars.py.
-FORMAT_MODULE_PATH = ["helpdesk_site.formats"]
+# in the Solar Hijri calendar by common/calendars.py.
+FORMAT_MODULE_PATH = ["common.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Istanbul")
 USE_I18N = True
 USE_TZ = True

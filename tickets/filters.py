@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from categories.models import Category
 from categories.selectors import handles_tickets, team_category_ids
-from helpdesk_site.calendars import CalendarDateFilter
+from common.calendars import CalendarDateFilter
+from common.text import terms
 
-from . import search
 from .models import OPEN_STATUSES, Priority, Status, TicketKind
 
 MAX_ID = 2**63 - 1
@@ -85,7 +85,7 @@ class TicketFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     assignee = django_filters.CharFilter(label=_("Assignee"), method="filter_assignee")
-    # In the page's calendar: Solar Hijri in Persian (helpdesk_site/calendars.py).
+    # In the page's calendar: Solar Hijri in Persian (common/calendars.py).
     created_from = CalendarDateFilter(label=_("Start date"), method="filter_created_from")
     created_to = CalendarDateFilter(label=_("End date"), method="filter_created_to")
     sort = SortFilter(
@@ -140,7 +140,7 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         condition = Q()
-        for term in search.terms(value):
+        for term in terms(value):
             condition &= Q(search_text__contains=term)
         return queryset.filter(condition)
 

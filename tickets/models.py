@@ -4,7 +4,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -244,37 +243,3 @@ class Attachment(models.Model):
 
 # The kinds every site starts with (migration 0002); the names are message ids.
 DEFAULT_KIND_NAMES = [gettext_noop("Problem"), gettext_noop("Suggestion")]
-
-
-class OutgoingMail(models.Model):
-    """A notice waiting to be mailed: written in the change's transaction, sent after
-    the commit, retried with back-off while the mail server is down."""
-
-    ticket = models.ForeignKey(
-        Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    topic = models.CharField(max_length=30)
-    to = models.EmailField()
-    subject = models.CharField(max_length=255)
-    text = models.TextField()
-    html = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mail")
-        ordering = ["pk"]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                name="mail_due",
-                condition=models.Q(sent_at__isnull=True),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.to}: {self.subject}"

@@ -1,28 +1,20 @@
-"""E-mail notices: an outbox row per recipient in the change's transaction, sent after
-the commit. A mail server that is down delays mail; it never loses or blocks a ticket.
+"""E-mail notices about tickets: who is told what, in their language. The rows go to
+the outbox in the change's transaction and are sent after the commit (outbox/).
 
 Topics (what a user may choose to receive, `User.wants_mail`): "filed", "answered",
 "info_requested", "resolved" for the requester; "team" for a category's team;
 "assigned" for the assignee.
 """
 
-import contextlib
-import logging
-import smtplib
-from datetime import timedelta
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import EventKind, OutgoingMail
+from outbox import services as outbox
+from outbox.models import OutgoingMail
 
-logger = logging.getLogger(__name__)
-
-MAX_BACKOFF = timedelta(hours=6)
+from .models import EventKind
 
 
 def _headline(ticket, kind) -> str:
@@ -68,7 +60,7 @@ def queue(ticket, event, recipients: dict) -> None:
             }
             rows.append(
                 OutgoingMail(
-                    ticket=ticket,
+                    ticket_id=ticket.pk,
                     topic=topic,
                     to=user.email,
                     subject=context["headline"][:255],
@@ -76,58 +68,4 @@ def queue(ticket, event, recipients: dict) -> None:
                     html=render_to_string("tickets/email/notice.html", context),
                 )
             )
-    if rows:
-        OutgoingMail.objects.bulk_create(rows)
-        ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: send_pending(ids=ids))
-
-
-def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2**attempts), MAX_BACKOFF)
-
-
-def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
-    """Send due mail (or just `ids`); returns (sent, failed). Safe to run concurrently."""
-    now = timezone.now()
-    due = OutgoingMail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
-    if ids is not None:
-        due = due.filter(pk__in=ids)
-    sent = failed = 0
-    connection = get_connection()
-    try:
-        for mail_id in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
-            with transaction.atomic():
-                # Skip rows another worker is sending right now.
-                mail = (
-                    OutgoingMail.objects.select_for_update(skip_locked=True)
-                    .filter(pk=mail_id, sent_at__isnull=True)
-                    .first()
-                )
-                if mail is None:
-                    continue
-                message = EmailMultiAlternatives(
-                    mail.subject, mail.text, to=[mail.to], connection=connection
-                )
-                if mail.html:
-                    message.attach_alternative(mail.html, "text/html")
-                try:
-                    message.send()
-                except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
-                    mail.attempts += 1
-                    mail.next_attempt_at = timezone.now() + _backoff(mail.attempts)
-                    mail.last_error = str(error)[:1000]
-                    mail.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-                    logger.warning("Mail %s to %s not sent: %s", mail.pk, mail.to, error)
-                    failed += 1
-                    if isinstance(error, OSError | smtplib.SMTPConnectError):
-                        # The server is unreachable: the rest waits for the next run
-                        # rather than holding the request for a time-out each.
-                        break
-                else:
-                    mail.sent_at = timezone.now()
-                    mail.save(update_fields=["sent_at"])
-                    sent += 1
-    finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            connection.close()
-    return sent, failed
+    outbox.enqueue_many(rows)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 def fill_name_keys(apps, schema_editor):
     """Fold the existing names; a name already taken keeps a unique key with its id, so
     that the migration never fails and the admin sees the duplicate when editing it."""
-    from tickets.search import normalise
+    from common.text import normalise
 
     Organisation = apps.get_model("accounts", "Organisation")
     seen = set()

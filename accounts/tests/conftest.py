@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from accounts import services
 from accounts.models import OrganisationKind, RegistrationRequest
-from tickets.tests.factories import OrganisationFactory, UserFactory
+from accounts.tests.factories import OrganisationFactory, UserFactory
 
 PASSWORD = "Kestane-şekeri-42"
 

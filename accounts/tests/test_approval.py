@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Organisation, RegistrationRequest, RegistrationStatus, User
-from tickets.models import OutgoingMail
+from outbox.models import OutgoingMail
 
 from .conftest import PASSWORD
 

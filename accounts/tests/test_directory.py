@@ -1,7 +1,7 @@
 """The organisation directory for supervisors."""
 
 from accounts.models import Organisation
-from tickets.tests.factories import OrganisationFactory, UserFactory
+from accounts.tests.factories import OrganisationFactory, UserFactory
 
 DIRECTORY = "/accounts/directory/"
 

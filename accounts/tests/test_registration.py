@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import Organisation, RegistrationRequest, RegistrationStatus, Role, User
+from accounts.tests.factories import OrganisationFactory, UserFactory
 from categories.models import Category
-from tickets.tests.factories import OrganisationFactory, UserFactory
 
 REGISTER = "/accounts/register/"
 

@@ -441,7 +441,7 @@ def test_a_redirect_logs_who_was_no_longer_assigned(
 def test_staff_sharing_the_requesters_organisation_are_not_its_requesters_side(
     client, file, tesk, responsible, capacity
 ):
-    from tickets.tests.factories import UserFactory
+    from accounts.tests.factories import UserFactory
 
     tesk_member = UserFactory(organisation=tesk)
     ticket = file(by=tesk_member)

@@ -6,8 +6,9 @@ import datetime
 from django.core.management import call_command
 from django.utils import timezone
 
+from outbox.models import OutgoingMail
 from tickets import services
-from tickets.models import OutgoingMail, Ticket
+from tickets.models import Ticket
 
 
 def recipients(smtp_server):

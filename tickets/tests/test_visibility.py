@@ -2,9 +2,9 @@
 
 import pytest
 
+from accounts.tests.factories import UserFactory
 from tickets import services
 from tickets.models import Ticket
-from tickets.tests.factories import UserFactory
 
 SEES = ["member", "chamber_colleague", "union_member", "responsible", "supervisor"]
 DOES_NOT_SEE = ["other_union_member", "other_responsible"]

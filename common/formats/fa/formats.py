@@ -1,5 +1,5 @@
 # Persian: the `when` filter shows dates in the Solar Hijri calendar (۸ بهمن ۱۴۰۱ ۱۱:۲۵)
-# and the date filters read them (helpdesk_site/calendars.py). These Gregorian formats
+# and the date filters read them (common/calendars.py). These Gregorian formats
 # serve only what Django formats by itself, such as the admin.
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y H:i"

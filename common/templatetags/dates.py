@@ -3,7 +3,7 @@ gets its own format (and calendar) in one place."""
 
 from django import template
 
-from helpdesk_site.calendars import format_datetime
+from common.calendars import format_datetime
 
 register = template.Library()
 

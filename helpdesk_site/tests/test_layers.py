@@ -1,0 +1,37 @@
+"""The dependency picture: helpdesk_site → apps → shared plumbing, never back up."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["accounts", "categories", "tickets", "outbox", "common"]
+# What each package must never import (its tests and migrations included).
+FORBIDDEN = {
+    "accounts": {"tickets", "helpdesk_site"},
+    "categories": {"tickets", "helpdesk_site"},
+    "tickets": {"helpdesk_site"},
+    "outbox": {"accounts", "categories", "tickets", "helpdesk_site"},
+    "common": {"accounts", "categories", "tickets", "outbox", "helpdesk_site"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("package", APPS)
+def test_no_import_runs_back_up(package):
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {name: found for name, found in wrong.items() if found} == {}

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMail(models.Model):
+    """A mail waiting to be sent: written in the change's transaction, sent after the
+    commit, retried with back-off while the mail server is down."""
+
+    # The ticket a notice is about, if any: a plain number, so that the outbox
+    # depends on no app (the table was tickets' own, hence its name).
+    ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    topic = models.CharField(max_length=30)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "tickets_outgoingmail"
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="mail_due",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
