@@ -21,8 +21,6 @@ from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
 from .permissions import TicketStateError
 from .workflow import ACTIONS, Side, transition
 
-__all__ = ["DuplicateSubmission", "Result", "TicketStateError"]
-
 
 class DuplicateSubmission(Exception):  # noqa: N818 - not an error: the first one won
     """The same form was submitted twice (a double click); `ticket` holds the first."""
