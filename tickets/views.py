@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import export, permissions, selectors, services
+from . import columns, export, permissions, selectors, services
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -61,6 +61,8 @@ def ticket_list(request):
         {
             "filter": ticket_filter,
             "page": page,
+            "columns": columns.LIST_COLUMNS,
+            "rows": columns.list_rows(page.object_list),
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "current_sort": query.get("sort", ""),

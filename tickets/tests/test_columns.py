@@ -1,0 +1,186 @@
+"""The list's columns, defined once: its header, its rows, the phone cards and the export."""
+
+import csv
+import io
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+from django.utils import timezone, translation
+
+from tickets import services
+from tickets.columns import EXPORT_COLUMNS, LIST_COLUMNS
+
+LIST_HEADER = [
+    "Id",
+    "Reported by",
+    "Subject",
+    "Priority",
+    "Category",
+    "Assigned to",
+    "Created on",
+    "Read on",
+    "Resolved on",
+    "Status",
+]
+EXPORT_HEADER = [
+    "Id",
+    "Organisation",
+    "Subject",
+    "Priority",
+    "Category",
+    "Kind",
+    "Assignee",
+    "Created on",
+    "Read on",
+    "Resolved on",
+    "Status",
+]
+
+
+class ListPage(HTMLParser):
+    """What a person sees of the list: the header, the rows' cells, and the links."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.header: list[str] = []  # each column's name as shown
+        self.sort_links: dict[str, str] = {}  # column name -> href
+        self.rows: list[list[tuple[str, str]]] = []  # each row: (data-label, text) per cell
+        self.links: dict[str, str] = {}  # the text of every other link -> href
+        self._cell: list[str] | None = None
+        self._href = None
+        self._text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "th":
+            self._cell = []
+        elif tag == "tr" and self._cell is None and self.header:
+            self.rows.append([])
+        elif tag == "td":
+            self._cell = []
+            self._label = attrs.get("data-label")
+        elif tag == "a":
+            self._href, self._text = attrs["href"], []
+
+    def handle_endtag(self, tag):
+        if tag == "th":
+            self.header.append(" ".join("".join(self._cell).split()).rstrip(" ▲▼"))
+            if self._href is not None:
+                self.sort_links[self.header[-1]] = self._href
+            self._cell = self._href = None
+        elif tag == "td":
+            self.rows[-1].append((self._label, " ".join("".join(self._cell).split())))
+            self._cell = None
+        elif tag == "a" and self._cell is None and self._href is not None:
+            self.links[" ".join("".join(self._text).split())] = self._href
+            self._href = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        self._text.append(data)
+
+
+def list_page(client, params=None, **headers) -> ListPage:
+    response = client.get("/tickets/", params or {}, **headers)
+    assert response.status_code == 200
+    return ListPage(response.content.decode())
+
+
+def query(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query, keep_blank_values=True)
+
+
+def read_csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def test_the_lists_header_names_the_defined_columns(client, ticket, member):
+    client.force_login(member)
+
+    page = list_page(client, HTTP_ACCEPT_LANGUAGE="en")
+
+    with translation.override("en"):
+        assert page.header == [str(column.label) for column in LIST_COLUMNS] == LIST_HEADER
+
+
+def test_the_lists_header_is_translated(client, ticket, member):
+    client.force_login(member)
+
+    page = list_page(client)
+
+    assert page.header == [
+        "Id",
+        "Bildiren",
+        "Konusu",
+        "Öncelik",
+        "Kategori",
+        "Atanan",
+        "Oluşturma Tarihi",
+        "Okunma Tarihi",
+        "Çözüm Tarihi",
+        "Durumu",
+    ]
+
+
+def test_every_cell_is_labelled_with_its_columns_name_for_the_phone_cards(
+    client, file, member, responsible
+):
+    services.assign(file(subject="taken"), by=responsible, assignee=responsible)
+    file(subject="waiting")
+    client.force_login(member)
+
+    page = list_page(client)
+
+    assert len(page.rows) == 2
+    for row in page.rows:
+        assert [label for label, _text in row] == page.header
+
+
+def test_a_row_shows_each_columns_value(client, file, member, responsible):
+    ticket = services.assign(file(subject="taken"), by=responsible, assignee=responsible)
+    client.force_login(member)
+
+    (row,) = list_page(client, HTTP_ACCEPT_LANGUAGE="en").rows
+
+    cells = dict(row)
+    assert cells["Id"] == str(ticket.pk)
+    assert cells["Reported by"] == ticket.organisation.name
+    assert cells["Subject"] == "taken"
+    assert cells["Priority"] == "Medium"
+    assert cells["Category"] == str(ticket.category)
+    assert cells["Assigned to"] == responsible.display_name()
+    assert cells["Resolved on"] == "—"
+    assert cells["Status"] == "In progress"
+
+
+def test_the_csv_header_names_the_export_columns(client, ticket, member):
+    client.force_login(member)
+
+    rows = read_csv(client.get("/tickets/export.csv", HTTP_ACCEPT_LANGUAGE="en"))
+
+    with translation.override("en"):
+        assert rows[0] == [str(column.export_header) for column in EXPORT_COLUMNS] == EXPORT_HEADER
+
+
+def test_the_csv_writes_each_columns_value_as_plain_text(client, file, member, responsible):
+    ticket = services.assign(file(subject="taken"), by=responsible, assignee=responsible)
+    client.force_login(member)
+
+    rows = read_csv(client.get("/tickets/export.csv", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert dict(zip(rows[0], rows[1], strict=True)) == {
+        "Id": str(ticket.pk),
+        "Organisation": ticket.organisation.name,
+        "Subject": "taken",
+        "Priority": "Medium",
+        "Category": str(ticket.category),
+        "Kind": str(ticket.kind),
+        "Assignee": responsible.display_name(),
+        "Created on": timezone.localtime(ticket.created_at).strftime("%Y-%m-%d %H:%M"),
+        "Read on": "",
+        "Resolved on": "",
+        "Status": "In progress",
+    }
