@@ -51,10 +51,6 @@ def _report_refused(request, result) -> None:
 @require_GET
 def ticket_list(request):
     ticket_filter, page = selectors.ticket_list(request.user, request.GET)
-    query = ticket_filter.data.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     return render(
         request,
         "tickets/list.html",
@@ -63,9 +59,7 @@ def ticket_list(request):
             "page": page,
             "columns": columns.LIST_COLUMNS,
             "rows": columns.list_rows(page.object_list),
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "current_sort": query.get("sort", ""),
+            "current_sort": ticket_filter.data.get("sort", ""),
             "handles_tickets": permissions.can_file_on_behalf(request.user),
         },
     )

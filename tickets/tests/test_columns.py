@@ -1,4 +1,5 @@
-"""The list's columns, defined once: its header, its rows, the phone cards and the export."""
+"""The list's columns, defined once: its header, its rows, the phone cards and the export;
+and the links that sort it, page it and export it."""
 
 import csv
 import io
@@ -46,6 +47,7 @@ class ListPage(HTMLParser):
         self.sort_links: dict[str, str] = {}  # column name -> href
         self.rows: list[list[tuple[str, str]]] = []  # each row: (data-label, text) per cell
         self.links: dict[str, str] = {}  # the text of every other link -> href
+        self.hidden: dict[str, str] = {}  # the form's hidden fields
         self._cell: list[str] | None = None
         self._href = None
         self._text: list[str] = []
@@ -62,6 +64,8 @@ class ListPage(HTMLParser):
             self._label = attrs.get("data-label")
         elif tag == "a":
             self._href, self._text = attrs["href"], []
+        elif tag == "input" and attrs.get("type") == "hidden":
+            self.hidden[attrs["name"]] = attrs["value"]
 
     def handle_endtag(self, tag):
         if tag == "th":
@@ -82,8 +86,8 @@ class ListPage(HTMLParser):
         self._text.append(data)
 
 
-def list_page(client, params=None, **headers) -> ListPage:
-    response = client.get("/tickets/", params or {}, **headers)
+def list_page(client, params=None, url="/tickets/", **headers) -> ListPage:
+    response = client.get(url, params or {}, **headers)
     assert response.status_code == 200
     return ListPage(response.content.decode())
 
@@ -184,3 +188,79 @@ def test_the_csv_writes_each_columns_value_as_plain_text(client, file, member, r
         "Resolved on": "",
         "Status": "In progress",
     }
+
+
+def subjects(page: ListPage) -> list[str]:
+    return [dict(row)["Subject"] for row in page.rows]
+
+
+def test_a_sort_link_keeps_the_filters_and_drops_the_page(client, file, member):
+    file(subject="B")
+    file(subject="A")
+    file(subject="high", priority="high")
+    client.force_login(member)
+    filters = {"status": ["waiting"], "priority": ["medium"]}
+
+    page = list_page(
+        client, {**filters, "sort": "-created", "page": "1"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert query(page.sort_links["Subject"]) == {**filters, "sort": ["subject"]}
+    assert query(page.sort_links["Created on"]) == {**filters, "sort": ["created"]}
+
+    sorted_page = list_page(
+        client, url="/tickets/" + page.sort_links["Subject"], HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert subjects(sorted_page) == ["A", "B"]
+    assert sorted_page.hidden["sort"] == "subject"
+    assert query(sorted_page.sort_links["Subject"]) == {**filters, "sort": ["-subject"]}
+
+
+def test_page_links_keep_the_filters_and_the_sort(client, file, member, settings):
+    settings.HELPDESK_PAGE_SIZE = 1
+    for subject in ("C", "A", "B"):
+        file(subject=subject)
+    file(subject="high", priority="high")
+    client.force_login(member)
+    filters = {"priority": ["medium"], "sort": ["subject"]}
+
+    page = list_page(client, {**filters, "page": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert subjects(page) == ["B"]
+    assert query(page.links["Previous"]) == {**filters, "page": ["1"]}
+    assert query(page.links["Next"]) == {**filters, "page": ["3"]}
+    following = list_page(client, url="/tickets/" + page.links["Next"], HTTP_ACCEPT_LANGUAGE="en")
+    assert subjects(following) == ["C"]
+
+
+def test_the_export_link_exports_the_filtered_list_whatever_the_page(client, file, member):
+    wanted = file(subject="A")
+    file(subject="high", priority="high")
+    client.force_login(member)
+
+    page = list_page(
+        client, {"priority": "medium", "sort": "subject", "page": "1"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    link = urlsplit(page.links["Export CSV"])
+    assert link.path == "/tickets/export.csv"
+    assert query(page.links["Export CSV"]) == {"priority": ["medium"], "sort": ["subject"]}
+    rows = read_csv(client.get(page.links["Export CSV"]))
+    assert [row[0] for row in rows[1:]] == [str(wanted.pk)]
+
+
+def test_sorting_a_responsibles_default_view_keeps_to_it(client, file, responsible):
+    file(subject="A")
+    file(subject="B")
+    services.resolve(file(subject="done"), by=responsible, explanation="ok")
+    client.force_login(responsible)
+
+    page = list_page(client, HTTP_ACCEPT_LANGUAGE="en")
+    sorted_page = list_page(
+        client, url="/tickets/" + page.sort_links["Subject"], HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert subjects(page) == ["B", "A"]
+    assert subjects(sorted_page) == ["A", "B"]
+    assert query(sorted_page.sort_links["Subject"]) == {"sort": ["-subject"]}
