@@ -160,6 +160,28 @@ def test_a_row_shows_each_columns_value(client, file, member, responsible):
     assert cells["Status"] == "In progress"
 
 
+def test_each_row_shows_its_own_priority_and_status(client, file, member, responsible):
+    services.assign(file(subject="taken"), by=responsible, assignee=responsible)
+    file(subject="urgent", priority="high")
+    file(subject="later", priority="low")
+    client.force_login(member)
+
+    response = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    shown = {
+        cells["Subject"]: (cells["Priority"], cells["Status"])
+        for cells in map(dict, ListPage(response.content.decode()).rows)
+    }
+    assert shown == {
+        "taken": ("Medium", "In progress"),
+        "urgent": ("High", "Waiting"),
+        "later": ("Low", "Waiting"),
+    }
+    html = response.content.decode()
+    assert html.count('class="badge priority-high"') == 1
+    assert html.count('class="badge status-waiting"') == 2
+
+
 def test_the_csv_header_names_the_export_columns(client, ticket, member):
     client.force_login(member)
 
