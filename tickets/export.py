@@ -2,9 +2,9 @@
 
 import csv
 
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils import translation
+
+from .columns import EXPORT_COLUMNS
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -13,10 +13,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(value) -> str:
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _when(value) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else ""
 
 
 class _Echo:
@@ -35,35 +31,6 @@ def rows(tickets, language: str):
 
 def _rows(tickets):
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(
-        [
-            _("Id"),
-            _("Organisation"),
-            _("Subject"),
-            _("Priority"),
-            _("Category"),
-            _("Kind"),
-            _("Assignee"),
-            _("Created on"),
-            _("Read on"),
-            _("Resolved on"),
-            _("Status"),
-        ]
-    )
+    yield "\ufeff" + writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
     for ticket in tickets.iterator(chunk_size=1000):
-        yield writer.writerow(
-            safe_cell(value)
-            for value in (
-                ticket.pk,
-                ticket.organisation.name,
-                ticket.subject,
-                ticket.get_priority_display(),
-                ticket.category,
-                ticket.kind,
-                ticket.assignee.display_name() if ticket.assignee else "",
-                _when(ticket.created_at),
-                _when(ticket.read_at),
-                _when(ticket.resolved_at),
-                ticket.get_status_display(),
-            )
-        )
+        yield writer.writerow(safe_cell(column.text(ticket)) for column in EXPORT_COLUMNS)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from categories.selectors import handles_tickets
 
-from . import export, permissions, selectors, services, workflow
+from . import columns, export, permissions, selectors, services, workflow
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -56,19 +56,15 @@ def _report_refused(request, result) -> None:
 @require_GET
 def ticket_list(request):
     ticket_filter, page = selectors.ticket_list(request.user, request.GET)
-    query = ticket_filter.data.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     return render(
         request,
         "tickets/list.html",
         {
             "filter": ticket_filter,
             "page": page,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "current_sort": query.get("sort", ""),
+            "columns": columns.LIST_COLUMNS,
+            "rows": columns.list_rows(page.object_list),
+            "current_sort": ticket_filter.data.get("sort", ""),
             "handles_tickets": handles_tickets(request.user),
         },
     )

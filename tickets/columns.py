@@ -1,0 +1,152 @@
+"""The list's columns, defined once: the table's header, its rows, the phone cards
+(the cells' `data-label`) and the CSV export all read `COLUMNS`."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import Priority, Status, Ticket
+
+# How a cell is shown in the list: each is one branch of tickets/_ticket_row.html.
+ID = "id"  # a link to the ticket
+SUBJECT = "subject"  # a link to the ticket, in the text's own direction
+NAME = "name"  # a person's or an organisation's name, isolated with <bdi>; "—" when none
+DATE = "date"
+TEXT = "text"
+BADGE = "badge"  # the column's `badge` partial, rendered with the ticket
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # lazy: the header, the cards' data-label, and the export's header
+    value: Callable[[Ticket], Any]  # what the cell holds; None when empty
+    cell: str = TEXT
+    sort: str = ""  # the `sort` value tickets/filters.py understands; "" for none
+    css: str = ""  # the list cell's classes
+    badge: str = ""  # a BADGE cell's partial, fed the ticket: one value, one badge
+    choices: type[models.Choices] | None = None  # when the value is a code: its labels
+    export_label: str | None = None  # when the export's header says it differently
+    in_list: bool = True
+    in_export: bool = True
+
+    @property
+    def export_header(self) -> str:
+        return self.export_label or self.label
+
+    def text(self, ticket: Ticket) -> str:
+        """The plain text the export writes."""
+        value = self.value(ticket)
+        if value is None:
+            return ""
+        if self.choices:
+            return str(dict(self.choices.choices).get(value, value))
+        if self.cell == DATE:
+            return date_format(timezone.localtime(value), "Y-m-d H:i")
+        return str(value)
+
+
+def _assignee(ticket: Ticket) -> str | None:
+    return ticket.assignee.display_name() if ticket.assignee else None
+
+
+COLUMNS = (
+    Column("id", _("Id"), lambda t: t.pk, cell=ID, sort="id"),
+    Column(
+        "organisation",
+        _("Reported by"),
+        lambda t: t.organisation.name,
+        cell=NAME,
+        sort="organisation",
+        css="ticket-org",
+        export_label=_("Organisation"),
+    ),
+    Column(
+        "subject",
+        _("Subject"),
+        lambda t: t.subject,
+        cell=SUBJECT,
+        sort="subject",
+        css="ticket-subject",
+    ),
+    Column(
+        "priority",
+        _("Priority"),
+        lambda t: t.priority,
+        cell=BADGE,
+        sort="priority",
+        badge="_priority_badge.html",
+        choices=Priority,
+    ),
+    Column("category", _("Category"), lambda t: t.category, sort="category"),
+    Column("kind", _("Kind"), lambda t: t.kind, in_list=False),
+    Column(
+        "assignee",
+        _("Assigned to"),
+        _assignee,
+        cell=NAME,
+        sort="assignee",
+        export_label=_("Assignee"),
+    ),
+    Column(
+        "created",
+        _("Created on"),
+        lambda t: t.created_at,
+        cell=DATE,
+        sort="created",
+        css="text-nowrap",
+    ),
+    Column("read", _("Read on"), lambda t: t.read_at, cell=DATE, sort="read", css="text-nowrap"),
+    Column(
+        "resolved",
+        _("Resolved on"),
+        lambda t: t.resolved_at,
+        cell=DATE,
+        sort="resolved",
+        css="text-nowrap",
+    ),
+    Column(
+        "status",
+        _("Status"),
+        lambda t: t.status,
+        cell=BADGE,
+        sort="status",
+        badge="_status_badge.html",
+        choices=Status,
+    ),
+)
+LIST_COLUMNS = tuple(column for column in COLUMNS if column.in_list)
+EXPORT_COLUMNS = tuple(column for column in COLUMNS if column.in_export)
+
+
+class Row(NamedTuple):
+    ticket: Ticket
+    cells: list[tuple[dict, Any]]  # (the column as the row template reads it, the value)
+
+
+def list_rows(tickets: Iterable[Ticket]) -> list[Row]:
+    """Each ticket with its list cells, from the relations already fetched."""
+    # Dicts, each label translated once: the row template reads them for every cell.
+    shown = [
+        (column, {"label": str(column.label), "css": column.css, "cell": column.cell})
+        for column in LIST_COLUMNS
+    ]
+    badges = {}  # (partial, value) -> its HTML: a page renders each badge once
+    rows = []
+    for ticket in tickets:
+        cells = []
+        for column, spec in shown:
+            value = column.value(ticket)
+            if column.cell == BADGE:
+                if (column.badge, value) not in badges:
+                    badges[column.badge, value] = render_to_string(column.badge, {"ticket": ticket})
+                value = badges[column.badge, value]
+            cells.append((spec, value))
+        rows.append(Row(ticket, cells))
+    return rows
