@@ -1,11 +1,12 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 
 from categories.models import Category
 
@@ -64,10 +65,21 @@ def timeline(ticket: Ticket, user):
     return events
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What an event's data records, for the page to show in the reader's language."""
+
+    before: str = ""  # a changed value before and after: a priority, a category
+    after: str = ""
+    person: str = ""  # who was assigned
+    released: str = ""  # who was no longer assigned after a redirect
+
+
 def describe(events) -> None:
-    """Give each event `facts`: the change its data records, in the reader's language
-    ("Orta → Yüksek", "Kapasite Raporu → Bilgi İşlem – Teknik"). At most two queries,
-    for the categories and people the events name."""
+    """Give each event its `facts`, from ids and codes to names and labels.
+
+    At most two queries, for the categories and the people the events name.
+    """
     category_ids, user_ids = set(), set()
     for event in events:
         if event.kind == EventKind.REDIRECTED:
@@ -83,25 +95,27 @@ def describe(events) -> None:
         event.facts = _facts(event, categories, people)
 
 
-def _facts(event, categories, people) -> str:
+def _facts(event, categories, people) -> Facts:
     data = event.data or {}
 
-    def name(user_id):
+    def name(user_id) -> str:
         person = people.get(user_id)
         return person.display_name() if person else "—"
 
     if event.kind == EventKind.PRIORITY_CHANGED and {"from", "to"} <= data.keys():
         labels = dict(Priority.choices)
-        return f"{labels.get(data['from'], data['from'])} → {labels.get(data['to'], data['to'])}"
+        return Facts(
+            before=labels.get(data["from"], data["from"]), after=labels.get(data["to"], data["to"])
+        )
     if event.kind == EventKind.REDIRECTED and {"from", "to"} <= data.keys():
-        moved = f"{categories.get(data['from'], '—')} → {categories.get(data['to'], '—')}"
-        if "unassigned" in data:
-            released = _("no longer assigned to %(name)s") % {"name": name(data["unassigned"])}
-            moved += f" · {released}"
-        return moved
+        return Facts(
+            before=str(categories.get(data["from"], "—")),
+            after=str(categories.get(data["to"], "—")),
+            released=name(data["unassigned"]) if "unassigned" in data else "",
+        )
     if event.kind == EventKind.ASSIGNED and "to" in data:
-        return name(data["to"])
-    return ""
+        return Facts(person=name(data["to"]))
+    return Facts()
 
 
 def documents(ticket: Ticket, user):

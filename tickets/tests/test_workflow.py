@@ -130,8 +130,8 @@ def test_a_priority_change_by_a_turkish_user_reads_in_persian_on_a_persian_page(
     assert (event.note, event.data) == ("", {"from": "medium", "to": "high"})
     client.force_login(supervisor)
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
-    assert "متوسط → بالا" in page
-    assert "Orta → Yüksek" not in page
+    assert "<bdi>متوسط</bdi> ← <bdi>بالا</bdi>" in page  # read right to left
+    assert "Orta" not in page and "Yüksek" not in page
 
 
 def test_a_redirect_stores_the_categories_and_only_the_typed_reason_as_note(
@@ -146,7 +146,7 @@ def test_a_redirect_stores_the_categories_and_only_the_typed_reason_as_note(
     )
     client.force_login(other_responsible)
     page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Capacity Report → IT – Technical" in page
+    assert "<bdi>Capacity Report</bdi> → <bdi>IT – Technical</bdi>" in page
 
 
 def test_filing_reports_what_was_saved_and_what_was_refused(member, capacity, problem):
