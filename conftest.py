@@ -75,7 +75,7 @@ def other_union_member(ankara_union):
 @pytest.fixture
 def responsible(tesk, capacity):
     """`kapasite`: on the Kapasite Raporu team."""
-    user = UserFactory(username="kapasite", organisation=tesk)
+    user = UserFactory(username="kapasite", organisation=tesk, role=Role.STAFF)
     capacity.responsibles.add(user)
     return user
 
@@ -83,7 +83,7 @@ def responsible(tesk, capacity):
 @pytest.fixture
 def other_responsible(tesk, technical):
     """`teknik`: on the Bilgi İşlem – Teknik team."""
-    user = UserFactory(username="teknik", organisation=tesk)
+    user = UserFactory(username="teknik", organisation=tesk, role=Role.STAFF)
     technical.responsibles.add(user)
     return user
 

@@ -143,10 +143,14 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    """A user's scope. Whether someone handles tickets is not a role but team
-    membership (`categories.selectors.handles_tickets`)."""
+    """What a user sees by standing. Whether someone handles tickets is not a role but
+    team membership (`categories.selectors.handles_tickets`)."""
 
+    # Sees their organisation's tickets and those below it; acts for their organisation.
     MEMBER = "member", _("Member")
+    # The confederation's staff: sees by team and assignment only, never by organisation
+    # (TESK's subtree is every ticket), and is never the requester's side of one.
+    STAFF = "staff", _("Staff")
     SUPERVISOR = "supervisor", _("Supervisor")
 
 

@@ -76,7 +76,6 @@ def fill(total: int) -> None:
             WITH members AS (
                 SELECT row_number() OVER (ORDER BY id) AS n, id, organisation_id
                 FROM accounts_user WHERE organisation_id IS NOT NULL AND role = 'member'
-                    AND id NOT IN (SELECT user_id FROM categories_category_responsibles)
             ), counts AS (SELECT count(*) AS c FROM members),
             cats AS (SELECT array_agg(id ORDER BY id) AS ids FROM categories_category),
             kind AS (SELECT id FROM tickets_ticketkind WHERE code = 'problem')

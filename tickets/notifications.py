@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from outbox import services as outbox
 from outbox.models import OutgoingMail
 
+from . import facts
 from .models import EventKind
 
 
@@ -40,6 +41,7 @@ def queue(ticket, event, recipients: dict) -> None:
     """
     if event.internal:
         return
+    facts.describe([event])  # shown in each recipient's language below
     rows = []
     seen = set()
     for user, topic in recipients.items():

@@ -8,13 +8,10 @@ on them.
 
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import Role
 from categories.selectors import handles_tickets, team_category_ids
 
-from .workflow import ACTIONS, FILE_ON_BEHALF, Side
-
-
-class TicketStateError(Exception):
-    """The action does not fit the ticket's status; the message is for the user."""
+from .workflow import ACTIONS, FILE_ON_BEHALF, Side, TicketStateError
 
 
 def is_handler(user, ticket) -> bool:
@@ -27,14 +24,13 @@ def is_handler(user, ticket) -> bool:
 
 
 def is_requester_side(user, ticket) -> bool:
-    """The requester, or a member of the requester's organisation (not the staff who
-    handle tickets and happen to share it)."""
+    """The requester, or a member of the requester's organisation (not staff who share it)."""
     return user.is_active and (
         ticket.requester_id == user.pk
         or (
-            user.organisation_id is not None
+            user.role == Role.MEMBER
+            and user.organisation_id is not None
             and user.organisation_id == ticket.organisation_id
-            and not handles_tickets(user)
         )
     )
 

@@ -21,20 +21,21 @@ class TicketQuerySet(models.QuerySet):
         """The tickets `user` may see: the one rule behind every page, download and export.
 
         Everyone sees the tickets they filed or were assigned. A member also sees
-        the tickets of their organisation and of every organisation below it; a
-        responsible, their categories' tickets (not their organisation's: they are
-        the confederation's staff); a supervisor sees all. Anyone else, nothing.
+        the tickets of their organisation and of every organisation below it; whoever
+        is on a category's team, its tickets; staff see nothing by organisation (they
+        are the confederation's: its subtree is everything); a supervisor sees all.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_supervisor:
             return self.all()
+        from accounts.models import Role
         from categories.selectors import team_category_ids
 
         rule = models.Q(requester=user) | models.Q(assignee=user)
         if teams := team_category_ids(user):
             rule |= models.Q(category_id__in=teams)
-        elif user.organisation_id:
+        if user.role == Role.MEMBER and user.organisation_id:
             rule |= models.Q(organisation_id__in=subtree_ids(user))
         return self.filter(rule)
 

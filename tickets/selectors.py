@@ -1,18 +1,13 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
 
-from categories.models import Category
-
-from . import permissions
+from . import facts, permissions
 from .filters import TicketFilter, with_default_view
-from .models import Attachment, EventKind, Priority, Ticket
+from .models import Attachment, Ticket
 
 
 class BoundedPaginator(Paginator):
@@ -61,61 +56,8 @@ def timeline(ticket: Ticket, user):
     if not permissions.is_handler(user, ticket):
         events = events.filter(internal=False)
     events = list(events)
-    describe(events)
+    facts.describe(events)
     return events
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What an event's data records, for the page to show in the reader's language."""
-
-    before: str = ""  # a changed value before and after: a priority, a category
-    after: str = ""
-    person: str = ""  # who was assigned
-    released: str = ""  # who was no longer assigned after a redirect
-
-
-def describe(events) -> None:
-    """Give each event its `facts`, from ids and codes to names and labels.
-
-    At most two queries, for the categories and the people the events name.
-    """
-    category_ids, user_ids = set(), set()
-    for event in events:
-        if event.kind == EventKind.REDIRECTED:
-            category_ids.update((event.data.get("from"), event.data.get("to")))
-            user_ids.add(event.data.get("unassigned"))
-        elif event.kind == EventKind.ASSIGNED:
-            user_ids.add(event.data.get("to"))
-    category_ids.discard(None)
-    user_ids.discard(None)
-    categories = Category.objects.in_bulk(category_ids) if category_ids else {}
-    people = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
-    for event in events:
-        event.facts = _facts(event, categories, people)
-
-
-def _facts(event, categories, people) -> Facts:
-    data = event.data or {}
-
-    def name(user_id) -> str:
-        person = people.get(user_id)
-        return person.display_name() if person else "—"
-
-    if event.kind == EventKind.PRIORITY_CHANGED and {"from", "to"} <= data.keys():
-        labels = dict(Priority.choices)
-        return Facts(
-            before=labels.get(data["from"], data["from"]), after=labels.get(data["to"], data["to"])
-        )
-    if event.kind == EventKind.REDIRECTED and {"from", "to"} <= data.keys():
-        return Facts(
-            before=str(categories.get(data["from"], "—")),
-            after=str(categories.get(data["to"], "—")),
-            released=name(data["unassigned"]) if "unassigned" in data else "",
-        )
-    if event.kind == EventKind.ASSIGNED and "to" in data:
-        return Facts(person=name(data["to"]))
-    return Facts()
 
 
 def documents(ticket: Ticket, user):

@@ -8,18 +8,15 @@ reader's language, and `note` holds only what a person typed.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications, permissions, search, uploads
+from . import notifications, permissions, search, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
-from .permissions import TicketStateError
-from .workflow import ACTIONS, Side, transition
+from .workflow import ACTIONS, Side, TicketStateError, filed, transition
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - not an error: the first one won
@@ -94,9 +91,10 @@ def _store(ticket, by, accepted, *, internal, event=None) -> list[Attachment]:
     return saved
 
 
-def _move(ticket, action: str, side: Side, by) -> None:
-    """Where the workflow table says `action` leads from the ticket's status."""
-    transition(ticket, ACTIONS[action].leads_to(side, ticket.status), by=by)
+def _move(ticket, action: str, side: Side, by, *, also=()) -> None:
+    """Where the workflow table says `action` leads from the ticket's status; the
+    fields in `also` are saved with it."""
+    transition(ticket, ACTIONS[action].leads_to(side, ticket.status), by=by, also=also)
 
 
 @transaction.atomic
@@ -145,6 +143,7 @@ def file_ticket(
         if first is None:
             raise
         raise DuplicateSubmission(first) from None
+    filed(ticket, by=by)
     created = _log(ticket, by, EventKind.CREATED, data={"channel": channel})
     saved = _store(ticket, by, accepted, internal=False)
     notifications.queue(
@@ -152,8 +151,7 @@ def file_ticket(
     )
     if requester != by and category.responsibles.filter(pk=by.pk).exists():
         ticket.assignee = by
-        ticket.save(update_fields=["assignee"])
-        _move(ticket, "assign", Side.HANDLER, by)
+        _move(ticket, "assign", Side.HANDLER, by, also=["assignee"])
         _log(ticket, by, EventKind.ASSIGNED, data={"to": by.pk})
     return Result(ticket=ticket, event=created, saved=saved, refused=refused)
 
@@ -251,8 +249,7 @@ def redirect_to_category(ticket: Ticket, *, by, category, body: str = "") -> Tic
         # The new team takes it from here; the log says who let it go.
         locked.assignee = None
         data["unassigned"] = released.pk
-    locked.save(update_fields=["category", "assignee"])
-    _move(locked, "redirect", side, by)
+    _move(locked, "redirect", side, by, also=["category", "assignee"])
     event = _log(locked, by, EventKind.REDIRECTED, note=body, data=data)
     _notify_team(locked, event)
     return locked
@@ -277,8 +274,7 @@ def assign(ticket: Ticket, *, by, assignee) -> Ticket:
             _("The ticket is already assigned to %(name)s.") % {"name": assignee.display_name()}
         )
     locked.assignee = assignee
-    locked.save(update_fields=["assignee"])
-    _move(locked, "assign", side, by)
+    _move(locked, "assign", side, by, also=["assignee"])
     event = _log(locked, by, EventKind.ASSIGNED, data={"to": assignee.pk})
     notifications.queue(locked, event, {assignee: "assigned"})
     return locked
@@ -332,7 +328,7 @@ def close(ticket: Ticket, *, by=None) -> Ticket:
 def close_expired(now=None) -> int:
     """Close every resolved ticket whose reopen window has passed; returns how many."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.HELPDESK_REOPEN_DAYS)
+    cutoff = now - workflow.reopen_window()
     closed = 0
     expired = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
     for ticket in expired.only("pk").iterator():

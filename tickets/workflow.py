@@ -7,7 +7,7 @@ rule is one line here, never a branch in a service or a template.
 """
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 from .models import OPEN_STATUSES, Status, Ticket
 
@@ -28,11 +30,20 @@ class Side(enum.Enum):
     SYSTEM = "system"  # periodic work, no person (`by=None`)
 
 
+class TicketStateError(Exception):
+    """The action does not fit the ticket's status; the message is for the user."""
+
+
+def reopen_window() -> timedelta:
+    """How long after the resolution the requester's side may reopen a ticket."""
+    return timedelta(days=settings.HELPDESK_REOPEN_DAYS)
+
+
 def reopen_deadline(ticket):
     """Until when the requester's side may reopen a resolved ticket."""
     if ticket.resolved_at is None:
         return None
-    return ticket.resolved_at + timedelta(days=settings.HELPDESK_REOPEN_DAYS)
+    return ticket.resolved_at + reopen_window()
 
 
 def within_reopen_window(ticket, now=None) -> bool:
@@ -116,23 +127,28 @@ ACTIONS: dict[str, Action] = {
 # Filing for someone else (a phone call, a visit) has no ticket yet: handlers only.
 FILE_ON_BEHALF = frozenset({HANDLER})
 
-# Sent inside the transaction of every status change: the hook for service levels,
-# webhooks and metrics. Arguments: ticket, old, new, by (None for periodic work).
+# Sent inside the transaction of every status change, a new ticket's included: the
+# hook for service levels, webhooks and metrics. Arguments: ticket, old (None for a
+# new ticket), new, by (None for periodic work).
 status_changed = django.dispatch.Signal()
 
 
-def transition(ticket: Ticket, to: str, *, by) -> bool:
-    """Move a locked ticket to status `to`, with the dates that go with it.
+def transition(ticket: Ticket, to: str, *, by: User | None, also: Iterable[str] = ()) -> bool:
+    """Move a locked ticket to status `to`, with the dates that go with it, saving the
+    fields in `also` that the caller changed in the same UPDATE.
 
     The one place a status changes. Returns whether it changed; the caller writes
     the event that says why.
     """
     old = ticket.status
+    fields = list(also)
     if to == old:
+        if fields:
+            ticket.save(update_fields=fields)
         return False
     now = timezone.now()
     ticket.status = to
-    fields = ["status"]
+    fields.append("status")
     if to == Status.RESOLVED:
         ticket.resolved_at = now
         fields.append("resolved_at")
@@ -145,3 +161,8 @@ def transition(ticket: Ticket, to: str, *, by) -> bool:
     ticket.save(update_fields=fields)
     status_changed.send(sender=Ticket, ticket=ticket, old=old, new=to, by=by)
     return True
+
+
+def filed(ticket: Ticket, *, by: User) -> None:
+    """A new ticket enters the workflow in its first status: the hook hears old=None."""
+    status_changed.send(sender=Ticket, ticket=ticket, old=None, new=ticket.status, by=by)

@@ -205,7 +205,7 @@ def test_the_admin_puts_a_user_on_category_teams(client, reviewer, member, capac
             "groups": [],
             "user_permissions": [],
             "team_categories": [capacity.pk, technical.pk],
-            "role": "member",
+            "role": "staff",
             "date_joined_0": "2026-01-01",
             "date_joined_1": "10:00:00",
             "last_login_0": "",

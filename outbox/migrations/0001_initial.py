@@ -23,7 +23,9 @@ class Migration(migrations.Migration):
     """Take over the mail outbox from tickets (tickets 0005) with its table and rows.
 
     The table, created by tickets 0003, keeps its name; nothing changes in the database
-    but the content type's app label.
+    but the content type's app label. The dependency on tickets is only this handover
+    (the table must exist and tickets must have let go of it); outbox's code imports
+    no app.
     """
 
     initial = True

@@ -195,7 +195,7 @@ def test_redirecting_to_the_same_category_is_refused(ticket, responsible, capaci
 def test_assign_offers_the_categorys_responsibles(
     client, ticket, responsible, other_responsible, capacity, django_user_model
 ):
-    colleague = django_user_model.objects.create_user("kapasite2")
+    colleague = django_user_model.objects.create_user("kapasite2", role="staff")
     capacity.responsibles.add(colleague)
     client.force_login(responsible)
 

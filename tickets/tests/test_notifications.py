@@ -184,3 +184,22 @@ def test_users_without_an_address_get_no_mail(
         file()
 
     assert recipients(smtp_server) == [responsible.email]
+
+
+def test_a_redirect_notice_tells_the_new_team_where_the_ticket_came_from_in_its_language(
+    ticket,
+    responsible,
+    other_responsible,
+    technical,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    other_responsible.language = "en"
+    other_responsible.save(update_fields=["language"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.redirect_to_category(ticket, by=responsible, category=technical, body="Bakın")
+
+    (notice,) = [m for m in smtp_server.messages if m["To"] == "teknik@example.org"]
+    text = notice.get_body(("plain",)).get_content()
+    assert "Capacity Report → IT – Technical" in text and "Bakın" in text

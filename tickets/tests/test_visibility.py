@@ -137,3 +137,36 @@ def test_a_supervisor_may_resolve_any_ticket(ticket, supervisor):
 
     ticket.refresh_from_db()
     assert ticket.status == "resolved"
+
+
+# -- scope: the role says what a user sees by standing, teams say what they handle ----
+
+
+def test_staff_off_every_team_see_nothing_of_their_organisations_subtree(
+    client, file, tesk, member
+):
+    """The confederation's subtree is every ticket: staff see by team, never by standing."""
+    from accounts.models import Role
+
+    ticket = file(by=member)
+    between_teams = UserFactory(username="yeni_sorumlu", organisation=tesk, role=Role.STAFF)
+    client.force_login(between_teams)
+
+    assert not Ticket.objects.visible_to(between_teams).exists()
+    assert client.get(f"/tickets/{ticket.pk}/").status_code == 404
+
+
+def test_a_member_on_a_categorys_team_keeps_their_organisations_tickets(
+    client, file, member, chamber_colleague, capacity, technical
+):
+    """A chamber clerk who also handles a category: both scopes, and still their side."""
+    own = file(by=chamber_colleague, category=technical)
+    capacity.responsibles.add(member)
+    handled = file(by=UserFactory(), category=capacity)
+    services.resolve(own, by=UserFactory(role="supervisor"), explanation="Tamam.")
+    client.force_login(member)
+
+    assert set(Ticket.objects.visible_to(member)) == {own, handled}
+    response = client.post(f"/tickets/{own.pk}/close/")
+    own.refresh_from_db()
+    assert (response.status_code, own.status) == (302, "closed")

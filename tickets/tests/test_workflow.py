@@ -45,6 +45,23 @@ def test_every_status_change_of_a_tickets_life_passes_the_one_transition(
     assert ticket.status == Status.CLOSED and ticket.closed_at is not None
 
 
+def test_filing_on_behalf_enters_the_workflow_and_takes_the_ticket_in_one_hook_each(
+    moves, member, responsible, capacity, problem
+):
+    services.file_ticket(
+        by=responsible,
+        requester=member,
+        channel=Channel.PHONE,
+        category=capacity,
+        kind=problem,
+        priority=Priority.HIGH,
+        subject="Telefonla",
+        description="Aradı.",
+    )
+
+    assert moves == [(None, Status.WAITING), (Status.WAITING, Status.IN_PROGRESS)]
+
+
 def test_a_redirect_and_a_reply_move_through_the_hook_too(
     ticket, responsible, other_responsible, technical, moves
 ):
@@ -220,3 +237,23 @@ def test_a_responsible_filing_for_themselves_on_the_form_is_the_web_channel(
     )
 
     assert Ticket.objects.get().channel == Channel.WEB
+
+
+def test_an_old_priority_event_shows_its_facts_not_the_sentence_it_was_written_with(
+    client, ticket, responsible
+):
+    """Events written before facts kept a sentence in the actor's language as note."""
+    from tickets.models import TicketEvent
+
+    TicketEvent.objects.create(
+        ticket=ticket,
+        actor=responsible,
+        kind=EventKind.PRIORITY_CHANGED,
+        note="Orta → Yüksek",
+        data={"from": "medium", "to": "high"},
+    )
+    client.force_login(responsible)
+
+    page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "<bdi>Medium</bdi> → <bdi>High</bdi>" in page and "Orta" not in page

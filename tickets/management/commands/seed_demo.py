@@ -37,8 +37,8 @@ USERS = [
     ("birlik", "Can", "Öztürk", ANKARA, Role.MEMBER, []),
     ("muhendis", "Ahmet", "Yılmaz", ENGINEER, Role.MEMBER, []),
     ("musavir", "Ayşe", "Demir", ACCOUNTANT, Role.MEMBER, []),
-    ("kapasite", "Melike", "Coşkun", TESK, Role.MEMBER, ["Kapasite Raporu"]),
-    ("teknik", "Emre", "Şahin", TESK, Role.MEMBER, ["Bilgi İşlem – Teknik"]),
+    ("kapasite", "Melike", "Coşkun", TESK, Role.STAFF, ["Kapasite Raporu"]),
+    ("teknik", "Emre", "Şahin", TESK, Role.STAFF, ["Bilgi İşlem – Teknik"]),
 ]
 
 # (requester, category, priority, subject, description, resolution or None), from the manual.
