@@ -120,7 +120,7 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     teams = Category.objects.filter(responsibles=user).order_by("name")
-    # A responsible is a member on a category's team: the role field does not say it.
+    # "Responsible" is being on a category's team, which the role field does not say.
     role = _("Responsible") if handler and not user.is_supervisor else user.get_role_display()
     return render(request, "accounts/profile.html", {"form": form, "teams": teams, "role": role})
 

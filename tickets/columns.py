@@ -24,7 +24,6 @@ BADGE = "badge"  # the column's `badge` partial, rendered with the ticket
 
 @dataclass(frozen=True)
 class Column:
-    key: str
     label: str  # lazy: the header, the cards' data-label, and the export's header
     value: Callable[[Ticket], Any]  # what the cell holds; None when empty
     cell: str = TEXT
@@ -57,9 +56,8 @@ def _assignee(ticket: Ticket) -> str | None:
 
 
 COLUMNS = (
-    Column("id", _("Id"), lambda t: t.pk, cell=ID, sort="id"),
+    Column(_("Id"), lambda t: t.pk, cell=ID, sort="id"),
     Column(
-        "organisation",
         _("Reported by"),
         lambda t: t.organisation.name,
         cell=NAME,
@@ -68,7 +66,6 @@ COLUMNS = (
         export_label=_("Organisation"),
     ),
     Column(
-        "subject",
         _("Subject"),
         lambda t: t.subject,
         cell=SUBJECT,
@@ -76,7 +73,6 @@ COLUMNS = (
         css="ticket-subject",
     ),
     Column(
-        "priority",
         _("Priority"),
         lambda t: t.priority,
         cell=BADGE,
@@ -84,10 +80,9 @@ COLUMNS = (
         badge="_priority_badge.html",
         choices=Priority,
     ),
-    Column("category", _("Category"), lambda t: t.category, sort="category"),
-    Column("kind", _("Kind"), lambda t: t.kind, in_list=False),
+    Column(_("Category"), lambda t: t.category, sort="category"),
+    Column(_("Kind"), lambda t: t.kind, in_list=False),
     Column(
-        "assignee",
         _("Assigned to"),
         _assignee,
         cell=NAME,
@@ -95,16 +90,14 @@ COLUMNS = (
         export_label=_("Assignee"),
     ),
     Column(
-        "created",
         _("Created on"),
         lambda t: t.created_at,
         cell=DATE,
         sort="created",
         css="text-nowrap",
     ),
-    Column("read", _("Read on"), lambda t: t.read_at, cell=DATE, sort="read", css="text-nowrap"),
+    Column(_("Read on"), lambda t: t.read_at, cell=DATE, sort="read", css="text-nowrap"),
     Column(
-        "resolved",
         _("Resolved on"),
         lambda t: t.resolved_at,
         cell=DATE,
@@ -112,7 +105,6 @@ COLUMNS = (
         css="text-nowrap",
     ),
     Column(
-        "status",
         _("Status"),
         lambda t: t.status,
         cell=BADGE,

@@ -2,6 +2,8 @@
 
 from common.text import normalise
 
+from .models import EventKind, Ticket
+
 
 def ticket_text(subject: str, description: str, replies=()) -> str:
     """What search matches for a ticket: its subject, description and public replies,
@@ -11,8 +13,6 @@ def ticket_text(subject: str, description: str, replies=()) -> str:
 
 def refresh(ticket) -> None:
     """Rebuild a ticket's search text from what it holds now (after a reply)."""
-    from .models import EventKind, Ticket
-
     replies = ticket.events.filter(kind=EventKind.REPLIED, internal=False).values_list(
         "note", flat=True
     )

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from accounts.models import Organisation
 from accounts.phones import national
-from accounts.tests.factories import OrganisationFactory
+from accounts.tests.factories import OrganisationFactory, UserFactory
 
 
 def test_the_path_holds_the_ids_from_the_root(inegol_chamber, bursa_union, tesk):
@@ -221,8 +221,6 @@ def test_the_admin_puts_a_user_on_category_teams(client, reviewer, member, capac
 
 
 def test_the_admin_lists_who_handles_tickets(client, member, responsible, supervisor):
-    from accounts.tests.factories import UserFactory
-
     admin_user = UserFactory(username="root", organisation=None, is_staff=True, is_superuser=True)
     client.force_login(admin_user)
 
