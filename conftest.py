@@ -10,6 +10,29 @@ from tickets import services
 from tickets.models import Priority, TicketKind
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_log_guard():
+    """Between live-server tests Django empties every table with TRUNCATE, which the
+    action log refuses on PostgreSQL (tickets migration 0006). The test database's
+    owner may switch the guards off for that one statement; the site's role may not."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    flush = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = flush(self, style, tables, **kwargs)
+        guarded = [t for t in tables if t in ("tickets_ticketevent", "tickets_attachment")]
+        if not statements or not guarded:
+            return statements
+        off = [f"ALTER TABLE {table} DISABLE TRIGGER USER;" for table in guarded]
+        on = [f"ALTER TABLE {table} ENABLE TRIGGER USER;" for table in guarded]
+        return off + statements + on
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = flush
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,11 +2,13 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import logchain
 from .querysets import TicketQuerySet
 
 
@@ -48,6 +50,8 @@ class EventKind(models.TextChoices):
     RESOLVED = "resolved", pgettext_lazy("event", "Resolved")
     REOPENED = "reopened", pgettext_lazy("event", "Reopened")
     CLOSED = "closed", pgettext_lazy("event", "Closed")
+    # Notes of earlier events emptied by a supervisor's decision (personal data).
+    REDACTED = "redacted", pgettext_lazy("event", "Redacted")
 
 
 class TicketKind(models.Model):
@@ -121,6 +125,8 @@ class Ticket(models.Model):
     # Subject, description and public replies folded for case- and accent-blind
     # search, built by `search.ticket_text` alone; a trigram index serves it on PostgreSQL.
     search_text = models.TextField(editable=False, default="")
+    # The hash chain's seal over the newest event (see logchain.py).
+    log_seal = models.CharField(max_length=64, editable=False, default="")
 
     objects = TicketQuerySet.as_manager()
 
@@ -163,9 +169,18 @@ class TicketEventQuerySet(models.QuerySet):
     def _raw_delete(self, using):
         raise AppendOnlyError("Action log entries cannot be deleted.")
 
+    def bulk_create(self, *args, **kwargs):
+        raise AppendOnlyError("Action log entries are chained one at a time: use save().")
+
 
 class TicketEvent(models.Model):
-    """One line of a ticket's action log. Written once, never updated or deleted."""
+    """One line of a ticket's action log. Written once, never updated or deleted.
+
+    On PostgreSQL the database itself refuses changes (migrations 0002 and 0006), and
+    the site's role has no right to change the table (`grant_site_role`).
+    """
+
+    APPEND_ONLY = True
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -184,7 +199,13 @@ class TicketEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # The reply form's one-time token: a double-clicked submit posts one reply.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+    # Set before the hash is taken (auto_now_add would set it after).
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    # The hash chain (logchain.py): the note's digest outlives a redaction of the note.
+    note_digest = models.CharField(max_length=64, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False, blank=True)
+    hash = models.CharField(max_length=64, editable=False)
+    redacted = models.BooleanField(_("redacted"), default=False, editable=False)
 
     objects = TicketEventQuerySet.as_manager()
 
@@ -193,14 +214,34 @@ class TicketEvent(models.Model):
         verbose_name_plural = _("action log")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+        constraints = [
+            # One chain per ticket: two events can never follow the same one.
+            models.UniqueConstraint(fields=["ticket", "previous_hash"], name="event_chain_link")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.ticket_id}"
 
     def save(self, *args, **kwargs):
+        """Chain the new event after the ticket's newest one, and reseal the ticket.
+
+        Writers hold the ticket's row lock (services._lock), so the newest event
+        cannot change under us; if it did, the unique link refuses the second one.
+        """
         if not self._state.adding:
             raise AppendOnlyError("Action log entries cannot be changed.")
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            previous = (
+                TicketEvent.objects.filter(ticket_id=self.ticket_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+            logchain.seal(self, previous or logchain.GENESIS)
+            super().save(*args, **kwargs)
+            Ticket.objects.filter(pk=self.ticket_id).update(
+                log_seal=logchain.head_seal(self.ticket_id, self.hash)
+            )
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Action log entries cannot be deleted.")
@@ -213,6 +254,9 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
+    # Documents stay with the log they belong to; only a redaction empties one.
+    APPEND_ONLY = True
+
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
     event = models.ForeignKey(
         TicketEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
@@ -228,6 +272,8 @@ class Attachment(models.Model):
     is_image = models.BooleanField(default=False)
     internal = models.BooleanField(_("internal"), default=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Emptied by a supervisor's decision (personal data): no name, no file.
+    redacted = models.BooleanField(_("redacted"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("document")

@@ -75,22 +75,6 @@ def test_healthz_says_503_when_the_database_is_down(client, db, monkeypatch):
     assert client.get("/healthz").status_code == 503
 
 
-@pytest.mark.parametrize(
-    "value, expected", [("0", False), ("false", False), ("False", False), ("1", True), ("", True)]
-)
-def test_debug_follows_the_environment(monkeypatch, value, expected):
-    import importlib
-
-    import helpdesk_site.settings
-
-    monkeypatch.setenv("DEBUG", value)
-    try:
-        assert importlib.reload(helpdesk_site.settings).DEBUG is expected
-    finally:
-        monkeypatch.delenv("DEBUG")
-        importlib.reload(helpdesk_site.settings)
-
-
 def test_seed_demo_refuses_when_debug_is_off(db, settings):
     from django.core.management.base import CommandError
 

@@ -1,0 +1,135 @@
+"""The action log's hash chain: tampering shows, even when done by the database's owner.
+
+Each event stores the hash of the previous event of its ticket and its own hash, a
+keyed HMAC over its content and that previous hash; the ticket stores a seal over the
+newest hash. The key (HELPDESK_LOG_KEY) lives in the site's settings, not in the
+database, so somebody who can write the tables directly cannot forge a hash: a
+changed, removed or inserted event, or a log cut short, breaks the chain, and
+`verify_log` names the ticket.
+
+A redaction (the privacy rules) empties an event's note but keeps its digest, so the
+chain still holds; `verify` accepts an empty note only on an event that a later
+`redacted` event of the same ticket names.
+"""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.conf import settings
+from django.utils.translation import gettext_noop
+
+GENESIS = ""  # the previous hash of a ticket's first event
+
+
+def _key() -> bytes:
+    return settings.HELPDESK_LOG_KEY.encode()
+
+
+def _mac(message: str) -> str:
+    return hmac.new(_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def note_digest(note: str) -> str:
+    return hashlib.sha256(note.encode()).hexdigest()
+
+
+def event_hash(event, previous: str) -> str:
+    """The HMAC of what the event says and when, chained to `previous`."""
+    content = {
+        "ticket": event.ticket_id,
+        "previous": previous,
+        "actor": event.actor_id,
+        "kind": event.kind,
+        "note": event.note_digest,
+        "internal": bool(event.internal),
+        "data": event.data,
+        "submission": str(event.submission) if event.submission else None,
+        "at": event.created_at.astimezone(UTC).isoformat(),
+    }
+    return _mac(json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def head_seal(ticket_id: int, head: str) -> str:
+    """Names `head` as the newest event of the ticket: a log cut short no longer matches."""
+    return _mac(f"head:{ticket_id}:{head}")
+
+
+def seal(event, previous: str) -> None:
+    """Fill in an unsaved event's digest and hashes, after `previous`."""
+    event.note_digest = note_digest(event.note)
+    event.previous_hash = previous
+    event.hash = event_hash(event, previous)
+
+
+@dataclass(frozen=True)
+class Problem:
+    ticket_id: int
+    event_id: int | None
+    what: str  # an untranslated message id: the command prints it in English
+
+    def __str__(self):
+        where = f"ticket #{self.ticket_id}"
+        if self.event_id is not None:
+            where += f", event {self.event_id}"
+        return f"{where}: {self.what}"
+
+
+CHANGED = gettext_noop("the event's content or hash was changed")
+NOTE_CHANGED = gettext_noop("the event's note was changed")
+UNNAMED_REDACTION = gettext_noop("the note was emptied without a redaction in the log")
+BROKEN_LINK = gettext_noop("the event does not follow on from the one before (a gap or a fork)")
+CUT_SHORT = gettext_noop("the newest event is not the one the ticket was sealed with")
+NO_SEAL = gettext_noop("the ticket has events but no seal, or a seal but no events")
+
+
+def verify_ticket(ticket_id: int, seal_value: str, events: Iterable) -> list[Problem]:
+    """Check one ticket's events (in any order) against each other and the ticket's seal."""
+    events = list(events)
+    problems = []
+    redacted_ids = set()
+    by_previous = {}
+    for event in events:
+        if event.kind == "redacted":
+            redacted_ids.update(event.data.get("events", []))
+        by_previous.setdefault(event.previous_hash, []).append(event)
+    for event in events:
+        named = event.pk in redacted_ids and event.note == ""
+        if event_hash(event, event.previous_hash) != event.hash:
+            problems.append(Problem(ticket_id, event.pk, CHANGED))
+        elif event.redacted and not named:
+            problems.append(Problem(ticket_id, event.pk, UNNAMED_REDACTION))
+        elif not event.redacted and note_digest(event.note) != event.note_digest:
+            problems.append(Problem(ticket_id, event.pk, NOTE_CHANGED))
+    # Walk the chain from the first event: every event must be reached, one after another.
+    head, reached = GENESIS, 0
+    while len(followers := by_previous.get(head, [])) == 1:
+        head, reached = followers[0].hash, reached + 1
+    if reached != len(events):
+        linked = {e.hash for e in events} | {GENESIS}
+        stray = next((e for e in events if e.previous_hash not in linked), None)
+        stray = stray or next(e for e in events if len(by_previous[e.previous_hash]) > 1)
+        problems.append(Problem(ticket_id, stray.pk, BROKEN_LINK))
+    elif not events:
+        if seal_value:
+            problems.append(Problem(ticket_id, None, NO_SEAL))
+    elif seal_value != head_seal(ticket_id, head):
+        problems.append(Problem(ticket_id, None, CUT_SHORT if seal_value else NO_SEAL))
+    return problems
+
+
+def verify(tickets, events) -> Iterator[Problem]:
+    """Check every ticket in `tickets` (pk, seal rows ordered by pk) against `events`
+    (rows ordered by ticket): one pass over each, so memory holds one ticket's log."""
+    events = iter(events)
+    pending = next(events, None)
+    for ticket_id, seal_value in tickets:
+        own = []
+        while pending is not None and pending.ticket_id <= ticket_id:
+            if pending.ticket_id == ticket_id:
+                own.append(pending)
+            pending = next(events, None)
+        yield from verify_ticket(ticket_id, seal_value, own)

@@ -1,0 +1,204 @@
+"""The action log's hash chain, and guards that hold against the database's own users.
+
+Every event gets its note's digest and its place in its ticket's chain (existing
+events are chained in the order they were written). On PostgreSQL the log and its
+documents refuse TRUNCATE, UPDATE and DELETE from anybody, the owner included; the
+one change allowed is a redaction through the two SECURITY DEFINER functions below,
+which the site's role may call (`grant_site_role`) and which only ever empty a note
+or a document's name.
+"""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+from tickets import logchain
+
+GUARDS = """
+CREATE OR REPLACE FUNCTION tickets_log_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- A redaction empties text and sets the flag; nothing else changes.
+    IF TG_OP = 'UPDATE' AND current_setting('helpdesk.redacting', true) = 'on' THEN
+        IF TG_TABLE_NAME = 'tickets_ticketevent'
+           AND NEW.note = '' AND NEW.redacted
+           AND (to_jsonb(NEW) - 'note' - 'redacted') = (to_jsonb(OLD) - 'note' - 'redacted') THEN
+            RETURN NEW;
+        END IF;
+        IF TG_TABLE_NAME = 'tickets_attachment'
+           AND NEW.original_name = '' AND NEW.redacted
+           AND (to_jsonb(NEW) - 'original_name' - 'redacted')
+               = (to_jsonb(OLD) - 'original_name' - 'redacted') THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS tickets_event_append_only ON tickets_ticketevent;
+DROP FUNCTION IF EXISTS tickets_event_append_only();
+
+CREATE TRIGGER tickets_event_append_only
+    BEFORE UPDATE OR DELETE ON tickets_ticketevent
+    FOR EACH ROW EXECUTE FUNCTION tickets_log_append_only();
+CREATE TRIGGER tickets_event_no_truncate
+    BEFORE TRUNCATE ON tickets_ticketevent
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets_log_append_only();
+CREATE TRIGGER tickets_attachment_append_only
+    BEFORE UPDATE OR DELETE ON tickets_attachment
+    FOR EACH ROW EXECUTE FUNCTION tickets_log_append_only();
+CREATE TRIGGER tickets_attachment_no_truncate
+    BEFORE TRUNCATE ON tickets_attachment
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets_log_append_only();
+
+CREATE OR REPLACE FUNCTION tickets_redact_event(event_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    PERFORM set_config('helpdesk.redacting', 'on', true);
+    UPDATE tickets_ticketevent SET note = '', redacted = true WHERE id = event_id;
+    PERFORM set_config('helpdesk.redacting', 'off', true);
+END;
+$$;
+CREATE OR REPLACE FUNCTION tickets_redact_attachment(attachment_id bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    PERFORM set_config('helpdesk.redacting', 'on', true);
+    UPDATE tickets_attachment SET original_name = '', redacted = true WHERE id = attachment_id;
+    PERFORM set_config('helpdesk.redacting', 'off', true);
+END;
+$$;
+REVOKE ALL ON FUNCTION tickets_redact_event(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tickets_redact_attachment(bigint) FROM PUBLIC;
+"""
+
+UNDO_GUARDS = """
+DROP TRIGGER IF EXISTS tickets_event_no_truncate ON tickets_ticketevent;
+DROP TRIGGER IF EXISTS tickets_attachment_append_only ON tickets_attachment;
+DROP TRIGGER IF EXISTS tickets_attachment_no_truncate ON tickets_attachment;
+DROP FUNCTION IF EXISTS tickets_redact_event(bigint);
+DROP FUNCTION IF EXISTS tickets_redact_attachment(bigint);
+DROP TRIGGER IF EXISTS tickets_event_append_only ON tickets_ticketevent;
+DROP FUNCTION IF EXISTS tickets_log_append_only();
+CREATE OR REPLACE FUNCTION tickets_event_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'tickets_ticketevent is append-only: % refused', TG_OP;
+END;
+$$;
+CREATE TRIGGER tickets_event_append_only
+    BEFORE UPDATE OR DELETE ON tickets_ticketevent
+    FOR EACH ROW EXECUTE FUNCTION tickets_event_append_only();
+"""
+
+
+def chain_existing_events(apps, schema_editor):
+    """Chain each ticket's events in the order they were written."""
+    TicketEvent = apps.get_model("tickets", "TicketEvent")
+    Ticket = apps.get_model("tickets", "Ticket")
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    if postgresql:  # the row trigger of 0002 refuses updates, ours included
+        schema_editor.execute("ALTER TABLE tickets_ticketevent DISABLE TRIGGER USER")
+    ticket_id, previous = None, logchain.GENESIS
+    for event in TicketEvent.objects.order_by("ticket_id", "id").iterator(chunk_size=2000):
+        if event.ticket_id != ticket_id:
+            if ticket_id is not None:
+                Ticket.objects.filter(pk=ticket_id).update(
+                    log_seal=logchain.head_seal(ticket_id, previous)
+                )
+            ticket_id, previous = event.ticket_id, logchain.GENESIS
+        logchain.seal(event, previous)
+        TicketEvent.objects.filter(pk=event.pk).update(
+            note_digest=event.note_digest, previous_hash=event.previous_hash, hash=event.hash
+        )
+        previous = event.hash
+    if ticket_id is not None:
+        Ticket.objects.filter(pk=ticket_id).update(log_seal=logchain.head_seal(ticket_id, previous))
+    if postgresql:
+        schema_editor.execute("ALTER TABLE tickets_ticketevent ENABLE TRIGGER USER")
+        # Foreign keys are checked now, not at the commit: the table is altered next.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, params=None)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("tickets", "0005_outgoingmail_to_outbox")]
+
+    operations = [
+        migrations.AddField(
+            model_name="ticket",
+            name="log_seal",
+            field=models.CharField(default="", editable=False, max_length=64),
+        ),
+        migrations.AlterField(
+            model_name="ticketevent",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="date"
+            ),
+        ),
+        migrations.AddField(
+            model_name="ticketevent",
+            name="note_digest",
+            field=models.CharField(default="", editable=False, max_length=64),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="ticketevent",
+            name="previous_hash",
+            field=models.CharField(blank=True, editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="ticketevent",
+            name="hash",
+            field=models.CharField(default="", editable=False, max_length=64),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="ticketevent",
+            name="redacted",
+            field=models.BooleanField(default=False, editable=False, verbose_name="redacted"),
+        ),
+        migrations.AddField(
+            model_name="attachment",
+            name="redacted",
+            field=models.BooleanField(default=False, editable=False, verbose_name="redacted"),
+        ),
+        migrations.AlterField(
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("read", "Read"),
+                    ("replied", "Replied"),
+                    ("note", "Internal note"),
+                    ("attached", "Document uploaded"),
+                    ("priority_changed", "Priority changed"),
+                    ("redirected", "Category redirected"),
+                    ("assigned", "Assigned"),
+                    ("info_requested", "Information requested"),
+                    ("resolved", "Resolved"),
+                    ("reopened", "Reopened"),
+                    ("closed", "Closed"),
+                    ("redacted", "Redacted"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
+        ),
+        migrations.RunPython(chain_existing_events, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="ticketevent",
+            constraint=models.UniqueConstraint(
+                fields=("ticket", "previous_hash"), name="event_chain_link"
+            ),
+        ),
+        migrations.RunPython(on_postgresql(GUARDS), on_postgresql(UNDO_GUARDS)),
+    ]
