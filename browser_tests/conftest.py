@@ -107,7 +107,7 @@ def site(transactional_db, django_db_serialized_rollback, live_server):
 def open_page(browser, site):
     """`open_page(language, viewport=DESKTOP, user=None)`: a page in a new browser window
     that asks for `language` (Accept-Language), signed in as `user` when given."""
-    contexts = []
+    contexts, refused = [], []
 
     def open_page(language, viewport=DESKTOP, user=None):
         context = browser.new_context(
@@ -121,11 +121,22 @@ def open_page(browser, site):
             client.force_login(User.objects.get(username=user))
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
             context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site}])
-        return context.new_page()
+        page = context.new_page()
+        # Whatever the Content-Security-Policy blocked: a script, style or image of
+        # ours that it blocks is a page that does not work.
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and refused.append(f"{page.url}: {message.text}")
+            ),
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refused, "\n".join(refused)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def serious_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
+    # Evaluated by the browser's debugging protocol: the page's CSP allows no script tag.
+    page.evaluate(AXE.read_text())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
     )

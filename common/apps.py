@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CommonConfig(AppConfig):
-    # An app only so that its template tags load; it has no models.
+    # Template tags, middleware and the database role; no models.
     name = "common"
+
+    def ready(self):
+        from .dbroles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, dispatch_uid="common.grant_site_role")

@@ -125,6 +125,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the site connects as in production, when migrations run as
+# the tables' owner; `migrate` grants it its rights (common/dbroles.py, docs/deploy.md).
+DATABASE_SITE_ROLE = os.environ.get("DATABASE_SITE_ROLE", "")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

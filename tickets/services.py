@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications, permissions, search, uploads, workflow
+from . import notifications, permissions, redaction, search, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
 from .workflow import ACTIONS, Side, TicketStateError, filed, transition
 
@@ -323,6 +323,27 @@ def close(ticket: Ticket, *, by=None) -> Ticket:
     _move(locked, "close", side, by)
     _log(locked, by, EventKind.CLOSED)
     return locked
+
+
+@transaction.atomic
+def redact(ticket: Ticket, *, by, events=(), attachments=(), reason: str = "") -> TicketEvent:
+    """Empty the notes of `events` and the `attachments` of `ticket` (personal data),
+    by a supervisor's decision or (by=None) the retention rule; a `redacted` event
+    names what was emptied, so that the log still verifies and shows that it happened.
+    """
+    if by is not None and not by.is_supervisor:
+        raise PermissionDenied
+    locked = _lock(ticket)
+    emptied = [e for e in locked.events.filter(pk__in=[e.pk for e in events]) if not e.redacted]
+    documents = locked.attachments.filter(pk__in=[a.pk for a in attachments], redacted=False)
+    for event in emptied:
+        redaction.empty_note(event)
+    documents = list(documents)
+    for attachment in documents:
+        redaction.empty_document(attachment)
+    search.refresh(locked)
+    data = {"events": [e.pk for e in emptied], "attachments": [a.pk for a in documents]}
+    return _log(locked, by, EventKind.REDACTED, note=reason, internal=True, data=data)
 
 
 def close_expired(now=None) -> int:

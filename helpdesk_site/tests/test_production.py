@@ -47,9 +47,11 @@ def test_debug_follows_the_environment(monkeypatch, value, expected):
 def test_a_production_site_without_a_secret_key_refuses_to_start(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
 
-    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
-        with settings_with(monkeypatch, DEBUG="0"):
-            pass
+    with (
+        pytest.raises(ImproperlyConfigured, match="SECRET_KEY"),
+        settings_with(monkeypatch, DEBUG="0"),
+    ):
+        pass
 
 
 def test_https_turns_on_hsts_secure_cookies_and_the_redirect(monkeypatch):

@@ -16,20 +16,22 @@ from tickets import logchain
 GUARDS = """
 CREATE OR REPLACE FUNCTION tickets_log_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    -- The one column a redaction may empty, per table.
+    text_column text := CASE TG_TABLE_NAME
+        WHEN 'tickets_ticketevent' THEN 'note'
+        WHEN 'tickets_attachment' THEN 'original_name'
+    END;
 BEGIN
-    -- A redaction empties text and sets the flag; nothing else changes.
-    IF TG_OP = 'UPDATE' AND current_setting('helpdesk.redacting', true) = 'on' THEN
-        IF TG_TABLE_NAME = 'tickets_ticketevent'
-           AND NEW.note = '' AND NEW.redacted
-           AND (to_jsonb(NEW) - 'note' - 'redacted') = (to_jsonb(OLD) - 'note' - 'redacted') THEN
-            RETURN NEW;
-        END IF;
-        IF TG_TABLE_NAME = 'tickets_attachment'
-           AND NEW.original_name = '' AND NEW.redacted
-           AND (to_jsonb(NEW) - 'original_name' - 'redacted')
-               = (to_jsonb(OLD) - 'original_name' - 'redacted') THEN
-            RETURN NEW;
-        END IF;
+    -- A redaction (only through the functions below) empties that column and sets the
+    -- flag; nothing else may change.
+    IF TG_OP = 'UPDATE' AND text_column IS NOT NULL
+       AND current_setting('helpdesk.redacting', true) = 'on'
+       AND to_jsonb(NEW) ->> text_column = ''
+       AND (to_jsonb(NEW) ->> 'redacted')::boolean
+       AND (to_jsonb(NEW) - text_column - 'redacted') = (to_jsonb(OLD) - text_column - 'redacted')
+    THEN
+        RETURN NEW;
     END IF;
     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
 END;

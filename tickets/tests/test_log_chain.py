@@ -1,0 +1,204 @@
+"""The action log's hash chain: `verify_log` names every ticket whose log was tampered
+with, even by somebody who writes the tables directly; redaction keeps it whole."""
+
+import hashlib
+import os
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+
+from tickets import services
+from tickets.models import AppendOnlyError, EventKind, TicketEvent
+
+from .files import png_bytes, upload
+
+
+def tamper(sql, params=()):
+    """Write the log as the database's owner or a superuser could: past the guards."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: ALTER may run
+            cursor.execute("ALTER TABLE tickets_ticketevent DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE tickets_ticketevent ENABLE TRIGGER USER")
+
+
+def verify(*tickets) -> str:
+    """What `verify_log` prints; raises CommandError when it finds a problem."""
+    out = StringIO()
+    try:
+        call_command("verify_log", *[str(t) for t in tickets], stdout=out)
+    except CommandError as error:
+        raise CommandError(out.getvalue() + str(error)) from None
+    return out.getvalue()
+
+
+@pytest.fixture
+def worked_ticket(ticket, responsible):
+    """A ticket with a conversation: filed, read, answered twice, resolved."""
+    services.mark_read(ticket, by=responsible)
+    services.reply(ticket, by=responsible, body="Which product code?")
+    services.reply(ticket, by=ticket.requester, body="Code 1234, my phone is 0532 000 00 00")
+    services.resolve(ticket, by=responsible, explanation="Added the code.")
+    return ticket
+
+
+def test_each_event_follows_on_from_the_one_before(worked_ticket):
+    events = list(worked_ticket.events.order_by("id"))
+
+    assert events[0].previous_hash == ""
+    assert [e.previous_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert len({e.hash for e in events}) == len(events) == 5
+    assert "The action log of 1 ticket(s) is intact." in verify()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE tickets_ticketevent SET note = 'I never said that' WHERE kind = 'replied'",
+        "UPDATE tickets_ticketevent SET actor_id = NULL WHERE kind = 'resolved'",
+        "UPDATE tickets_ticketevent SET created_at = created_at - interval '1 day'"
+        " WHERE kind = 'read'",
+        "UPDATE tickets_ticketevent SET internal = true WHERE kind = 'replied'",
+    ],
+)
+def test_a_changed_event_is_named(worked_ticket, file, sql):
+    untouched = file(subject="Another one")
+    if connection.vendor == "sqlite":
+        sql = sql.replace("created_at - interval '1 day'", "datetime(created_at, '-1 day')")
+        sql = sql.replace("true", "1")
+    tamper(sql)
+
+    with pytest.raises(CommandError) as failure:
+        verify()
+    assert f"ticket #{worked_ticket.pk}, event" in str(failure.value)
+    assert f"ticket #{untouched.pk}" not in str(failure.value)
+
+
+def test_a_changed_note_with_its_digest_recomputed_is_still_named(worked_ticket):
+    forged = "All fine"
+    digest = hashlib.sha256(forged.encode()).hexdigest()
+    tamper(
+        "UPDATE tickets_ticketevent SET note = %s, note_digest = %s WHERE kind = 'resolved'",
+        [forged, digest],
+    )
+
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}.*changed"):
+        verify()
+
+
+def test_a_removed_event_in_the_middle_is_named(worked_ticket):
+    read = worked_ticket.events.get(kind=EventKind.READ)
+    tamper("DELETE FROM tickets_ticketevent WHERE id = %s", [read.pk])
+
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}.*gap or a fork"):
+        verify()
+
+
+def test_a_log_cut_short_is_named(worked_ticket):
+    resolved = worked_ticket.events.get(kind=EventKind.RESOLVED)
+    tamper("DELETE FROM tickets_ticketevent WHERE id = %s", [resolved.pk])
+
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}: the newest event"):
+        verify()
+
+
+def test_an_event_copied_from_another_ticket_is_named(worked_ticket, file):
+    other = file(subject="Another one")
+    columns = "actor_id, kind, note, internal, data, created_at, note_digest, redacted"
+    tamper(
+        f"INSERT INTO tickets_ticketevent (ticket_id, previous_hash, hash, {columns}) "  # noqa: S608
+        f"SELECT %s, 'x', hash, {columns} FROM tickets_ticketevent "
+        "WHERE ticket_id = %s AND kind = 'replied' ORDER BY id LIMIT 1",
+        [other.pk, worked_ticket.pk],
+    )
+
+    with pytest.raises(CommandError) as failure:
+        verify()
+    assert f"ticket #{other.pk}, event" in str(failure.value)
+    assert f"ticket #{worked_ticket.pk}" not in str(failure.value)
+
+
+def test_verify_log_checks_only_the_tickets_named(worked_ticket, file):
+    other = file(subject="Another one")
+    tamper("UPDATE tickets_ticketevent SET note = 'x' WHERE ticket_id = %s", [worked_ticket.pk])
+
+    assert "The action log of 1 ticket(s) is intact." in verify(other.pk)
+    with pytest.raises(CommandError):
+        verify(worked_ticket.pk)
+
+
+def test_two_events_can_never_follow_the_same_one(ticket):
+    first = ticket.events.get()
+
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tickets_ticketevent (ticket_id, kind, note, internal, data, created_at,"
+            " note_digest, previous_hash, hash, redacted)"
+            " SELECT ticket_id, 'read', '', internal, data, created_at, note_digest,"
+            " previous_hash, 'fork', redacted FROM tickets_ticketevent WHERE id = %s",
+            [first.pk],
+        )
+
+
+def test_events_are_not_written_in_bulk(ticket, member):
+    with pytest.raises(AppendOnlyError):
+        TicketEvent.objects.bulk_create([TicketEvent(ticket=ticket, actor=member, kind="read")])
+
+
+# Redaction: personal data out of the log, the log still whole.
+
+
+def test_a_supervisor_redacts_a_message_and_the_log_still_verifies(worked_ticket, supervisor):
+    message = worked_ticket.events.get(kind=EventKind.REPLIED, actor=worked_ticket.requester)
+
+    redaction = services.redact(
+        worked_ticket, by=supervisor, events=[message], reason="Erasure request 7"
+    )
+
+    message.refresh_from_db()
+    assert message.note == "" and message.redacted
+    assert redaction.kind == EventKind.REDACTED and redaction.internal
+    assert redaction.data == {"events": [message.pk], "attachments": []}
+    assert redaction.note == "Erasure request 7"
+    worked_ticket.refresh_from_db()
+    assert "0532" not in worked_ticket.search_text
+    assert "intact" in verify()
+
+
+def test_a_redacted_document_loses_its_name_and_its_file(
+    ticket, member, supervisor, django_capture_on_commit_callbacks
+):
+    [document] = services.attach(ticket, by=member, files=[upload("me.png", png_bytes())]).saved
+    path = document.file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.redact(ticket, by=supervisor, attachments=[document])
+
+    document.refresh_from_db()
+    assert document.original_name == "" and document.redacted
+    assert not os.path.exists(path)
+    assert "intact" in verify()
+
+
+def test_only_a_supervisor_redacts(worked_ticket, responsible):
+    message = worked_ticket.events.get(kind=EventKind.REPLIED, actor=responsible)
+
+    with pytest.raises(PermissionDenied):
+        services.redact(worked_ticket, by=responsible, events=[message])
+    message.refresh_from_db()
+    assert message.note == "Which product code?" and not message.redacted
+
+
+def test_a_note_emptied_without_a_redaction_event_is_named(worked_ticket):
+    tamper(
+        "UPDATE tickets_ticketevent SET note = '', redacted = %s WHERE kind = 'resolved'",
+        [True],
+    )
+
+    with pytest.raises(CommandError, match="emptied without a redaction"):
+        verify()
