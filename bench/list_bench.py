@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x1y2z3" * 10)
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
 
 import django  # noqa: E402
@@ -81,7 +82,7 @@ def fill(total: int) -> None:
             kind AS (SELECT id FROM tickets_ticketkind WHERE code = 'problem')
             INSERT INTO tickets_ticket (requester_id, organisation_id, category_id, kind_id,
                 priority, status, channel, subject, description, created_at, read_at,
-                resolved_at, search_text)
+                resolved_at, search_text, log_seal)
             SELECT m.id, m.organisation_id, cats.ids[1 + (g / 18) %% array_length(cats.ids, 1)],
                 kind.id,
                 (ARRAY['low','medium','high'])[1 + (g / 6) %% 3],
@@ -90,7 +91,7 @@ def fill(total: int) -> None:
                 now() - (g %% 1800) * interval '1 day' - (g %% 1440) * interval '1 minute',
                 CASE WHEN g %% 2 = 0 THEN now() - (g %% 1800) * interval '1 day' END,
                 CASE WHEN g %% 6 >= 2 THEN now() - (g %% 1800) * interval '1 day' END,
-                'sorun ' || g || ' kapasite raporu prod kodlari eksik ' || g
+                'sorun ' || g || ' kapasite raporu prod kodlari eksik ' || g, ''
             FROM generate_series(1, %s) AS g, counts, cats, kind,
                  LATERAL (SELECT * FROM members WHERE n = 1 + (g::bigint * 7919) %% counts.c) AS m
             """,
