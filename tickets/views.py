@@ -4,6 +4,7 @@ Every lookup goes through `Ticket.objects.visible_to`, so a ticket the user may
 not see is a 404, whatever the view.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from .forms import (
 )
 from .models import Attachment, Ticket
 
+logger = logging.getLogger(__name__)
+
 
 def _visible_ticket(request, pk) -> Ticket:
     try:
@@ -42,8 +45,17 @@ def _visible_ticket(request, pk) -> Ticket:
 
 def _after_change(request, ticket, url_name="tickets:detail"):
     """Back to the ticket, or to the list when the change took it out of the user's
-    sight (filed on behalf in another team's category, redirected to another team)."""
-    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+    sight (filed on behalf in another team's category, redirected to another team).
+
+    The change is committed by now: whatever fails here is logged and the user still
+    lands on the ticket, never on an error page that hides what was saved.
+    """
+    try:
+        visible = Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists()
+    except Exception:
+        logger.exception("Ticket #%s is saved, but choosing the page after it failed.", ticket.pk)
+        visible = True  # the ticket's own page decides who sees it
+    if visible:
         return redirect(url_name, pk=ticket.pk)
     return redirect("tickets:list")
 
