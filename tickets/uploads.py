@@ -2,6 +2,7 @@
 
 import codecs
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import filetype
 from django.conf import settings
@@ -26,6 +27,10 @@ ALLOWED_TYPES = IMAGE_TYPES | {
     "application/vnd.oasis.opendocument.presentation",
 }
 TEXT_SUFFIXES = {"txt": "text/plain", "csv": "text/csv", "log": "text/plain"}
+# The suffix a document is stored and downloaded with follows its detected type:
+# filetype's own for the types it detects, the text suffix that made it accepted else.
+SUFFIXES = {kind.mime: kind.extension for kind in filetype.TYPES if kind.mime in ALLOWED_TYPES}
+TEXT_DEFAULT_SUFFIXES = {"text/plain": "txt", "text/csv": "csv"}
 # Pillow refuses images larger than this many pixels (decompression bombs).
 Image.MAX_IMAGE_PIXELS = 50_000_000
 
@@ -55,7 +60,7 @@ def inspect(upload) -> Inspected:
         if is_image:
             _verify_image(upload, name)
         return Inspected(kind.mime, is_image)
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    suffix = _typed_suffix(name)
     if kind is None and suffix in TEXT_SUFFIXES and _is_text(upload):
         return Inspected(TEXT_SUFFIXES[suffix], False)
     raise ValidationError(
@@ -65,6 +70,27 @@ def inspect(upload) -> Inspected:
         )
         % {"name": name}
     )
+
+
+def suffix(content_type: str, name: str) -> str:
+    """The suffix of a document of `content_type` sent as `name`: its type's, never one
+    the sender chose (a PNG sent as pic.html is a .png)."""
+    if content_type in SUFFIXES:
+        return SUFFIXES[content_type]
+    typed = _typed_suffix(name)
+    if TEXT_SUFFIXES.get(typed) == content_type:
+        return typed
+    return TEXT_DEFAULT_SUFFIXES.get(content_type, "bin")
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name as sent, with the suffix of its type: pic.html that is a PNG is pic.png."""
+    stem = PurePath(name).stem.lstrip(".") or _("document")
+    return f"{stem}.{suffix(content_type, name)}"
+
+
+def _typed_suffix(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _verify_image(upload, name: str) -> None:

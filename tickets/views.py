@@ -320,7 +320,7 @@ def attachment_download(request, pk):
     response = FileResponse(
         handle,
         as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
