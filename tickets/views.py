@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from categories.selectors import handles_tickets
@@ -83,6 +84,7 @@ def ticket_list(request):
 
 
 @require_GET
+@cache_control(private=True, no_store=True)
 def ticket_export(request):
     tickets = selectors.filtered_tickets(request.user, request.GET).qs
     response = StreamingHttpResponse(
@@ -308,6 +310,7 @@ def ticket_confirm(request, pk):
 
 
 @require_GET
+@cache_control(private=True, no_store=True)
 def attachment_download(request, pk):
     try:
         attachment = selectors.attachment_for_download(request.user, pk)

@@ -183,3 +183,12 @@ def test_the_suffix_stored_and_downloaded_is_the_detected_types(
     assert attachment.file.name.endswith(stored)
     assert response["Content-Disposition"] == downloaded
 
+
+def test_a_download_is_never_kept_in_a_cache(client, ticket, member):
+    attachment = services.attach(ticket, by=member, files=[upload("rapor.pdf", PDF)]).saved[0]
+    client.force_login(member)
+
+    response = client.get(f"/attachments/{attachment.pk}/")
+
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
