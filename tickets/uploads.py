@@ -1,4 +1,5 @@
-"""What a document is, judged by its content, never by its name or the browser's word."""
+"""What a document is, judged by its content, never by its name or the browser's word;
+and how much one request may upload."""
 
 import codecs
 from dataclasses import dataclass
@@ -7,8 +8,11 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"}
@@ -118,3 +122,57 @@ def _is_text(upload) -> bool:
     finally:
         upload.seek(0)
     return True
+
+
+def too_many_files(limit: int | None = None) -> str:
+    limit = settings.HELPDESK_MAX_FILES_PER_REQUEST if limit is None else limit
+    return ngettext(
+        "You can upload at most %(limit)d document at once.",
+        "You can upload at most %(limit)d documents at once.",
+        limit,
+    ) % {"limit": limit}
+
+
+class RequestTooLarge(MultiPartParserError):
+    """The documents of one request together are over HELPDESK_MAX_REQUEST_SIZE.
+
+    A MultiPartParserError, so that Django marks the body unreadable and answers 400
+    wherever nothing catches it; the pages that take documents show their form again.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__(f"The request body is over HELPDESK_MAX_REQUEST_SIZE ({limit} bytes).")
+        self.limit = limit
+
+    @property
+    def message(self) -> str:
+        return _("The documents together are larger than the limit of %(limit)s.") % {
+            "limit": filesizeformat(self.limit)
+        }
+
+
+class RequestSizeLimit(FileUploadHandler):
+    """The first of FILE_UPLOAD_HANDLERS: refuses a request by its Content-Length before
+    any of the body is read, and stops one whose documents turn out longer than it said.
+
+    Without it, every file of a request was received in full before any was refused.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = settings.HELPDESK_MAX_REQUEST_SIZE
+        self.received = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > self.limit:
+            raise RequestTooLarge(self.limit)
+        return None  # the parser goes on, passing each chunk through receive_data_chunk
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise RequestTooLarge(self.limit)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler keeps the file

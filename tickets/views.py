@@ -7,19 +7,21 @@ not see is a 404, whatever the view.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from categories.selectors import handles_tickets
 
-from . import columns, export, permissions, selectors, services, workflow
+from . import columns, export, permissions, selectors, services, uploads, workflow
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -66,6 +68,38 @@ def _report_refused(request, result) -> None:
         messages.error(request, message)
 
 
+def _takes_documents(page: Callable):
+    """For a view that takes documents: a request over the upload limits (their total,
+    or Django's hard stop on their number) gets `page(request, *args, status=...)`
+    again with the reason, and changes nothing.
+
+    The body is parsed here, before the CSRF check (which parses it too, for its token),
+    because a body refused unread holds no token to check; the refusal only shows a
+    page. The view itself keeps the check.
+    """
+
+    def decorate(view):
+        checked = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def take_documents(request, *args, **kwargs):
+            if request.method == "POST":
+                try:
+                    request.POST  # noqa: B018 - reading it runs the upload handlers
+                except uploads.RequestTooLarge as refused:
+                    messages.error(request, refused.message)
+                    return page(request, *args, status=413, **kwargs)
+                except TooManyFilesSent:
+                    messages.error(request, uploads.too_many_files())
+                    return page(request, *args, status=400, **kwargs)
+            return checked(request, *args, **kwargs)
+
+        return take_documents
+
+    return decorate
+
+
 @require_GET
 def ticket_list(request):
     ticket_filter, page = selectors.ticket_list(request.user, request.GET)
@@ -94,12 +128,20 @@ def ticket_export(request):
     return response
 
 
-@require_http_methods(["GET", "POST"])
-def ticket_create(request):
+def _ticket_form(request, data=None, files=None) -> TicketForm:
     on_behalf = permissions.can_file_on_behalf(request.user)
-    form = TicketForm(
-        request.POST or None, request.FILES or None, user=request.user, on_behalf=on_behalf
-    )
+    return TicketForm(data, files, user=request.user, on_behalf=on_behalf)
+
+
+def _new_ticket_page(request, form=None, *, status=200):
+    form = form or _ticket_form(request)
+    return render(request, "tickets/form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@_takes_documents(_new_ticket_page)
+def ticket_create(request):
+    form = _ticket_form(request, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -123,10 +165,27 @@ def ticket_create(request):
             _report_refused(request, result)
             messages.success(request, _("The problem was recorded!"))
             return _after_change(request, result.ticket, "tickets:documents")
-    return render(request, "tickets/form.html", {"form": form})
+    return _new_ticket_page(request, form)
+
+
+def _documents_page(request, pk, form=None, *, status=200):
+    ticket = _visible_ticket(request, pk)
+    if not permissions.can("attach", request.user, ticket):
+        return _render_detail(request, ticket, status=status)
+    return render(
+        request,
+        "tickets/documents.html",
+        {
+            "ticket": ticket,
+            "form": form or UploadForm(),
+            "documents": selectors.documents(ticket, request.user),
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
+@_takes_documents(_documents_page)
 def ticket_documents(request, pk):
     """The step after filing: upload more documents, or finish with "OK"."""
     ticket = _visible_ticket(request, pk)
@@ -147,11 +206,7 @@ def ticket_documents(request, pk):
                 request, _("%(count)d document(s) uploaded.") % {"count": len(result.saved)}
             )
         return redirect("tickets:documents", pk=ticket.pk)
-    return render(
-        request,
-        "tickets/documents.html",
-        {"ticket": ticket, "form": form, "documents": selectors.documents(ticket, request.user)},
-    )
+    return _documents_page(request, pk, form)
 
 
 @dataclass(frozen=True)
@@ -236,7 +291,12 @@ def _act(request, pk, form_name, action, success):
     return _after_change(request, ticket)
 
 
+def _ticket_page(request, pk, *, status=200):
+    return _render_detail(request, _visible_ticket(request, pk), status=status)
+
+
 @require_POST
+@_takes_documents(_ticket_page)
 def ticket_reply(request, pk):
     def action(ticket, data):
         return services.reply(
