@@ -89,7 +89,7 @@ def suffix(content_type: str, name: str) -> str:
 
 def download_name(name: str, content_type: str) -> str:
     """The name as sent, with the suffix of its type: pic.html that is a PNG is pic.png."""
-    stem = PurePath(name).stem.lstrip(".") or _("document")
+    stem = PurePath(name).stem.strip(". ") or _("document")
     return f"{stem}.{suffix(content_type, name)}"
 
 
@@ -124,8 +124,8 @@ def _is_text(upload) -> bool:
     return True
 
 
-def too_many_files(limit: int | None = None) -> str:
-    limit = settings.HELPDESK_MAX_FILES_PER_REQUEST if limit is None else limit
+def too_many_files() -> str:
+    limit = settings.HELPDESK_MAX_FILES_PER_REQUEST
     return ngettext(
         "You can upload at most %(limit)d document at once.",
         "You can upload at most %(limit)d documents at once.",

@@ -70,8 +70,8 @@ def _report_refused(request, result) -> None:
 
 def _takes_documents(page: Callable):
     """For a view that takes documents: a request over the upload limits (their total,
-    or Django's hard stop on their number) gets `page(request, *args, status=...)`
-    again with the reason, and changes nothing.
+    or Django's hard stop on their number) gets `page(request, *args, status=...)`, the
+    page it was sent from, again with the reason, and changes nothing.
 
     The body is parsed here, before the CSRF check (which parses it too, for its token),
     because a body refused unread holds no token to check; the refusal only shows a
@@ -134,7 +134,8 @@ def _ticket_form(request, data=None, files=None) -> TicketForm:
 
 
 def _new_ticket_page(request, form=None, *, status=200):
-    form = form or _ticket_form(request)
+    if form is None:
+        form = _ticket_form(request)
     return render(request, "tickets/form.html", {"form": form}, status=status)
 
 
@@ -168,24 +169,24 @@ def ticket_create(request):
     return _new_ticket_page(request, form)
 
 
-def _documents_page(request, pk, form=None, *, status=200):
-    ticket = _visible_ticket(request, pk)
-    if not permissions.can("attach", request.user, ticket):
-        return _render_detail(request, ticket, status=status)
+def _documents_page(request, ticket, form, *, status=200):
     return render(
         request,
         "tickets/documents.html",
-        {
-            "ticket": ticket,
-            "form": form or UploadForm(),
-            "documents": selectors.documents(ticket, request.user),
-        },
+        {"ticket": ticket, "form": form, "documents": selectors.documents(ticket, request.user)},
         status=status,
     )
 
 
+def _documents_again(request, pk, *, status):
+    ticket = _visible_ticket(request, pk)
+    if not permissions.can("attach", request.user, ticket):
+        return _render_detail(request, ticket, status=status)
+    return _documents_page(request, ticket, UploadForm(), status=status)
+
+
 @require_http_methods(["GET", "POST"])
-@_takes_documents(_documents_page)
+@_takes_documents(_documents_again)
 def ticket_documents(request, pk):
     """The step after filing: upload more documents, or finish with "OK"."""
     ticket = _visible_ticket(request, pk)
@@ -206,7 +207,7 @@ def ticket_documents(request, pk):
                 request, _("%(count)d document(s) uploaded.") % {"count": len(result.saved)}
             )
         return redirect("tickets:documents", pk=ticket.pk)
-    return _documents_page(request, pk, form)
+    return _documents_page(request, ticket, form)
 
 
 @dataclass(frozen=True)
@@ -291,12 +292,12 @@ def _act(request, pk, form_name, action, success):
     return _after_change(request, ticket)
 
 
-def _ticket_page(request, pk, *, status=200):
+def _ticket_again(request, pk, *, status):
     return _render_detail(request, _visible_ticket(request, pk), status=status)
 
 
 @require_POST
-@_takes_documents(_ticket_page)
+@_takes_documents(_ticket_again)
 def ticket_reply(request, pk):
     def action(ticket, data):
         return services.reply(
