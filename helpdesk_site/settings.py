@@ -201,9 +201,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Attachments: a size limit per file, and at most this many files in one request.
+# Attachments: a size limit per file; a total for the documents of one request, checked
+# on the Content-Length before any of the body is read (and again while it is read); and
+# a number of documents per request, a form error. Django's own count of files stays
+# above that number as a hard stop (a 400 page), and the fields beside the files may
+# hold 2.5 MB (Django's default, said here).
 HELPDESK_MAX_UPLOAD_SIZE = int(os.environ.get("HELPDESK_MAX_UPLOAD_SIZE", 50 * 1024 * 1024))
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
+HELPDESK_MAX_REQUEST_SIZE = int(os.environ.get("HELPDESK_MAX_REQUEST_SIZE", 100 * 1024 * 1024))
+HELPDESK_MAX_FILES_PER_REQUEST = int(os.environ.get("HELPDESK_MAX_FILES_PER_REQUEST", "10"))
+DATA_UPLOAD_MAX_NUMBER_FILES = HELPDESK_MAX_FILES_PER_REQUEST + 10
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    # First: it refuses a request over the total before the others store anything.
+    "tickets.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A member may reopen a resolved ticket for this many days.
 HELPDESK_REOPEN_DAYS = int(os.environ.get("HELPDESK_REOPEN_DAYS", "3"))
 HELPDESK_PAGE_SIZE = 25

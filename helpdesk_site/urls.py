@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# Django's own page for a request it cannot read names no reason; ours does.
+handler400 = "helpdesk_site.views.bad_request"

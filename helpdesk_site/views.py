@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import TooManyFilesSent
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
+
+from tickets import uploads
 
 
 @login_not_required
@@ -42,3 +47,16 @@ def switch_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """The 400 page (`handler400`): says why when it was the size or the number of the
+    documents sent; 413 for the size."""
+    if isinstance(exception, uploads.RequestTooLarge):
+        message, status = exception.message, 413
+    elif isinstance(exception, TooManyFilesSent):
+        message, status = uploads.too_many_files(), 400
+    else:
+        message, status = _("The request could not be read. Please try again."), 400
+    return render(request, "400.html", {"message": message}, status=status)

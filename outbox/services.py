@@ -46,7 +46,13 @@ def enqueue_many(mails: Sequence[OutgoingMail]) -> list[OutgoingMail]:
     mails = OutgoingMail.objects.bulk_create(mails)
     if mails:
         ids = [mail.pk for mail in mails]
-        transaction.on_commit(lambda: send_pending(ids=ids))
+
+        def send_after_commit():
+            send_pending(ids=ids)
+
+        # Robust: the caller's change is committed by now; a failure here is logged and
+        # the mail waits for send_mail_queue, never turning the saved change into an error.
+        transaction.on_commit(send_after_commit, robust=True)
     return mails
 
 

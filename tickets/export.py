@@ -30,7 +30,9 @@ def rows(tickets, language: str):
 
 
 def _rows(tickets):
-    writer = csv.writer(_Echo())
+    # Every cell quoted: spreadsheets in locales whose separator is ";" (Turkish,
+    # Russian) would split an unquoted cell at a ";", which QUOTE_MINIMAL leaves bare.
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield "\ufeff" + writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
     for ticket in tickets.iterator(chunk_size=1000):
         yield writer.writerow(safe_cell(column.text(ticket)) for column in EXPORT_COLUMNS)

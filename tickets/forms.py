@@ -1,12 +1,13 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
 
-from . import services
+from . import services, uploads
 from .models import Channel, Priority, TicketKind
 
 DESCRIPTION_MAX_LENGTH = 10_000
@@ -17,8 +18,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one field. Each is judged later by `uploads.inspect`, so that
-    a refused file never costs the ticket or the other files."""
+    """Several files in one field, at most HELPDESK_MAX_FILES_PER_REQUEST. Each is
+    judged later by `uploads.inspect`, so that a refused file never costs the ticket or
+    the other files."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
@@ -27,7 +29,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data]
-        return [upload for upload in files if upload]
+        files = [upload for upload in files if upload]
+        if len(files) > settings.HELPDESK_MAX_FILES_PER_REQUEST:
+            raise forms.ValidationError(uploads.too_many_files(), code="too_many_files")
+        return files
 
 
 class TicketForm(forms.Form):

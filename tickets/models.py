@@ -1,5 +1,4 @@
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models, transaction
@@ -8,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import logchain
+from . import logchain, uploads
 from .querysets import TicketQuerySet
 
 
@@ -248,9 +247,10 @@ class TicketEvent(models.Model):
 
 
 def attachment_path(instance, filename):
-    # A random name: nothing about the upload reaches the file system but its suffix.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
+    # A random name with the suffix of the type found in the content: nothing the
+    # sender chose reaches the file system, not even the suffix.
+    suffix = uploads.suffix(instance.content_type, instance.original_name)
+    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{suffix}"
 
 
 class Attachment(models.Model):
@@ -285,6 +285,11 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("attachment", args=[self.pk])
+
+    @property
+    def download_name(self) -> str:
+        """The name as sent, with the suffix of the type found in the content."""
+        return uploads.download_name(self.original_name, self.content_type)
 
 
 # The kinds every site starts with (migration 0002); the names are message ids.

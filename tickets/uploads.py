@@ -1,13 +1,18 @@
-"""What a document is, judged by its content, never by its name or the browser's word."""
+"""What a document is, judged by its content, never by its name or the browser's word;
+and how much one request may upload."""
 
 import codecs
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff"}
@@ -26,6 +31,10 @@ ALLOWED_TYPES = IMAGE_TYPES | {
     "application/vnd.oasis.opendocument.presentation",
 }
 TEXT_SUFFIXES = {"txt": "text/plain", "csv": "text/csv", "log": "text/plain"}
+# The suffix a document is stored and downloaded with follows its detected type:
+# filetype's own for the types it detects, the text suffix that made it accepted else.
+SUFFIXES = {kind.mime: kind.extension for kind in filetype.TYPES if kind.mime in ALLOWED_TYPES}
+TEXT_DEFAULT_SUFFIXES = {"text/plain": "txt", "text/csv": "csv"}
 # Pillow refuses images larger than this many pixels (decompression bombs).
 Image.MAX_IMAGE_PIXELS = 50_000_000
 
@@ -55,7 +64,7 @@ def inspect(upload) -> Inspected:
         if is_image:
             _verify_image(upload, name)
         return Inspected(kind.mime, is_image)
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    suffix = _typed_suffix(name)
     if kind is None and suffix in TEXT_SUFFIXES and _is_text(upload):
         return Inspected(TEXT_SUFFIXES[suffix], False)
     raise ValidationError(
@@ -65,6 +74,27 @@ def inspect(upload) -> Inspected:
         )
         % {"name": name}
     )
+
+
+def suffix(content_type: str, name: str) -> str:
+    """The suffix of a document of `content_type` sent as `name`: its type's, never one
+    the sender chose (a PNG sent as pic.html is a .png)."""
+    if content_type in SUFFIXES:
+        return SUFFIXES[content_type]
+    typed = _typed_suffix(name)
+    if TEXT_SUFFIXES.get(typed) == content_type:
+        return typed
+    return TEXT_DEFAULT_SUFFIXES.get(content_type, "bin")
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name as sent, with the suffix of its type: pic.html that is a PNG is pic.png."""
+    stem = PurePath(name).stem.strip(". ") or _("document")
+    return f"{stem}.{suffix(content_type, name)}"
+
+
+def _typed_suffix(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _verify_image(upload, name: str) -> None:
@@ -92,3 +122,57 @@ def _is_text(upload) -> bool:
     finally:
         upload.seek(0)
     return True
+
+
+def too_many_files() -> str:
+    limit = settings.HELPDESK_MAX_FILES_PER_REQUEST
+    return ngettext(
+        "You can upload at most %(limit)d document at once.",
+        "You can upload at most %(limit)d documents at once.",
+        limit,
+    ) % {"limit": limit}
+
+
+class RequestTooLarge(MultiPartParserError):
+    """The documents of one request together are over HELPDESK_MAX_REQUEST_SIZE.
+
+    A MultiPartParserError, so that Django marks the body unreadable and answers 400
+    wherever nothing catches it; the pages that take documents show their form again.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__(f"The request body is over HELPDESK_MAX_REQUEST_SIZE ({limit} bytes).")
+        self.limit = limit
+
+    @property
+    def message(self) -> str:
+        return _("The documents together are larger than the limit of %(limit)s.") % {
+            "limit": filesizeformat(self.limit)
+        }
+
+
+class RequestSizeLimit(FileUploadHandler):
+    """The first of FILE_UPLOAD_HANDLERS: refuses a request by its Content-Length before
+    any of the body is read, and stops one whose documents turn out longer than it said.
+
+    Without it, every file of a request was received in full before any was refused.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = settings.HELPDESK_MAX_REQUEST_SIZE
+        self.received = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > self.limit:
+            raise RequestTooLarge(self.limit)
+        return None  # the parser goes on, passing each chunk through receive_data_chunk
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise RequestTooLarge(self.limit)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler keeps the file

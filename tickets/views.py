@@ -4,20 +4,24 @@ Every lookup goes through `Ticket.objects.visible_to`, so a ticket the user may
 not see is a 404, whatever the view.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from categories.selectors import handles_tickets
 
-from . import columns, export, permissions, selectors, services, workflow
+from . import columns, export, permissions, selectors, services, uploads, workflow
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -32,6 +36,8 @@ from .forms import (
 )
 from .models import Attachment, Ticket
 
+logger = logging.getLogger(__name__)
+
 
 def _visible_ticket(request, pk) -> Ticket:
     try:
@@ -42,8 +48,17 @@ def _visible_ticket(request, pk) -> Ticket:
 
 def _after_change(request, ticket, url_name="tickets:detail"):
     """Back to the ticket, or to the list when the change took it out of the user's
-    sight (filed on behalf in another team's category, redirected to another team)."""
-    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+    sight (filed on behalf in another team's category, redirected to another team).
+
+    The change is committed by now: whatever fails here is logged and the user still
+    lands on the ticket, never on an error page that hides what was saved.
+    """
+    try:
+        visible = Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists()
+    except Exception:
+        logger.exception("Ticket #%s is saved, but choosing the page after it failed.", ticket.pk)
+        visible = True  # the ticket's own page decides who sees it
+    if visible:
         return redirect(url_name, pk=ticket.pk)
     return redirect("tickets:list")
 
@@ -51,6 +66,38 @@ def _after_change(request, ticket, url_name="tickets:detail"):
 def _report_refused(request, result) -> None:
     for message in result.refused:
         messages.error(request, message)
+
+
+def _takes_documents(page: Callable):
+    """For a view that takes documents: a request over the upload limits (their total,
+    or Django's hard stop on their number) gets `page(request, *args, status=...)`, the
+    page it was sent from, again with the reason, and changes nothing.
+
+    The body is parsed here, before the CSRF check (which parses it too, for its token),
+    because a body refused unread holds no token to check; the refusal only shows a
+    page. The view itself keeps the check.
+    """
+
+    def decorate(view):
+        checked = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def take_documents(request, *args, **kwargs):
+            if request.method == "POST":
+                try:
+                    request.POST  # noqa: B018 - reading it runs the upload handlers
+                except uploads.RequestTooLarge as refused:
+                    messages.error(request, refused.message)
+                    return page(request, *args, status=413, **kwargs)
+                except TooManyFilesSent:
+                    messages.error(request, uploads.too_many_files())
+                    return page(request, *args, status=400, **kwargs)
+            return checked(request, *args, **kwargs)
+
+        return take_documents
+
+    return decorate
 
 
 @require_GET
@@ -71,6 +118,7 @@ def ticket_list(request):
 
 
 @require_GET
+@cache_control(private=True, no_store=True)
 def ticket_export(request):
     tickets = selectors.filtered_tickets(request.user, request.GET).qs
     response = StreamingHttpResponse(
@@ -80,12 +128,21 @@ def ticket_export(request):
     return response
 
 
-@require_http_methods(["GET", "POST"])
-def ticket_create(request):
+def _ticket_form(request, data=None, files=None) -> TicketForm:
     on_behalf = permissions.can_file_on_behalf(request.user)
-    form = TicketForm(
-        request.POST or None, request.FILES or None, user=request.user, on_behalf=on_behalf
-    )
+    return TicketForm(data, files, user=request.user, on_behalf=on_behalf)
+
+
+def _new_ticket_page(request, form=None, *, status=200):
+    if form is None:
+        form = _ticket_form(request)
+    return render(request, "tickets/form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@_takes_documents(_new_ticket_page)
+def ticket_create(request):
+    form = _ticket_form(request, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -109,10 +166,27 @@ def ticket_create(request):
             _report_refused(request, result)
             messages.success(request, _("The problem was recorded!"))
             return _after_change(request, result.ticket, "tickets:documents")
-    return render(request, "tickets/form.html", {"form": form})
+    return _new_ticket_page(request, form)
+
+
+def _documents_page(request, ticket, form, *, status=200):
+    return render(
+        request,
+        "tickets/documents.html",
+        {"ticket": ticket, "form": form, "documents": selectors.documents(ticket, request.user)},
+        status=status,
+    )
+
+
+def _documents_again(request, pk, *, status):
+    ticket = _visible_ticket(request, pk)
+    if not permissions.can("attach", request.user, ticket):
+        return _render_detail(request, ticket, status=status)
+    return _documents_page(request, ticket, UploadForm(), status=status)
 
 
 @require_http_methods(["GET", "POST"])
+@_takes_documents(_documents_again)
 def ticket_documents(request, pk):
     """The step after filing: upload more documents, or finish with "OK"."""
     ticket = _visible_ticket(request, pk)
@@ -133,11 +207,7 @@ def ticket_documents(request, pk):
                 request, _("%(count)d document(s) uploaded.") % {"count": len(result.saved)}
             )
         return redirect("tickets:documents", pk=ticket.pk)
-    return render(
-        request,
-        "tickets/documents.html",
-        {"ticket": ticket, "form": form, "documents": selectors.documents(ticket, request.user)},
-    )
+    return _documents_page(request, ticket, form)
 
 
 @dataclass(frozen=True)
@@ -222,7 +292,12 @@ def _act(request, pk, form_name, action, success):
     return _after_change(request, ticket)
 
 
+def _ticket_again(request, pk, *, status):
+    return _render_detail(request, _visible_ticket(request, pk), status=status)
+
+
 @require_POST
+@_takes_documents(_ticket_again)
 def ticket_reply(request, pk):
     def action(ticket, data):
         return services.reply(
@@ -296,6 +371,7 @@ def ticket_confirm(request, pk):
 
 
 @require_GET
+@cache_control(private=True, no_store=True)
 def attachment_download(request, pk):
     try:
         attachment = selectors.attachment_for_download(request.user, pk)
@@ -308,7 +384,7 @@ def attachment_download(request, pk):
     response = FileResponse(
         handle,
         as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -143,3 +143,52 @@ def test_anonymous_downloads_are_redirected_to_sign_in(client, ticket, member):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
     assert Attachment.objects.count() == 1
+
+
+def test_a_png_named_html_is_stored_and_downloaded_as_png(client, ticket, member):
+    polyglot = png_bytes() + b"<html><script>alert(1)</script></html>"
+    attachment = services.attach(ticket, by=member, files=[upload("pic.html", polyglot)]).saved[0]
+    client.force_login(member)
+
+    response = client.get(f"/attachments/{attachment.pk}/")
+
+    assert attachment.file.name.endswith(".png")
+    assert ".html" not in attachment.file.name
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'inline; filename="pic.png"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "pic.html" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, content, stored, downloaded",
+    [
+        ("rapor.exe.pdf", PDF, ".pdf", 'attachment; filename="rapor.exe.pdf"'),
+        ("rapor", PDF, ".pdf", 'attachment; filename="rapor.pdf"'),
+        ("ekran.jpeg", png_bytes(), ".png", 'inline; filename="ekran.png"'),
+        ("rapor.PDF.txt", PDF, ".pdf", 'attachment; filename="rapor.PDF.pdf"'),
+        ("sunucu.log", b"ok\n", ".log", 'attachment; filename="sunucu.log"'),
+        ("liste.CSV", b"a,b\n", ".csv", 'attachment; filename="liste.csv"'),
+    ],
+)
+def test_the_suffix_stored_and_downloaded_is_the_detected_types(
+    client, ticket, member, name, content, stored, downloaded
+):
+    attachment = services.attach(ticket, by=member, files=[upload(name, content)]).saved[0]
+    client.force_login(member)
+
+    response = client.get(f"/attachments/{attachment.pk}/")
+
+    assert attachment.original_name == name
+    assert attachment.file.name.endswith(stored)
+    assert response["Content-Disposition"] == downloaded
+
+
+def test_a_download_is_never_kept_in_a_cache(client, ticket, member):
+    attachment = services.attach(ticket, by=member, files=[upload("rapor.pdf", PDF)]).saved[0]
+    client.force_login(member)
+
+    response = client.get(f"/attachments/{attachment.pk}/")
+
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives

@@ -1,7 +1,9 @@
 """Filing a ticket: the form, the documents step, and every bad input."""
 
 import pytest
+from django.db import DatabaseError
 
+from outbox.models import OutgoingMail
 from tickets.models import EventKind, Ticket
 from tickets.tests.files import PDF, png_bytes, upload
 
@@ -164,3 +166,42 @@ def test_the_form_offers_requester_and_channel_only_to_responsibles(client, memb
     assert 'name="requester"' not in client.get("/tickets/new/").content.decode()
     client.force_login(responsible)
     assert 'name="requester"' in client.get("/tickets/new/").content.decode()
+
+
+# A real commit: the notices are sent by an on_commit callback inside the request.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_mail_failing_after_the_commit_still_lands_on_the_filed_ticket(
+    client, member, capacity, settings, caplog
+):
+    settings.EMAIL_BACKEND = "helpdesk_site.no_such_module.EmailBackend"  # a typo in the env
+    client.force_login(member)
+
+    response = post_ticket(client, capacity)
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{ticket.pk}/documents/"
+    assert "İlgili sorun kaydedildi!" in client.get(response["Location"]).content.decode()
+    # The notice waits in the outbox for send_mail_queue, and the failure is logged.
+    assert OutgoingMail.objects.filter(ticket_id=ticket.pk, sent_at__isnull=True).count() == 1
+    assert "no_such_module" in caplog.text
+
+
+def test_a_failure_choosing_the_next_page_still_lands_on_the_filed_ticket(
+    client, member, capacity, monkeypatch, caplog
+):
+    client.force_login(member)
+
+    def lost_connection(user):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Ticket.objects, "visible_to", lost_connection)
+    response = post_ticket(client, capacity)
+    monkeypatch.undo()
+
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{ticket.pk}/documents/"
+    assert "İlgili sorun kaydedildi!" in client.get(response["Location"]).content.decode()
+    assert f"#{ticket.pk}" in caplog.text
+    assert "server closed the connection unexpectedly" in caplog.text

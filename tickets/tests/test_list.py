@@ -246,7 +246,10 @@ def test_the_detail_page_query_count_does_not_grow_with_the_log(
 
 
 def read_csv(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8")
+    return read_csv_text(b"".join(response.streaming_content).decode("utf-8"))
+
+
+def read_csv_text(body: str) -> list[list[str]]:
     assert body.startswith("\ufeff")
     return list(csv.reader(io.StringIO(body[1:])))
 
@@ -279,6 +282,28 @@ def test_the_export_neutralises_formulas(client, file, member, subject):
     rows = read_csv(client.get("/tickets/export.csv"))
 
     assert rows[1][2] == f"'{subject}"
+
+
+@pytest.mark.parametrize("subject", ["a;b", "a,b", 'say "hi"', "two\nlines"])
+def test_the_export_quotes_a_cell_a_spreadsheet_could_split(client, file, member, subject):
+    file(subject=subject)
+    client.force_login(member)
+
+    response = client.get("/tickets/export.csv")
+
+    body = b"".join(response.streaming_content).decode()
+    quoted = '"' + subject.replace('"', '""') + '"'
+    assert quoted in body
+    assert read_csv_text(body)[1][2] == subject
+
+
+def test_the_export_is_never_kept_in_a_cache(client, ticket, member):
+    client.force_login(member)
+
+    response = client.get("/tickets/export.csv")
+
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
 
 
 def test_a_responsibles_list_opens_on_the_open_tickets_of_their_categories(

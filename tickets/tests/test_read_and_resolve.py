@@ -112,7 +112,7 @@ def test_a_stale_copy_cannot_resolve_again(ticket, responsible, supervisor):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_resolves_make_one_resolution(file, responsible, supervisor):
     import threading
 
