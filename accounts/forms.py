@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
+    BaseUserCreationForm,
     PasswordResetForm,
-    UserCreationForm,
     UsernameField,
 )
 from django.core.exceptions import ValidationError
@@ -85,11 +85,13 @@ def _email_taken(email: str, *, exclude_pk=None) -> bool:
     return User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
 
 
-class RegistrationForm(UserCreationForm):
+class RegistrationForm(BaseUserCreationForm):
     """Self-registration: the account, and the organisation chosen or proposed.
 
     Only the fields listed here are read: whatever else a POST carries (is_active,
-    is_staff, role, ...) is ignored.
+    is_staff, role, ...) is ignored. Whether the username or the e-mail address is
+    taken is never said here: `services.register` tells the applicant by mail, so that
+    the page tells nobody who has an account.
     """
 
     # The confederation's own staff are set up by an admin: its members see everything.
@@ -136,7 +138,7 @@ class RegistrationForm(UserCreationForm):
         "parent": "organisation_parent",
     }
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(BaseUserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email", "phone")
         field_classes = {"username": UsernameField}
@@ -150,12 +152,15 @@ class RegistrationForm(UserCreationForm):
         self.fields["first_name"].widget.attrs["autofocus"] = True
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if _email_taken(email):
-            raise ValidationError(
-                _("A user with this e-mail address already exists."), code="email_taken"
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self):
+        # The model's unique e-mail constraint would say "taken"; its format is checked
+        # by the form field.
+        return {*super()._get_validation_exclusions(), "email"}
+
+    def validate_unique(self):
+        """Nothing: a taken username or address is answered by mail, not on the page."""
 
     def clean(self):
         cleaned = super().clean()

@@ -79,3 +79,23 @@ def decision(registration_id: int, base_url: str) -> None:
         context,
         registration.user.language or registration.language,
     )
+
+
+def address_taken(holder: User, *, language: str, base_url: str) -> None:
+    """Tell the owner of an address that an application named it: no second account."""
+    context = {
+        "holder": holder,
+        "reset_url": base_url + reverse("password_reset"),
+        "login_url": base_url + reverse("login"),
+    }
+    _send(holder.email, "accounts/email/address_taken", context, holder.language or language)
+
+
+def username_taken(email: str, *, username: str, name: str, language: str, base_url: str) -> None:
+    """Tell an applicant that the username chosen belongs to someone else."""
+    context = {
+        "username": username,
+        "name": name or username,
+        "register_url": base_url + reverse("register"),
+    }
+    _send(email, "accounts/email/username_taken", context, language)
