@@ -148,14 +148,25 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 HELPDESK_REGISTRATION_LIMIT = int(os.environ.get("HELPDESK_REGISTRATION_LIMIT", "10"))
 HELPDESK_PASSWORD_RESET_LIMIT = int(os.environ.get("HELPDESK_PASSWORD_RESET_LIMIT", "5"))
 
-# Redis, when given, holds the cache and the sessions, so that any number of web
-# processes can serve the same users.
+# The cache holds the abuse counters (accounts/throttle.py), which every web process
+# must share: Redis when given (with the sessions, so that any number of web processes
+# serve the same users), else a table of the database, made by `createcachetable`.
+# Never a process's own memory: with three processes, a limit of 5 would let 15 through.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "helpdesk_cache",
+            # Past this the table drops a third of its rows, counters included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 LANGUAGE_CODE = "tr"
 LANGUAGES = [

@@ -27,3 +27,29 @@ def reload_with(monkeypatch):
 def test_a_mail_server_may_keep_us_waiting_five_seconds_by_default(reload_with):
     assert reload_with(EMAIL_TIMEOUT=None).EMAIL_TIMEOUT == 5
     assert reload_with(EMAIL_TIMEOUT="2").EMAIL_TIMEOUT == 2
+
+
+def test_without_redis_the_cache_is_a_table_every_web_process_shares(reload_with):
+    cache = reload_with(REDIS_URL=None).CACHES["default"]
+
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "helpdesk_cache"
+
+
+def test_with_redis_the_cache_and_the_sessions_are_there(reload_with):
+    settings = reload_with(REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+
+
+def test_the_test_database_has_the_cache_table(db, settings):
+    from django.core.cache import cache
+    from django.db import connection
+
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.db.DatabaseCache":
+        pytest.skip("REDIS_URL is set: the cache is Redis")
+    # Django's test database creation runs createcachetable.
+    assert "helpdesk_cache" in connection.introspection.table_names()
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1
