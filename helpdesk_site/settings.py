@@ -135,12 +135,17 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
 # Behind this many reverse proxies, the visitor's address is read from X-Forwarded-For.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-# django-axes: after AXES_FAILURE_LIMIT failed sign-ins, the username and the address
-# are each locked for AXES_COOLOFF_MINUTES.
+# django-axes (accounts/lockout.py): after AXES_FAILURE_LIMIT failed sign-ins a username is
+# locked at that address, and after HELPDESK_ADDRESS_FAILURE_LIMIT failures with any names
+# the address is, each for AXES_COOLOFF_MINUTES after the last failure. Failures are kept
+# in the database, which every web process shares.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+HELPDESK_ADDRESS_FAILURE_LIMIT = int(os.environ.get("HELPDESK_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"

@@ -53,3 +53,11 @@ def test_the_test_database_has_the_cache_table(db, settings):
     assert "helpdesk_cache" in connection.introspection.table_names()
     cache.set("probe", 1)
     assert cache.get("probe") == 1
+
+
+def test_an_address_is_locked_after_fifty_failed_sign_ins_by_default(reload_with):
+    settings = reload_with(HELPDESK_ADDRESS_FAILURE_LIMIT=None)
+
+    assert settings.HELPDESK_ADDRESS_FAILURE_LIMIT == 50
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert reload_with(HELPDESK_ADDRESS_FAILURE_LIMIT="80").HELPDESK_ADDRESS_FAILURE_LIMIT == 80
