@@ -195,3 +195,55 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def silent_mail_server(settings):
+    """A mail server that accepts connections and never says a word (not even hello).
+
+    The kernel completes each connection on the listening socket; nothing reads or
+    answers it, so every send waits for EMAIL_TIMEOUT and fails.
+    """
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.getsockname()
+        settings.EMAIL_TIMEOUT = 1
+        yield server
+
+
+@pytest.fixture
+def holding_client(client, django_capture_on_commit_callbacks):
+    """The test client, with each response held the way a WSGI server holds the page it
+    is sending: the view's transaction has committed (its on-commit callbacks ran, inside
+    the request), but the response is not closed, so what waits for `request_finished`
+    runs only when the test calls `response.finish()`.
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.test.client import ClientHandler
+
+    class HoldingHandler(ClientHandler):
+        def get_response(self, request):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = super().get_response(request)
+
+            close = response.close
+
+            def finish():
+                # As the test client does: the test's transaction outlives the request.
+                request_finished.disconnect(close_old_connections)
+                try:
+                    close()
+                finally:
+                    request_finished.connect(close_old_connections)
+
+            response.finish = finish
+            response.close = lambda: None  # the test client's close: the server still sends
+            return response
+
+    client.handler = HoldingHandler(enforce_csrf_checks=False)
+    return client

@@ -2,14 +2,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
+    BaseUserCreationForm,
     PasswordResetForm,
-    UserCreationForm,
     UsernameField,
 )
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from . import mail
 from .models import (
     HANDLER_TOPICS,
     NotificationTopic,
@@ -84,11 +85,13 @@ def _email_taken(email: str, *, exclude_pk=None) -> bool:
     return User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
 
 
-class RegistrationForm(UserCreationForm):
+class RegistrationForm(BaseUserCreationForm):
     """Self-registration: the account, and the organisation chosen or proposed.
 
     Only the fields listed here are read: whatever else a POST carries (is_active,
-    is_staff, role, ...) is ignored.
+    is_staff, role, ...) is ignored. Whether the username or the e-mail address is
+    taken is never said here: `services.register` tells the applicant by mail, so that
+    the page tells nobody who has an account.
     """
 
     # The confederation's own staff are set up by an admin: its members see everything.
@@ -135,7 +138,7 @@ class RegistrationForm(UserCreationForm):
         "parent": "organisation_parent",
     }
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(BaseUserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email", "phone")
         field_classes = {"username": UsernameField}
@@ -149,12 +152,15 @@ class RegistrationForm(UserCreationForm):
         self.fields["first_name"].widget.attrs["autofocus"] = True
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if _email_taken(email):
-            raise ValidationError(
-                _("A user with this e-mail address already exists."), code="email_taken"
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self):
+        # The model's unique e-mail constraint would say "taken"; its format is checked
+        # by the form field.
+        return {*super()._get_validation_exclusions(), "email"}
+
+    def validate_unique(self):
+        """Nothing: a taken username or address is answered by mail, not on the page."""
 
     def clean(self):
         cleaned = super().clean()
@@ -259,9 +265,23 @@ class ProfileForm(forms.ModelForm):
 
 
 class LocalisedPasswordResetForm(PasswordResetForm):
-    """Writes the reset e-mail in the user's preferred language."""
+    """Writes the reset e-mail in the user's preferred language to the outbox: the page
+    does no network work, so a mail server neither slows it down nor tells by the delay
+    whether the address has an account."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        language = context["user"].language or translation.get_language()
-        with translation.override(language):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        mail.write(
+            to_email,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+            language=context["user"].language or translation.get_language(),
+        )

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from functools import partial
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,17 +41,33 @@ def register(
     proposal: ProposedOrganisation | None = None,
     language: str = "",
     base_url: str = "",
-) -> RegistrationRequest:
+) -> RegistrationRequest | None:
     """Create an inactive member account and its application; tell the admins.
 
     Everything that grants anything (activity, staff, role, organisation) is set here,
     never taken from the form: the admin's approval is what opens the account.
+
+    When the e-mail address or the username already belongs to an account, nothing is
+    stored (None is returned) and the applicant is told by mail instead, so that the
+    answer on the page tells nobody who has an account.
     """
     if (organisation is None) == (proposal is None):
         raise ValueError("Choose an organisation or propose one, not both.")
+    email = User.objects.normalize_email(email)
+    tell_if_taken = partial(
+        _tell_if_taken,
+        username,
+        email,
+        name=f"{first_name} {last_name}".strip(),
+        language=language,
+        base_url=base_url,
+    )
+    if tell_if_taken():
+        make_password(password)  # as long as a new account takes
+        return None
     user = User(
         username=username,
-        email=User.objects.normalize_email(email),
+        email=email,
         first_name=first_name,
         last_name=last_name,
         phone=phone,
@@ -61,7 +78,14 @@ def register(
         organisation=None,
     )
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Someone took the username or the address since the check.
+        if tell_if_taken():
+            return None
+        raise
     registration = RegistrationRequest.objects.create(
         user=user,
         organisation=organisation,
@@ -74,6 +98,24 @@ def register(
     )
     transaction.on_commit(partial(mail.application_received, registration.pk, base_url))
     return registration
+
+
+def _tell_if_taken(username: str, email: str, *, name: str, language: str, base_url: str) -> bool:
+    """Mail the applicant when the address or the username is someone's; True if so.
+
+    The address first: its owner may have forgotten they have an account, and is
+    pointed to the password reset. Usernames are compared ignoring case.
+    """
+    holder = User.objects.filter(email__iexact=email).first()
+    if holder is not None:
+        mail.address_taken(holder, language=language, base_url=base_url)
+        return True
+    if User.objects.filter(username__iexact=username).exists():
+        mail.username_taken(
+            email, username=username, name=name, language=language, base_url=base_url
+        )
+        return True
+    return False
 
 
 def _lock_pending(registration: RegistrationRequest) -> RegistrationRequest:

@@ -1,7 +1,7 @@
 """A small rate limit on Django's cache: at most `limit` tries per key in a window.
 
-With REDIS_URL the count is shared by every web process; with the default
-local-memory cache each process counts for itself.
+The cache is shared by every web process (Redis, or a table of the database), so the
+count is too.
 """
 
 import hashlib
@@ -24,14 +24,14 @@ def client_address(request) -> str:
 
 
 def allow(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
-    """Count one try for `key`; False once there were more than `limit` in the window."""
+    """Count one try for `key`; False once `limit` tries were counted in the last `window`.
+
+    Each try claims one of `limit` slots with `cache.add`, which only one caller can win
+    for a slot (an INSERT on the database cache, SET NX on Redis): two processes trying
+    at once never count as one, as a read-then-write increment would. A slot frees
+    itself `window` seconds after its try.
+    """
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
-    cache_key = f"throttle:{scope}:{digest}"
-    if cache.add(cache_key, 1, window):
-        return limit >= 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, window)
-        count = 1
-    return count <= limit
+    slots = [f"throttle:{scope}:{digest}:{n}" for n in range(limit)]
+    taken = cache.get_many(slots)
+    return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)

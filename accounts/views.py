@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -69,7 +68,12 @@ def register(request):
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            try:
+            # Enough mail to one inbox: say the usual thing, do nothing.
+            if allow(
+                "register-email",
+                data["email"].casefold(),
+                limit=settings.HELPDESK_REGISTRATION_LIMIT,
+            ):
                 services.register(
                     username=data["username"],
                     email=data["email"],
@@ -82,17 +86,9 @@ def register(request):
                     language=translation.get_language(),
                     base_url=_base_url(request),
                 )
-            except IntegrityError:
-                # Someone took the username or the address since the form was checked.
-                form.add_error(
-                    None,
-                    ValidationError(
-                        _("This username or e-mail address was just taken. Please choose another."),
-                        code="taken",
-                    ),
-                )
-            else:
-                return redirect("register_done")
+            # The same answer whether or not the username or the address was taken:
+            # the applicant learns that by mail.
+            return redirect("register_done")
     return render(request, "accounts/register.html", {"form": form}, status=status)
 
 

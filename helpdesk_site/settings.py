@@ -153,12 +153,17 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "3600"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
 # Behind this many reverse proxies, the visitor's address is read from X-Forwarded-For.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-# django-axes: after AXES_FAILURE_LIMIT failed sign-ins, the username and the address
-# are each locked for AXES_COOLOFF_MINUTES.
+# django-axes (accounts/lockout.py): after AXES_FAILURE_LIMIT failed sign-ins a username is
+# locked at that address, and after HELPDESK_ADDRESS_FAILURE_LIMIT failures with any names
+# the address is, each for AXES_COOLOFF_MINUTES after the last failure. Failures are kept
+# in the database, which every web process shares.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+HELPDESK_ADDRESS_FAILURE_LIMIT = int(os.environ.get("HELPDESK_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
@@ -166,14 +171,25 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 HELPDESK_REGISTRATION_LIMIT = int(os.environ.get("HELPDESK_REGISTRATION_LIMIT", "10"))
 HELPDESK_PASSWORD_RESET_LIMIT = int(os.environ.get("HELPDESK_PASSWORD_RESET_LIMIT", "5"))
 
-# Redis, when given, holds the cache and the sessions, so that any number of web
-# processes can serve the same users.
+# The cache holds the abuse counters (accounts/throttle.py), which every web process
+# must share: Redis when given (with the sessions, so that any number of web processes
+# serve the same users), else a table of the database, made by `createcachetable`.
+# Never a process's own memory: with three processes, a limit of 5 would let 15 through.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "helpdesk_cache",
+            # Past this the table drops a third of its rows, counters included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 LANGUAGE_CODE = "tr"
 LANGUAGES = [
@@ -229,7 +245,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
+# Seconds a mail server may keep us waiting. Mail leaves after the response (or from
+# send_mail_queue), so a slow server never holds a page, but it holds a web process.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "5"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 # Links in e-mail point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

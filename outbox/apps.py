@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 
 
 class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outbox"
+
+    def ready(self):
+        from . import delivery
+
+        # Mail committed during a request leaves once its response is with the server.
+        request_started.connect(delivery.hold_during_request, dispatch_uid="outbox-hold")
+        request_finished.connect(delivery.send_after_response, dispatch_uid="outbox-send")

@@ -117,18 +117,6 @@ def refused(client, data, field):
     return response.context["form"].errors.get(field, [])
 
 
-@pytest.mark.parametrize("taken", ["oda", "ODA"])
-def test_a_taken_username_is_refused(client, registration_data, member, taken):
-    assert refused(client, {**registration_data, "username": taken}, "username")
-
-
-@pytest.mark.parametrize("taken", ["oda@example.org", "ODA@Example.org"])
-def test_a_taken_email_is_refused(client, registration_data, member, taken):
-    errors = refused(client, {**registration_data, "email": taken}, "email")
-
-    assert errors == ["A user with this e-mail address already exists."]
-
-
 @pytest.mark.parametrize("password", ["12345678", "password", "kisa", "ayse@example.org"])
 def test_a_weak_password_is_refused(client, registration_data, password):
     data = {**registration_data, "password1": password, "password2": password}
@@ -275,21 +263,3 @@ def test_every_mistake_of_a_proposal_is_shown_at_once(client, proposal_data, ine
         "organisation_tax_number",
         "organisation_parent",
     }
-
-
-def test_a_name_taken_at_the_same_moment_comes_back_as_a_message(
-    client, registration_data, monkeypatch
-):
-    from django.db import IntegrityError
-
-    from accounts import services
-
-    def taken_meanwhile(**fields):
-        raise IntegrityError("duplicate key value violates unique constraint")
-
-    monkeypatch.setattr(services, "register", taken_meanwhile)
-
-    response = client.post(REGISTER, registration_data, HTTP_ACCEPT_LANGUAGE="en")
-
-    assert response.status_code == 200
-    assert "was just taken" in response.content.decode()

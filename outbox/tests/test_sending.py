@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from outbox import services
+from outbox import delivery, services
 from outbox.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_each_failure_waits_longer_up_to_six_hours(smtp_server):
     row.attempts = 20
     row.save()
 
-    assert services.send_pending() == (0, 1)
+    assert delivery.send_pending() == (0, 1)
 
     row.refresh_from_db()
     assert row.attempts == 21
@@ -134,7 +134,7 @@ def test_a_mail_that_cannot_be_sent_does_not_hold_up_the_others(smtp_server):
     mail(to="bad\nBcc: evil@example.org").save()
     mail(to="good@example.org").save()
 
-    assert services.send_pending() == (1, 1)
+    assert delivery.send_pending() == (1, 1)
 
     assert [message["To"] for message in smtp_server.messages] == ["good@example.org"]
     assert OutgoingMail.objects.get(attempts=1).sent_at is None

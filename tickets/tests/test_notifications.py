@@ -10,6 +10,13 @@ from outbox.models import OutgoingMail
 from tickets import services
 from tickets.models import Ticket
 
+NEW_TICKET = {
+    "kind": "problem",
+    "priority": "low",
+    "subject": "Kapasite Raporu Prod Kodları",
+    "description": "Prod kodları eksik.",
+}
+
 
 def recipients(smtp_server):
     return sorted(message["To"] for message in smtp_server.messages)
@@ -149,6 +156,45 @@ def test_the_web_filing_answers_even_when_the_mail_server_is_down(
     assert response.status_code == 302
     assert Ticket.objects.get().subject == "Posta kapalı"
     assert OutgoingMail.objects.filter(sent_at__isnull=True, attempts=1).exists()
+
+
+def test_filing_on_the_web_mails_after_the_page_is_handed_over(
+    holding_client, smtp_server, member, responsible, capacity
+):
+    holding_client.force_login(member)
+
+    response = holding_client.post("/tickets/new/", {**NEW_TICKET, "category": capacity.pk})
+
+    # The page is on its way and the notices wait in the outbox.
+    assert response.status_code == 302
+    assert smtp_server.messages == []
+    assert OutgoingMail.objects.filter(sent_at__isnull=True).count() == 2
+
+    response.finish()
+
+    assert recipients(smtp_server) == sorted([member.email, responsible.email])
+
+
+def test_a_mail_server_that_never_answers_holds_up_no_filing(
+    holding_client, silent_mail_server, member, responsible, capacity
+):
+    holding_client.force_login(member)
+
+    response = holding_client.post("/tickets/new/", {**NEW_TICKET, "category": capacity.pk})
+
+    # The ticket is saved and its page handed over before any mail is tried.
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert response["Location"].startswith(f"/tickets/{ticket.pk}/")
+    assert not OutgoingMail.objects.filter(attempts__gt=0).exists()
+
+    # The server then tries once, times out, and leaves the mail for the queue.
+    response.finish()
+
+    tried, waiting = OutgoingMail.objects.order_by("pk")
+    assert tried.sent_at is None and tried.attempts == 1 and tried.last_error
+    assert tried.next_attempt_at > timezone.now()
+    assert waiting.sent_at is None and waiting.attempts == 0
 
 
 def test_a_subject_with_line_breaks_is_mailed_on_one_line(

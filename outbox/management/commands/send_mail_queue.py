@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from outbox import services
+from outbox import delivery
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500, help="At most this many mails.")
 
     def handle(self, *args, limit, **options):
-        sent, failed = services.send_pending(limit=limit)
+        sent, failed = delivery.send_pending(limit=limit)
         self.stdout.write(f"Sent {sent}, failed {failed}.")

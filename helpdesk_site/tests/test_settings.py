@@ -1,0 +1,63 @@
+"""Settings read from the environment, with the defaults the README promises."""
+
+import importlib
+
+import pytest
+
+import helpdesk_site.settings
+
+
+@pytest.fixture
+def reload_with(monkeypatch):
+    """`reload_with(NAME=value, ...)`: the settings module as read with that environment."""
+
+    def reload(**environment):
+        for name, value in environment.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        return importlib.reload(helpdesk_site.settings)
+
+    yield reload
+    monkeypatch.undo()
+    importlib.reload(helpdesk_site.settings)
+
+
+def test_a_mail_server_may_keep_us_waiting_five_seconds_by_default(reload_with):
+    assert reload_with(EMAIL_TIMEOUT=None).EMAIL_TIMEOUT == 5
+    assert reload_with(EMAIL_TIMEOUT="2").EMAIL_TIMEOUT == 2
+
+
+def test_without_redis_the_cache_is_a_table_every_web_process_shares(reload_with):
+    cache = reload_with(REDIS_URL=None).CACHES["default"]
+
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "helpdesk_cache"
+
+
+def test_with_redis_the_cache_and_the_sessions_are_there(reload_with):
+    settings = reload_with(REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+
+
+def test_the_test_database_has_the_cache_table(db, settings):
+    from django.core.cache import cache
+    from django.db import connection
+
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.db.DatabaseCache":
+        pytest.skip("REDIS_URL is set: the cache is Redis")
+    # Django's test database creation runs createcachetable.
+    assert "helpdesk_cache" in connection.introspection.table_names()
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1
+
+
+def test_an_address_is_locked_after_fifty_failed_sign_ins_by_default(reload_with):
+    settings = reload_with(HELPDESK_ADDRESS_FAILURE_LIMIT=None)
+
+    assert settings.HELPDESK_ADDRESS_FAILURE_LIMIT == 50
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert reload_with(HELPDESK_ADDRESS_FAILURE_LIMIT="80").HELPDESK_ADDRESS_FAILURE_LIMIT == 80
