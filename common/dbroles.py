@@ -28,6 +28,10 @@ def grant_statements(role: str, database: str, quote) -> list[str]:
         # The redaction functions are the only way to change the log (tickets 0006).
         f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON django_migrations FROM {role}",
+        # Tables made later by the same owner outside a migration (`createcachetable`).
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public"
+        f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
     ]
     statements += [
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(table)} FROM {role}"

@@ -134,3 +134,16 @@ def test_the_owner_cannot_wipe_the_log_by_accident_either(ticket, member, sql):
 
     assert ticket.events.count() == 2
     assert Attachment.objects.get().original_name == "scan.png"
+
+
+def test_the_sites_role_uses_the_shared_cache(as_site, settings):
+    """The cache table is made after `migrate` (`createcachetable`): the owner's default
+    privileges give the site's role its rights there too."""
+    from django.core.cache import caches
+
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        pytest.skip("the cache is Redis here")
+    cache = caches["default"]
+    cache.set("role-check", 1)
+
+    assert cache.get("role-check") == 1
