@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
-from django.utils.translation import gettext_noop
 
 GENESIS = ""  # the previous hash of a ticket's first event
 
@@ -69,7 +68,7 @@ def seal(event, previous: str) -> None:
 class Problem:
     ticket_id: int
     event_id: int | None
-    what: str  # an untranslated message id: the command prints it in English
+    what: str  # for the operator, in English like every command's output
 
     def __str__(self):
         where = f"ticket #{self.ticket_id}"
@@ -78,12 +77,12 @@ class Problem:
         return f"{where}: {self.what}"
 
 
-CHANGED = gettext_noop("the event's content or hash was changed")
-NOTE_CHANGED = gettext_noop("the event's note was changed")
-UNNAMED_REDACTION = gettext_noop("the note was emptied without a redaction in the log")
-BROKEN_LINK = gettext_noop("the event does not follow on from the one before (a gap or a fork)")
-CUT_SHORT = gettext_noop("the newest event is not the one the ticket was sealed with")
-NO_SEAL = gettext_noop("the ticket has events but no seal, or a seal but no events")
+CHANGED = "the event's content or hash was changed"
+NOTE_CHANGED = "the event's note was changed"
+UNNAMED_REDACTION = "the note was emptied without a redaction in the log"
+BROKEN_LINK = "the event does not follow on from the one before (a gap or a fork)"
+CUT_SHORT = "the newest event is not the one the ticket was sealed with"
+NO_SEAL = "the ticket has events but no seal, or a seal but no events"
 
 
 def verify_ticket(ticket_id: int, seal_value: str, events: Iterable) -> list[Problem]:
