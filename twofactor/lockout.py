@@ -1,11 +1,16 @@
-"""Wrong codes count as failed sign-ins in django-axes: one lockout for passwords and codes.
-
-The username (and the address) is locked after AXES_FAILURE_LIMIT failures of either
-kind, for AXES_COOLOFF_MINUTES; AxesMiddleware then answers with the lockout page.
+"""Wrong codes: counted by django-axes like wrong passwords (a username at an address, and
+the address; AxesMiddleware then answers with the lockout page), and besides at most
+AXES_FAILURE_LIMIT a user within AXES_COOLOFF_MINUTES from all addresses together, since
+whoever has the password could otherwise spread guesses over many addresses.
 """
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+
+from accounts import throttle
+
+SCOPE = "twofactor-wrong-code"
 
 
 def _credentials(user) -> dict:
@@ -13,7 +18,8 @@ def _credentials(user) -> dict:
 
 
 def locked_out(request, user) -> bool:
-    """True while the user or the address is locked; the answer becomes the lockout page."""
+    """True while axes locks the user at this address (or the address); the answer then
+    becomes the lockout page."""
     credentials = _credentials(user)
     if AxesProxyHandler.is_allowed(request, credentials):
         return False
@@ -22,6 +28,22 @@ def locked_out(request, user) -> bool:
     return True
 
 
+def codes_used_up(user) -> bool:
+    """True once the user's wrong codes, from any addresses, reached the limit."""
+    return throttle.used_up(SCOPE, str(user.pk), limit=settings.AXES_FAILURE_LIMIT)
+
+
+def wait_minutes() -> int:
+    """The longest wait before the user may try a code again."""
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 def count_failure(request, user) -> None:
-    """One failed attempt, as axes counts a wrong password; the last allowed one locks."""
+    """One wrong code (or password, when turning two-factor off) for both counts."""
+    throttle.allow(
+        SCOPE,
+        str(user.pk),
+        limit=settings.AXES_FAILURE_LIMIT,
+        window=int(settings.AXES_COOLOFF_TIME.total_seconds()),
+    )
     user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -47,7 +48,14 @@ def verify(request):
             messages.info(request, _("Please sign in with your password first."))
             return signin.redirect_with_next("login", next_url)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and not lockout.locked_out(request, user) and form.is_valid():
+    status = 200
+    if request.method == "POST" and lockout.locked_out(request, user):
+        pass  # AxesMiddleware answers with the lockout page instead
+    elif request.method == "POST" and lockout.codes_used_up(user):
+        form.is_valid()
+        form.add_error("code", _too_many_codes())
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         device = services.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             signin.finish(request, user, device)
@@ -57,8 +65,18 @@ def verify(request):
             "code",
             _("That code is not right, or it was used already. Please type the code shown now."),
         )
-    # A locked-out answer is replaced by the lockout page (AxesMiddleware).
-    return render(request, "twofactor/verify.html", {"form": form, "next": next_url})
+    return render(request, "twofactor/verify.html", {"form": form, "next": next_url}, status=status)
+
+
+def _too_many_codes() -> str:
+    minutes = lockout.wait_minutes()
+    return ngettext(
+        "Too many wrong codes were typed for this account. Please try again in %(minutes)d "
+        "minute at most.",
+        "Too many wrong codes were typed for this account. Please try again in %(minutes)d "
+        "minutes at most.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 @never_cache
@@ -134,6 +152,9 @@ def turn_off(request):
     form = TurnOffForm(request.POST)
     if lockout.locked_out(request, user):
         return redirect("profile")  # replaced by the lockout page
+    if lockout.codes_used_up(user):
+        messages.error(request, _too_many_codes())
+        return redirect("profile")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core.cache import cache
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -12,6 +13,16 @@ LOGIN = "/accounts/login/"
 VERIFY = "/accounts/two-factor/verify/"
 SETUP = "/accounts/two-factor/setup/"
 PASSWORD = "demo12345"  # noqa: S105 - the factories' password
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(django_db_setup, django_db_blocker):
+    # Wrong codes are counted in the cache (a table of the test database, or Redis).
+    with django_db_blocker.unblock():
+        cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:

@@ -156,10 +156,30 @@ def test_too_many_wrong_codes_lock_the_user_out(client, device, settings):
     assert response.status_code == 429
     page = response.content.decode()
     assert "Signing in is locked for a while" in page
-    assert "Please try again in 15\xa0minutes." in page
+    assert "(in 15\xa0minutes)" in page
     assert signed_in_user_id(client) is None
     # and the password is locked too: it is the same lockout
     assert sign_in(client, "oda").status_code == 429
+
+
+def test_wrong_codes_from_many_addresses_are_limited_for_the_user(client, member, device, settings):
+    # given the password, then wrong codes each from another address (none is locked)
+    sign_in(client, "oda")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(VERIFY, {"code": "abcdefgh"}, REMOTE_ADDR=f"10.0.0.{n}")
+        assert response.status_code == 200
+
+    # when the right code comes from yet another address
+    response = client.post(
+        VERIFY, {"code": code_for(device)}, REMOTE_ADDR="10.0.1.1", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # then the step says to wait, and nobody is signed in
+    assert response.status_code == 429
+    assert response.context["form"].errors["code"] == [
+        "Too many wrong codes were typed for this account. Please try again in 15 minutes at most."
+    ]
+    assert signed_in_user_id(client) is None
 
 
 def test_wrong_passwords_and_wrong_codes_add_up(client, device, settings):
