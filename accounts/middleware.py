@@ -25,6 +25,16 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def set_session_length(request, *, remember: bool) -> None:
+    """After sign-in: "keep me signed in" keeps the session for SESSION_COOKIE_AGE with no
+    idle sign-out; otherwise it ends with the browser or after SESSION_IDLE_TIMEOUT idle."""
+    if remember:
+        request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+        request.session["remember"] = True
+    else:
+        request.session.set_expiry(0)
+
+
 def stamp_last_seen(sender, request, user, **kwargs):
     """On sign-in (`user_logged_in`): the idle clock starts now."""
     if request is not None and hasattr(request, "session"):

@@ -31,7 +31,16 @@ def allow(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
     at once never count as one, as a read-then-write increment would. A slot frees
     itself `window` seconds after its try.
     """
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
-    slots = [f"throttle:{scope}:{digest}:{n}" for n in range(limit)]
+    slots = _slots(scope, key, limit)
     taken = cache.get_many(slots)
     return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)
+
+
+def used_up(scope: str, key: str, *, limit: int) -> bool:
+    """Whether `limit` tries are counted for `key` in the window, without counting one."""
+    return len(cache.get_many(_slots(scope, key, limit))) >= limit
+
+
+def _slots(scope: str, key: str, limit: int) -> list[str]:
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
+    return [f"throttle:{scope}:{digest}:{n}" for n in range(limit)]

@@ -3,8 +3,9 @@ from django.urls import path
 
 from . import views
 
+# /accounts/login/ is in the site's URL map: the password step here, with the code step
+# of two-factor sign-in after it.
 urlpatterns = [
-    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),

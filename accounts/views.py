@@ -17,7 +17,7 @@ from categories.selectors import handles_tickets
 
 from . import services
 from .forms import LocalisedPasswordResetForm, ProfileForm, RegistrationForm, SignInForm
-from .middleware import IDLE_SIGN_OUT
+from .middleware import IDLE_SIGN_OUT, set_session_length
 from .models import User
 from .selectors import organisation_directory
 from .throttle import allow, client_address
@@ -38,13 +38,7 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if form.cleaned_data.get("remember"):
-            # A persistent cookie for SESSION_COOKIE_AGE; no idle sign-out.
-            self.request.session.set_expiry(settings.SESSION_COOKIE_AGE)
-            self.request.session["remember"] = True
-        else:
-            # Ends with the browser, or after SESSION_IDLE_TIMEOUT without a request.
-            self.request.session.set_expiry(0)
+        set_session_length(self.request, remember=bool(form.cleaned_data.get("remember")))
         return response
 
     def get_context_data(self, **kwargs):

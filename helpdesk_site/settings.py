@@ -69,9 +69,13 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "outbox",
     "accounts",
+    "twofactor",
     "categories",
     "tickets",
 ]
@@ -84,10 +88,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the session passed the second step: request.user.is_verified().
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A signed-in user who owes a code, or must set up two-factor sign-in, goes there first.
+    "twofactor.middleware.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -167,9 +175,23 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+# Axes keeps the posted fields of a failed attempt; never a code someone typed.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Self-registration and password reset requests allowed per visitor address an hour.
 HELPDESK_REGISTRATION_LIMIT = int(os.environ.get("HELPDESK_REGISTRATION_LIMIT", "10"))
 HELPDESK_PASSWORD_RESET_LIMIT = int(os.environ.get("HELPDESK_PASSWORD_RESET_LIMIT", "5"))
+
+# Two-factor sign-in (twofactor/): the groups who must use it, any of members, handlers,
+# supervisors and admins; empty for nobody (scripts/run.sh does so for the local demo).
+HELPDESK_2FA_REQUIRED_FOR = env_list("HELPDESK_2FA_REQUIRED_FOR", "handlers,supervisors,admins")
+# The name authenticator apps show beside the username.
+OTP_TOTP_ISSUER = os.environ.get("HELPDESK_2FA_ISSUER", "Helpdesk")
+# Wrong codes count as failed sign-ins in django-axes, the one lockout; django-otp's own
+# back-off per device would also refuse a right code typed soon after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The admin lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The cache holds the abuse counters (accounts/throttle.py), which every web process
 # must share: Redis when given (with the sessions, so that any number of web processes

@@ -2,17 +2,23 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tickets.views import attachment_download
+from twofactor import views as twofactor_views
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The password, then the code when the user has an authenticator (twofactor/).
+    path("accounts/login/", twofactor_views.SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", include("twofactor.urls")),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("attachments/<int:pk>/", attachment_download, name="attachment"),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
+    # The admin has no sign-in of its own: the site's two steps guard it.
+    path("admin/login/", twofactor_views.admin_sign_in),
     path("admin/", admin.site.urls),
 ]
 
