@@ -20,6 +20,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "helpdesk.example.org",
     "HTTPS": "1",
     "SECURE_HSTS_PRELOAD": "1",
+    "HELPDESK_2FA_REQUIRED_FOR": "handlers,supervisors,admins",
 }
 
 

@@ -63,12 +63,8 @@ def test_an_address_is_locked_after_fifty_failed_sign_ins_by_default(reload_with
     assert reload_with(HELPDESK_ADDRESS_FAILURE_LIMIT="80").HELPDESK_ADDRESS_FAILURE_LIMIT == 80
 
 
-def test_two_factor_is_required_of_staff_unless_the_environment_says_otherwise(reload_with):
-    assert reload_with(HELPDESK_2FA_REQUIRED_FOR=None).HELPDESK_2FA_REQUIRED_FOR == [
-        "handlers",
-        "supervisors",
-        "admins",
-    ]
+def test_two_factor_is_required_of_whom_the_environment_names(reload_with):
+    assert reload_with(HELPDESK_2FA_REQUIRED_FOR=None).HELPDESK_2FA_REQUIRED_FOR == []
     assert reload_with(HELPDESK_2FA_REQUIRED_FOR="").HELPDESK_2FA_REQUIRED_FOR == []
     required = reload_with(HELPDESK_2FA_REQUIRED_FOR="members, handlers").HELPDESK_2FA_REQUIRED_FOR
     assert required == ["members", "handlers"]

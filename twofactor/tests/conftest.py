@@ -35,7 +35,7 @@ def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
 
 @pytest.fixture
 def required(settings):
-    """The production default of HELPDESK_2FA_REQUIRED_FOR."""
+    """HELPDESK_2FA_REQUIRED_FOR as the deploy guide sets it for production."""
     settings.HELPDESK_2FA_REQUIRED_FOR = ["handlers", "supervisors", "admins"]
 
 
