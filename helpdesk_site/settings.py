@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "accounts",
     "categories",
     "tickets",
+    "privacy",
 ]
 
 MIDDLEWARE = [
