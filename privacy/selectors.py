@@ -1,13 +1,14 @@
-"""Reads: what the site holds about a person, as a viewer may see it. Tickets are read
-through `Ticket.objects.visible_to`."""
+"""Reads: what the site holds about a person, as a viewer may see it, and what the
+retention rule finds due. Tickets are read through `Ticket.objects.visible_to`."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
-from accounts.models import User
+from accounts.models import Role, User
 from tickets import permissions
-from tickets.models import Attachment, EventKind, Ticket, TicketEvent
+from tickets.models import Attachment, EventKind, Status, Ticket, TicketEvent
 
 # Events whose note is a message the person wrote; an `attached` event's note is a
 # document's name, listed with the documents.
@@ -103,3 +104,37 @@ def people(query: str, limit: int = 50):
             | Q(email__icontains=word)
         )
     return User.objects.filter(words).select_related("organisation").order_by("username")[:limit]
+
+
+def due_for_anonymisation(cutoff):
+    """Closed tickets whose closing is older than `cutoff`, not yet anonymised."""
+    # Tickets closed before closing was dated count from their resolution or filing.
+    closed_on = Coalesce("closed_at", "resolved_at", "created_at")
+    return (
+        Ticket.objects.alias(closed_on=closed_on)
+        .filter(status=Status.CLOSED, closed_on__lte=cutoff, anonymisation__isnull=True)
+        .order_by("pk")
+    )
+
+
+def dormant_members(cutoff):
+    """Members (not staff, handlers or admins) with no sign-in since `cutoff`, joined
+    before it, not yet erased, whose every ticket and message was anonymised."""
+    kept_ticket = Ticket.objects.filter(requester=OuterRef("pk"), anonymisation__isnull=True)
+    kept_message = TicketEvent.objects.filter(
+        actor=OuterRef("pk"), ticket__anonymisation__isnull=True
+    )
+    return (
+        User.objects.filter(
+            Q(last_login__lte=cutoff) | Q(last_login__isnull=True),
+            role=Role.MEMBER,
+            is_staff=False,
+            is_superuser=False,
+            date_joined__lte=cutoff,
+            erasure__isnull=True,
+            team_categories__isnull=True,
+        )
+        .exclude(Exists(kept_ticket))
+        .exclude(Exists(kept_message))
+        .order_by("pk")
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/export/", views.person_export, name="person_export"),
+    path("people/<int:pk>/erase/", views.person_erase, name="person_erase"),
 ]

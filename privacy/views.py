@@ -1,15 +1,19 @@
 """Pages about personal data: a person's own (the privacy page and the export), and
-for supervisors anybody's. Anyone else gets 404 for the latter."""
+for supervisors anybody's (export, erasure). Anyone else gets 404 for the latter."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 
-from . import export, selectors
-from .forms import PeopleSearchForm
+from . import export, selectors, services
+from .forms import ErasureForm, PeopleSearchForm
+from .models import Erasure
 
 
 def _for_supervisor(request, pk) -> User:
@@ -30,7 +34,11 @@ def _download(person: User, viewer: User) -> StreamingHttpResponse:
 def privacy_page(request):
     """What the site holds about the signed-in person, their export, how to be erased."""
     user = request.user
-    return render(request, "privacy/mine.html", {"summary": selectors.summary(user, user)})
+    context = {
+        "summary": selectors.summary(user, user),
+        "retention_days": settings.HELPDESK_RETENTION_DAYS,
+    }
+    return render(request, "privacy/mine.html", context)
 
 
 @require_GET
@@ -47,12 +55,17 @@ def people(request):
     return render(request, "privacy/people.html", {"form": form, "people": found})
 
 
+def _erasure(person: User) -> Erasure | None:
+    return Erasure.objects.select_related("by").filter(person=person).first()
+
+
 @require_GET
 def person_detail(request, pk):
     person = _for_supervisor(request, pk)
     context = {
         "person": person,
         "summary": selectors.summary(person, request.user),
+        "erasure": _erasure(person),
     }
     return render(request, "privacy/person.html", context)
 
@@ -60,3 +73,33 @@ def person_detail(request, pk):
 @require_GET
 def person_export(request, pk):
     return _download(_for_supervisor(request, pk), request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def person_erase(request, pk):
+    """The confirm page, and its POST: the supervisor decides whether the text goes."""
+    person = _for_supervisor(request, pk)
+    # Bound on any POST: an unticked box posts nothing at all.
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure = services.erase(
+                person, by=request.user, redact_text=form.cleaned_data["redact_text"]
+            )
+        except services.ErasureError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The personal data was erased; the account is now shown as %(name)s.")
+                % {"name": erasure.person.display_name()},
+            )
+            return redirect("privacy:person", pk=person.pk)
+    context = {
+        "person": person,
+        "form": form,
+        "erasure": _erasure(person),
+        "refusal": services.refusal(person, by=request.user),
+        "summary": selectors.summary(person, request.user),
+    }
+    return render(request, "privacy/erase.html", context)

@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
+from privacy.models import Erasure
 
 PRIVACY = "/privacy/"
 
@@ -31,6 +32,15 @@ def test_the_privacy_page_shows_what_is_stored_the_export_and_how_to_be_erased(
     assert "To have your personal data erased" in page
 
 
+def test_the_privacy_page_names_the_retention_period_when_there_is_one(client, ayse, settings):
+    settings.HELPDESK_RETENTION_DAYS = 730
+    client.force_login(ayse)
+
+    page = client.get(PRIVACY, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "removed 730 days after it was closed" in page
+
+
 def test_supervisors_find_a_person_and_reach_their_data(client, supervisor, ayse):
     client.force_login(supervisor)
 
@@ -41,6 +51,18 @@ def test_supervisors_find_a_person_and_reach_their_data(client, supervisor, ayse
     assert 'href="/privacy/people/"' in menu
     assert f'href="/privacy/people/{ayse.pk}/"' in found
     assert f'href="/privacy/people/{ayse.pk}/export/"' in person.content.decode()
+    assert f'href="/privacy/people/{ayse.pk}/erase/"' in person.content.decode()
+
+
+def test_an_erased_persons_page_says_so_and_offers_no_second_erasure(client, supervisor, ayse):
+    client.force_login(supervisor)
+    client.post(f"/privacy/people/{ayse.pk}/erase/", {"redact_text": "on"})
+
+    page = client.get(f"/privacy/people/{ayse.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert f"Erased person #{ayse.pk}" in page
+    assert "What they wrote was removed too." in page
+    assert f'href="/privacy/people/{ayse.pk}/erase/"' not in page
 
 
 def test_the_search_stays_short_and_ignores_an_empty_query(client, supervisor, inegol_chamber):
@@ -65,14 +87,33 @@ def admin_user(tesk):
     return UserFactory(username="admin", organisation=tesk, is_staff=True, is_superuser=True)
 
 
-def test_the_users_admin_leads_to_the_export(client, admin_user, ayse):
+def test_the_users_admin_leads_to_the_export_and_the_erasure(client, admin_user, ayse):
     client.force_login(admin_user)
+    changelist = "/admin/accounts/user/"
 
     export = client.post(
-        "/admin/accounts/user/", {"action": "export_personal_data", "_selected_action": [ayse.pk]}
+        changelist, {"action": "export_personal_data", "_selected_action": [ayse.pk]}
+    )
+    erase = client.post(
+        changelist, {"action": "erase_personal_data", "_selected_action": [ayse.pk]}
     )
 
     assert export["Location"] == f"/privacy/people/{ayse.pk}/export/"
+    assert erase["Location"] == f"/privacy/people/{ayse.pk}/erase/"
+    assert not Erasure.objects.exists()  # the confirm page decides, not the action
+
+
+def test_the_admin_actions_take_one_person_at_a_time(client, admin_user, ayse, member):
+    client.force_login(admin_user)
+
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "erase_personal_data", "_selected_action": [ayse.pk, member.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "Select one person." in response.content.decode()
 
 
 def test_staff_who_are_not_supervisors_are_not_offered_the_actions(client, tesk):
@@ -83,7 +124,7 @@ def test_staff_who_are_not_supervisors_are_not_offered_the_actions(client, tesk)
     page = client.get("/admin/accounts/user/").content.decode()
 
     assert "delete_selected" in page  # the actions they may take are offered
-    assert "export_personal_data" not in page
+    assert "erase_personal_data" not in page and "export_personal_data" not in page
 
 
 def _user_admin_permissions():
