@@ -42,9 +42,7 @@ def pseudonymise(person: User) -> None:
     )
     for record in (AccessAttempt, AccessFailureLog, AccessLog):
         record.objects.filter(username__in=sign_in_names).delete()
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)
-    ).update(object_repr=person.username)
+    _rename_in_admin_history(person, str(person))
     if address:
         OutgoingMail.objects.filter(to__iexact=address).delete()
 
@@ -61,3 +59,11 @@ def _pseudonymise_organisation_of_one(person: User) -> None:
     organisation.name = erased_username(organisation.pk)
     organisation.tax_number = organisation.city = organisation.email = organisation.phone = ""
     organisation.save()
+    _rename_in_admin_history(organisation, organisation.name)
+
+
+def _rename_in_admin_history(instance, name: str) -> None:
+    """The admin's history names each row as it was when changed."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
+    ).update(object_repr=name)
