@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Lower, Substr
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.text import normalise
@@ -169,6 +170,11 @@ class NotificationTopic(models.TextChoices):
 HANDLER_TOPICS = {NotificationTopic.TEAM, NotificationTopic.ASSIGNED}
 
 
+def erased_username(pk: int) -> str:
+    """The username an erased account keeps: its id, nothing about the person."""
+    return f"erased-{pk}"
+
+
 class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation,
@@ -211,7 +217,23 @@ class User(AbstractUser):
         """Sees and handles every ticket: the confederation's global scope."""
         return self.is_active and (self.role == Role.SUPERVISOR or self.is_superuser)
 
+    @property
+    def is_erased(self) -> bool:
+        """The person was erased (privacy/): the row stays, under a pseudonym.
+
+        Closed, with no password and the id for a name: an applicant who chose such a
+        username still has a password, so nobody can pass for an erased person.
+        """
+        return (
+            not self.is_active
+            and not self.has_usable_password()
+            and self.username == erased_username(self.pk)
+        )
+
     def display_name(self) -> str:
+        if self.is_erased:
+            # Named in the reader's language, not in whatever was stored at erasure.
+            return gettext("Erased person #%(id)s") % {"id": self.pk}
         return self.get_full_name() or self.username
 
     def wants_mail(self, topic: str) -> bool:

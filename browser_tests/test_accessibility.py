@@ -65,3 +65,24 @@ def test_a_refused_form_passes_axe(open_page):
 
     violations = serious_violations(page)
     assert violations == [], report(violations)
+
+
+@pytest.mark.parametrize("language", ["tr", "fa"])
+def test_the_privacy_pages_pass_axe(open_page, language):
+    from accounts.models import User
+
+    oda = User.objects.get(username="oda")
+    found = {}
+
+    page = open_page(language, user="oda")
+    page.goto("/privacy/")
+    assert page.locator("a[href='/privacy/export/']").count() == 1
+    found["/privacy/"] = serious_violations(page)
+    page = open_page(language, user="tesk")
+    page.goto("/privacy/people/?q=oda")
+    found["/privacy/people/"] = serious_violations(page)
+    page.goto(f"/privacy/people/{oda.pk}/erase/")
+    assert page.locator("input[name=redact_text]").count() == 1
+    found["/privacy/people/<id>/erase/"] = serious_violations(page)
+
+    assert {url: v for url, v in found.items() if v} == {}, report(found)

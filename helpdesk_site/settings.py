@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "twofactor",
     "categories",
     "tickets",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,9 @@ FILE_UPLOAD_HANDLERS = [
 # A member may reopen a resolved ticket for this many days.
 HELPDESK_REOPEN_DAYS = int(os.environ.get("HELPDESK_REOPEN_DAYS", "3"))
 HELPDESK_PAGE_SIZE = 25
+# Closed tickets older than this many days lose their personal text (`anonymise_closed`);
+# 0 keeps them for ever.
+HELPDESK_RETENTION_DAYS = int(os.environ.get("HELPDESK_RETENTION_DAYS", "0"))
 # The list counts matching tickets up to this number, then says "more than".
 HELPDESK_COUNT_LIMIT = 1000
 

@@ -68,9 +68,10 @@ def documents(ticket: Ticket, user):
 
 
 def attachment_for_download(user, pk) -> Attachment:
-    """An attachment of a ticket `user` sees; internal ones for handlers only."""
+    """An attachment of a ticket `user` sees; internal ones for handlers only; a
+    redacted one for nobody (its file is gone)."""
     attachment = Attachment.objects.select_related("ticket").get(
-        pk=pk, ticket__in=Ticket.objects.visible_to(user)
+        pk=pk, ticket__in=Ticket.objects.visible_to(user), redacted=False
     )
     if attachment.internal and not permissions.is_handler(user, attachment.ticket):
         raise Attachment.DoesNotExist

@@ -9,9 +9,10 @@ reader's language, and `note` holds only what a person typed.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import notifications, permissions, redaction, search, uploads, workflow
@@ -326,10 +327,13 @@ def close(ticket: Ticket, *, by=None) -> Ticket:
 
 
 @transaction.atomic
-def redact(ticket: Ticket, *, by, events=(), attachments=(), reason: str = "") -> TicketEvent:
+def redact(
+    ticket: Ticket, *, by, events=(), attachments=(), ticket_text=False, reason: str = ""
+) -> TicketEvent:
     """Empty the notes of `events` and the `attachments` of `ticket` (personal data),
-    by a supervisor's decision or (by=None) the retention rule; a `redacted` event
-    names what was emptied, so that the log still verifies and shows that it happened.
+    and with `ticket_text` replace its subject and description by a neutral text, by a
+    supervisor's decision or (by=None) the retention rule; a `redacted` event names
+    what was emptied, so that the log still verifies and shows that it happened.
     """
     if by is not None and not by.is_supervisor:
         raise PermissionDenied
@@ -341,8 +345,14 @@ def redact(ticket: Ticket, *, by, events=(), attachments=(), reason: str = "") -
     documents = list(documents)
     for attachment in documents:
         redaction.empty_document(attachment)
-    search.refresh(locked)
     data = {"events": [e.pk for e in emptied], "attachments": [a.pk for a in documents]}
+    if ticket_text:
+        # The row has no flag to translate by: the text is stored in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            locked.subject = locked.description = _("Removed to protect personal data.")
+        locked.save(update_fields=["subject", "description"])
+        data["ticket"] = True
+    search.refresh(locked)
     return _log(locked, by, EventKind.REDACTED, note=reason, internal=True, data=data)
 
 

@@ -1,6 +1,8 @@
 """PostgreSQL: the role the site runs as can do the site's work and nothing more to the
 action log; the log's guards hold against the tables' owner too."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -147,3 +149,45 @@ def test_the_sites_role_uses_the_shared_cache(as_site, settings):
     cache.set("role-check", 1)
 
     assert cache.get("role-check") == 1
+
+
+def test_the_sites_role_erases_a_person_and_anonymises_a_closed_ticket(
+    file, member, responsible, supervisor, as_site, settings
+):
+    from privacy import services as privacy
+
+    ticket = file()
+    services.reply(ticket, by=member, body="My phone is 0532 000 00 00")
+    services.attach(ticket, by=member, files=[upload("scan.png", png_bytes())])
+    services.resolve(ticket, by=responsible, explanation="Done.")
+    services.close(ticket, by=member)
+
+    privacy.erase(member, by=supervisor, redact_text=True)
+    settings.HELPDESK_RETENTION_DAYS = 1
+    anonymised = privacy.anonymise_closed(now=ticket.created_at + timedelta(days=2))
+
+    assert anonymised == 1
+    assert not TicketEvent.objects.filter(actor=member).exclude(note="").exists()
+    assert Attachment.objects.get().redacted
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE privacy_erasure SET redacted_text = false",
+        "DELETE FROM privacy_erasure",
+        "DELETE FROM privacy_anonymisedticket",
+    ],
+)
+def test_the_sites_role_cannot_rewrite_the_record_of_erasures(
+    ticket, member, supervisor, as_site, sql
+):
+    from privacy import services as privacy
+    from privacy.models import Erasure
+
+    privacy.erase(member, by=supervisor, redact_text=True)
+
+    with pytest.raises(DatabaseError, match="permission denied"):
+        attempt(sql)
+
+    assert Erasure.objects.get().redacted_text
