@@ -8,8 +8,10 @@ changed, removed or inserted event, or a log cut short, breaks the chain, and
 `verify_log` names the ticket.
 
 A redaction (the privacy rules) empties an event's note but keeps its digest, so the
-chain still holds; `verify` accepts an empty note only on an event that a later
-`redacted` event of the same ticket names.
+chain still holds; `verify` accepts an empty note only on an event that a `redacted`
+event of the same ticket names. What a database superuser could still do unseen is
+roll a ticket's log back to a state it had (its older seal is a valid one); the
+manifest that `verify_log --manifest` keeps outside the database catches that too.
 """
 
 import hashlib
@@ -33,7 +35,9 @@ def _mac(message: str) -> str:
 
 
 def note_digest(note: str) -> str:
-    return hashlib.sha256(note.encode()).hexdigest()
+    """Keyed like the hashes: once a note is redacted, its digest must not let anybody
+    find a short text (a phone number, an identity number) by trying them all."""
+    return _mac(f"note:{note}")
 
 
 def event_hash(event, previous: str) -> str:
@@ -80,13 +84,30 @@ class Problem:
 CHANGED = "the event's content or hash was changed"
 NOTE_CHANGED = "the event's note was changed"
 UNNAMED_REDACTION = "the note was emptied without a redaction in the log"
-BROKEN_LINK = "the event does not follow on from the one before (a gap or a fork)"
+BROKEN_LINK = "the event does not follow on from the one before (a gap, a fork or a loop)"
 CUT_SHORT = "the newest event is not the one the ticket was sealed with"
-NO_SEAL = "the ticket has events but no seal, or a seal but no events"
+NO_SEAL = "the ticket has events but no seal"
+NO_EVENTS = "the ticket has no events at all (every ticket is created by one)"
+ORPHAN = "the event belongs to no ticket"
+SHRUNK = "the log has fewer events than at the last check (%(before)s, now %(now)s)"
+HEAD_GONE = "the event the log ended with at the last check is gone"
+TICKET_GONE = "the ticket was there at the last check and is gone"
 
 
-def verify_ticket(ticket_id: int, seal_value: str, events: Iterable) -> list[Problem]:
-    """Check one ticket's events (in any order) against each other and the ticket's seal."""
+@dataclass(frozen=True)
+class Chain:
+    """What one ticket's log was found to be: kept by `verify_log --manifest` so that
+    the next check notices a log rolled back to an earlier state."""
+
+    ticket_id: int
+    length: int
+    head: str
+    hashes: frozenset = frozenset()
+
+
+def verify_ticket(ticket_id: int, seal_value: str, events: Iterable):
+    """Check one ticket's events (in any order) against each other and the ticket's
+    seal; returns the problems found and the chain."""
     events = list(events)
     problems = []
     redacted_ids = set()
@@ -103,32 +124,65 @@ def verify_ticket(ticket_id: int, seal_value: str, events: Iterable) -> list[Pro
             problems.append(Problem(ticket_id, event.pk, UNNAMED_REDACTION))
         elif not event.redacted and note_digest(event.note) != event.note_digest:
             problems.append(Problem(ticket_id, event.pk, NOTE_CHANGED))
-    # Walk the chain from the first event: every event must be reached, one after another.
-    head, reached = GENESIS, 0
-    while len(followers := by_previous.get(head, [])) == 1:
-        head, reached = followers[0].hash, reached + 1
-    if reached != len(events):
-        linked = {e.hash for e in events} | {GENESIS}
-        stray = next((e for e in events if e.previous_hash not in linked), None)
-        stray = stray or next(e for e in events if len(by_previous[e.previous_hash]) > 1)
+    # Walk the chain from the first event: every event must be reached, once each.
+    head, reached = GENESIS, []
+    while len(followers := by_previous.get(head, [])) == 1 and len(reached) < len(events):
+        reached.append(followers[0])
+        head = followers[0].hash
+    chain = Chain(ticket_id, len(events), head, frozenset(e.hash for e in events))
+    if not events:
+        problems.append(Problem(ticket_id, None, NO_EVENTS))
+    elif len(reached) != len(events) or by_previous.get(head):
+        stray = next((e for e in events if e not in reached), reached[-1] if reached else events[0])
         problems.append(Problem(ticket_id, stray.pk, BROKEN_LINK))
-    elif not events:
-        if seal_value:
-            problems.append(Problem(ticket_id, None, NO_SEAL))
     elif seal_value != head_seal(ticket_id, head):
         problems.append(Problem(ticket_id, None, CUT_SHORT if seal_value else NO_SEAL))
-    return problems
+    return problems, chain
 
 
-def verify(tickets, events) -> Iterator[Problem]:
+def compare(before: Chain | None, now: Chain | None) -> list[Problem]:
+    """A ticket's chain at the last check against now: a log only ever grows."""
+    if before is None:
+        return []
+    if now is None:
+        return [Problem(before.ticket_id, None, TICKET_GONE)]
+    if now.length < before.length:
+        values = {"before": before.length, "now": now.length}
+        return [Problem(now.ticket_id, None, SHRUNK % values)]
+    if before.head not in now.hashes:
+        return [Problem(now.ticket_id, None, HEAD_GONE)]
+    return []
+
+
+def verify(tickets, events, *, before=(), record=None) -> Iterator[Problem]:
     """Check every ticket in `tickets` (pk, seal rows ordered by pk) against `events`
-    (rows ordered by ticket): one pass over each, so memory holds one ticket's log."""
-    events = iter(events)
-    pending = next(events, None)
+    (rows ordered by ticket): one pass over each, so memory holds one ticket's log.
+
+    `before` holds the chains of the last check (ordered by ticket), to compare with;
+    `record(chain)` is called with each ticket's chain as found now.
+    """
+    events, before = iter(events), iter(before)
+    pending, last = next(events, None), next(before, None)
     for ticket_id, seal_value in tickets:
         own = []
         while pending is not None and pending.ticket_id <= ticket_id:
             if pending.ticket_id == ticket_id:
                 own.append(pending)
+            else:
+                yield Problem(pending.ticket_id, pending.pk, ORPHAN)
             pending = next(events, None)
-        yield from verify_ticket(ticket_id, seal_value, own)
+        problems, chain = verify_ticket(ticket_id, seal_value, own)
+        yield from problems
+        while last is not None and last.ticket_id < ticket_id:
+            yield from compare(last, None)
+            last = next(before, None)
+        if last is not None and last.ticket_id == ticket_id:
+            yield from compare(last, chain)
+            last = next(before, None)
+        if record is not None:
+            record(Chain(chain.ticket_id, chain.length, chain.head))
+    while pending is not None:
+        yield Problem(pending.ticket_id, pending.pk, ORPHAN)
+        pending = next(events, None)
+    for gone in [last, *before] if last is not None else []:
+        yield from compare(gone, None)

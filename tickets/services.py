@@ -339,21 +339,25 @@ def redact(
         raise PermissionDenied
     locked = _lock(ticket)
     emptied = [e for e in locked.events.filter(pk__in=[e.pk for e in events]) if not e.redacted]
-    documents = locked.attachments.filter(pk__in=[a.pk for a in attachments], redacted=False)
+    documents = list(
+        locked.attachments.filter(pk__in=[a.pk for a in attachments], redacted=False)
+    )
+    data = {"events": [e.pk for e in emptied], "attachments": [a.pk for a in documents]}
+    if ticket_text:
+        data["ticket"] = True
+    # The event first: the database empties only what a `redacted` event names.
+    logged = _log(locked, by, EventKind.REDACTED, note=reason, internal=True, data=data)
     for event in emptied:
         redaction.empty_note(event)
-    documents = list(documents)
     for attachment in documents:
         redaction.empty_document(attachment)
-    data = {"events": [e.pk for e in emptied], "attachments": [a.pk for a in documents]}
     if ticket_text:
         # The row has no flag to translate by: the text is stored in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
             locked.subject = locked.description = _("Removed to protect personal data.")
         locked.save(update_fields=["subject", "description"])
-        data["ticket"] = True
     search.refresh(locked)
-    return _log(locked, by, EventKind.REDACTED, note=reason, internal=True, data=data)
+    return logged
 
 
 def close_expired(now=None) -> int:

@@ -82,6 +82,23 @@ def test_the_sites_role_cannot_wipe_change_or_unguard_the_log(ticket, member, as
     assert Attachment.objects.get().original_name == "scan.png"
 
 
+@pytest.mark.parametrize(
+    "function, table",
+    [("tickets_redact_event", TicketEvent), ("tickets_redact_attachment", Attachment)],
+)
+def test_the_redaction_functions_empty_only_what_a_redaction_names(
+    ticket, member, as_site, function, table
+):
+    services.attach(ticket, by=member, files=[upload("scan.png", png_bytes())])
+    target = table.objects.order_by("pk").last()
+
+    with pytest.raises(DatabaseError, match="not named by a redaction"):
+        attempt(f"SELECT {function}({target.pk})")
+
+    target.refresh_from_db()
+    assert not target.redacted
+
+
 def test_the_sites_role_owns_nothing(site_role):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -19,7 +19,8 @@ from tickets.models import Attachment, EventKind, Ticket, TicketEvent
 
 from .conftest import IDENTITY, verify_log
 
-REMOVED = "Removed to protect personal data."
+# What replaces the text, stored in the site's language (Turkish).
+REMOVED = "Kişisel verilerin korunması amacıyla silindi."
 
 
 def erase_page(person) -> str:
@@ -188,7 +189,7 @@ def test_redacting_empties_her_text_through_the_log(
     assert not os.path.exists(path)
     redacted = history.events.get(kind=EventKind.REDACTED)
     assert redacted.internal and redacted.data["ticket"] is True
-    assert redacted.note == f"Personal data erased: erased-{ayse.pk}."
+    assert redacted.note == f"Kişisel veriler silindi: erased-{ayse.pk}."  # the site's language
 
 
 def test_her_replies_on_a_colleagues_ticket_are_redacted_too(

@@ -18,7 +18,8 @@ from tickets.tests.files import PDF, upload
 
 from .conftest import verify_log
 
-REMOVED = "Removed to protect personal data."
+# What replaces the text, stored in the site's language (Turkish).
+REMOVED = "Kişisel verilerin korunması amacıyla silindi."
 
 
 def anonymise_closed(*args) -> str:
@@ -95,7 +96,7 @@ def test_all_personal_text_of_the_ticket_goes(
     document.refresh_from_db()
     assert document.redacted and document.original_name == ""
     redacted = old_closed.events.get(kind=EventKind.REDACTED)
-    assert redacted.actor is None and redacted.note == "Retention period passed."
+    assert redacted.actor is None and redacted.note == "Saklama süresi doldu."  # site language
     assert not OutgoingMail.objects.filter(ticket_id=old_closed.pk).exists()
     # Who did what, and when, stays.
     assert old_closed.status == Status.CLOSED

@@ -2,10 +2,11 @@
 
 Every event gets its note's digest and its place in its ticket's chain (existing
 events are chained in the order they were written). On PostgreSQL the log and its
-documents refuse TRUNCATE, UPDATE and DELETE from anybody, the owner included; the
-one change allowed is a redaction through the two SECURITY DEFINER functions below,
-which the site's role may call (`grant_site_role`) and which only ever empty a note
-or a document's name.
+documents refuse TRUNCATE, UPDATE and DELETE by triggers, which bind the owner too
+(though the owner, unlike the site's role, could drop them: the hash chain shows what
+it did then). The one change allowed is a redaction through the two SECURITY DEFINER
+functions below, which the site's role may call (`grant_site_role`) and which only
+ever empty a note or a document's name that a `redacted` event names.
 """
 
 import django.utils.timezone
@@ -53,19 +54,38 @@ CREATE TRIGGER tickets_attachment_no_truncate
     BEFORE TRUNCATE ON tickets_attachment
     FOR EACH STATEMENT EXECUTE FUNCTION tickets_log_append_only();
 
+-- Each empties only what a `redacted` event of the same ticket names (services.redact
+-- logs that event first). pg_temp last: no temporary table can stand in for ours.
 CREATE OR REPLACE FUNCTION tickets_redact_event(event_id bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM public.tickets_ticketevent target
+        JOIN public.tickets_ticketevent redaction ON redaction.ticket_id = target.ticket_id
+        WHERE target.id = event_id AND redaction.kind = 'redacted'
+          AND redaction.data -> 'events' @> to_jsonb(event_id)
+    ) THEN
+        RAISE EXCEPTION 'event % is not named by a redaction of its ticket', event_id;
+    END IF;
     PERFORM set_config('helpdesk.redacting', 'on', true);
-    UPDATE tickets_ticketevent SET note = '', redacted = true WHERE id = event_id;
+    UPDATE public.tickets_ticketevent SET note = '', redacted = true WHERE id = event_id;
     PERFORM set_config('helpdesk.redacting', 'off', true);
 END;
 $$;
 CREATE OR REPLACE FUNCTION tickets_redact_attachment(attachment_id bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM public.tickets_attachment target
+        JOIN public.tickets_ticketevent redaction ON redaction.ticket_id = target.ticket_id
+        WHERE target.id = attachment_id AND redaction.kind = 'redacted'
+          AND redaction.data -> 'attachments' @> to_jsonb(attachment_id)
+    ) THEN
+        RAISE EXCEPTION 'document % is not named by a redaction of its ticket', attachment_id;
+    END IF;
     PERFORM set_config('helpdesk.redacting', 'on', true);
-    UPDATE tickets_attachment SET original_name = '', redacted = true WHERE id = attachment_id;
+    UPDATE public.tickets_attachment SET original_name = '', redacted = true
+        WHERE id = attachment_id;
     PERFORM set_config('helpdesk.redacting', 'off', true);
 END;
 $$;

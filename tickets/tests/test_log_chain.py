@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from tickets import services
-from tickets.models import AppendOnlyError, EventKind, TicketEvent
+from tickets.models import AppendOnlyError, EventKind, Ticket, TicketEvent
 
 from .files import png_bytes, upload
 
@@ -27,11 +27,11 @@ def tamper(sql, params=()):
             cursor.execute("ALTER TABLE tickets_ticketevent ENABLE TRIGGER USER")
 
 
-def verify(*tickets) -> str:
+def verify(*arguments) -> str:
     """What `verify_log` prints; raises CommandError when it finds a problem."""
     out = StringIO()
     try:
-        call_command("verify_log", *[str(t) for t in tickets], stdout=out)
+        call_command("verify_log", *[str(a) for a in arguments], stdout=out)
     except CommandError as error:
         raise CommandError(out.getvalue() + str(error)) from None
     return out.getvalue()
@@ -95,7 +95,7 @@ def test_a_removed_event_in_the_middle_is_named(worked_ticket):
     read = worked_ticket.events.get(kind=EventKind.READ)
     tamper("DELETE FROM tickets_ticketevent WHERE id = %s", [read.pk])
 
-    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}.*gap or a fork"):
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}.*does not follow on"):
         verify()
 
 
@@ -121,6 +121,74 @@ def test_an_event_copied_from_another_ticket_is_named(worked_ticket, file):
         verify()
     assert f"ticket #{other.pk}, event" in str(failure.value)
     assert f"ticket #{worked_ticket.pk}" not in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # A loop of one: the newest event follows on from itself.
+        "UPDATE tickets_ticketevent SET hash = previous_hash"
+        " WHERE id = (SELECT max(id) FROM tickets_ticketevent)",
+        # A loop of them all: the first event follows on from the newest.
+        "UPDATE tickets_ticketevent SET previous_hash ="
+        " (SELECT hash FROM tickets_ticketevent ORDER BY id DESC LIMIT 1)"
+        " WHERE id = (SELECT min(id) FROM tickets_ticketevent)",
+    ],
+)
+def test_a_log_made_into_a_loop_is_named_not_followed_for_ever(worked_ticket, sql):
+    tamper(sql)
+
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}"):
+        verify()
+
+
+def test_a_log_emptied_with_its_seal_is_named(worked_ticket):
+    tamper("DELETE FROM tickets_ticketevent")
+    tamper("UPDATE tickets_ticket SET log_seal = ''")
+
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}: the ticket has no events"):
+        verify()
+
+
+def test_a_log_rolled_back_to_an_earlier_seal_is_named_by_the_manifest(
+    worked_ticket, responsible, tmp_path
+):
+    manifest = tmp_path / "log.manifest"
+    verify("--manifest", manifest)
+    seal_before = Ticket.objects.get(pk=worked_ticket.pk).log_seal
+    services.reopen(worked_ticket, by=worked_ticket.requester, body="Still broken")
+    # Rolled back by a superuser: the new event gone, the old (valid) seal restored.
+    tamper("DELETE FROM tickets_ticketevent WHERE kind = 'reopened'")
+    tamper("UPDATE tickets_ticket SET log_seal = %s", [seal_before])
+    assert "intact" in verify()  # without the manifest, a rollback looks whole
+
+    services.reply(worked_ticket, by=responsible, body="Checked again")
+    verify("--manifest", manifest)  # a clean check renews the manifest
+    tamper("DELETE FROM tickets_ticketevent WHERE id = (SELECT max(id) FROM tickets_ticketevent)")
+    tamper("UPDATE tickets_ticket SET log_seal = %s", [seal_before])
+
+    with pytest.raises(CommandError, match=f"ticket #{worked_ticket.pk}: the log has fewer"):
+        verify("--manifest", manifest)
+
+
+def test_a_changed_manifest_is_refused(worked_ticket, tmp_path):
+    manifest = tmp_path / "log.manifest"
+    verify("--manifest", manifest)
+    manifest.write_text(manifest.read_text().replace(" 5 ", " 4 "))
+
+    with pytest.raises(CommandError, match="not a manifest this site signed"):
+        verify("--manifest", manifest)
+
+
+def test_a_check_that_finds_a_problem_keeps_the_last_manifest(worked_ticket, tmp_path):
+    manifest = tmp_path / "log.manifest"
+    verify("--manifest", manifest)
+    kept = manifest.read_text()
+    tamper("UPDATE tickets_ticketevent SET note = 'x' WHERE kind = 'resolved'")
+
+    with pytest.raises(CommandError):
+        verify("--manifest", manifest)
+    assert manifest.read_text() == kept
 
 
 def test_verify_log_checks_only_the_tickets_named(worked_ticket, file):
