@@ -41,6 +41,11 @@ def used_up(scope: str, key: str, *, limit: int) -> bool:
     return len(cache.get_many(_slots(scope, key, limit))) >= limit
 
 
+def reset(scope: str, key: str, *, limit: int) -> None:
+    """Forget the tries counted for `key`."""
+    cache.delete_many(_slots(scope, key, limit))
+
+
 def _slots(scope: str, key: str, limit: int) -> list[str]:
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
     return [f"throttle:{scope}:{digest}:{n}" for n in range(limit)]

@@ -1,7 +1,8 @@
 """Wrong codes: counted by django-axes like wrong passwords (a username at an address, and
 the address; AxesMiddleware then answers with the lockout page), and besides at most
-AXES_FAILURE_LIMIT a user within AXES_COOLOFF_MINUTES from all addresses together, since
-whoever has the password could otherwise spread guesses over many addresses.
+AXES_FAILURE_LIMIT tries a user within AXES_COOLOFF_MINUTES from all addresses together
+until a right one, since whoever has the password could otherwise spread guesses over
+many addresses.
 """
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -28,9 +29,21 @@ def locked_out(request, user) -> bool:
     return True
 
 
-def codes_used_up(user) -> bool:
-    """True once the user's wrong codes, from any addresses, reached the limit."""
-    return throttle.used_up(SCOPE, str(user.pk), limit=settings.AXES_FAILURE_LIMIT)
+def claim_try(user) -> bool:
+    """Count one code try for the user before it is checked; False once the user had
+    AXES_FAILURE_LIMIT of them in the cool-off. Counted first, so that guesses sent all
+    at once are counted all the same, not checked together before any is counted."""
+    return throttle.allow(
+        SCOPE,
+        str(user.pk),
+        limit=settings.AXES_FAILURE_LIMIT,
+        window=int(settings.AXES_COOLOFF_TIME.total_seconds()),
+    )
+
+
+def forgive(user) -> None:
+    """A right code or password: the user's tries start again from none."""
+    throttle.reset(SCOPE, str(user.pk), limit=settings.AXES_FAILURE_LIMIT)
 
 
 def wait_minutes() -> int:
@@ -39,11 +52,5 @@ def wait_minutes() -> int:
 
 
 def count_failure(request, user) -> None:
-    """One wrong code (or password, when turning two-factor off) for both counts."""
-    throttle.allow(
-        SCOPE,
-        str(user.pk),
-        limit=settings.AXES_FAILURE_LIMIT,
-        window=int(settings.AXES_COOLOFF_TIME.total_seconds()),
-    )
+    """One wrong code (or password, when turning two-factor off) for django-axes too."""
     user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)

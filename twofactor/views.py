@@ -51,13 +51,13 @@ def verify(request):
     status = 200
     if request.method == "POST" and lockout.locked_out(request, user):
         pass  # AxesMiddleware answers with the lockout page instead
-    elif request.method == "POST" and lockout.codes_used_up(user):
-        form.is_valid()
+    elif request.method == "POST" and form.is_valid() and not lockout.claim_try(user):
         form.add_error("code", _too_many_codes())
         status = 429
     elif request.method == "POST" and form.is_valid():
         device = services.verify_code(user, form.cleaned_data["code"])
         if device is not None:
+            lockout.forgive(user)
             signin.finish(request, user, device)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
         lockout.count_failure(request, user)
@@ -152,18 +152,19 @@ def turn_off(request):
     form = TurnOffForm(request.POST)
     if lockout.locked_out(request, user):
         return redirect("profile")  # replaced by the lockout page
-    if lockout.codes_used_up(user):
-        messages.error(request, _too_many_codes())
-        return redirect("profile")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("profile")
+    if not lockout.claim_try(user):
+        messages.error(request, _too_many_codes())
+        return redirect("profile")
     password, code = form.cleaned_data["password"], form.cleaned_data["code"]
     if (password and user.check_password(password)) or (
         code and services.verify_code(user, code) is not None
     ):
+        lockout.forgive(user)
         services.turn_off(user)
         messages.success(request, _("Two-factor sign-in is off."))
         return redirect("profile")

@@ -238,3 +238,35 @@ def test_a_half_done_sign_in_expires(client, device):
 
     assert response.url == LOGIN
     assert signed_in_user_id(client) is None
+
+
+def test_a_code_is_counted_before_it_is_checked(client, device, settings, monkeypatch):
+    """Guesses sent all at once must not all be checked before any is counted."""
+    from accounts import throttle
+    from twofactor import lockout, services
+
+    counted_when_checked = []
+    check = services.verify_code
+
+    def verify_code(user, code):
+        counted_when_checked.append(throttle.used_up(lockout.SCOPE, str(user.pk), limit=1))
+        return check(user, code)
+
+    monkeypatch.setattr(services, "verify_code", verify_code)
+    sign_in(client, "oda")
+
+    send_code(client, "000000" if code_for(device) != "000000" else "111111")
+
+    assert counted_when_checked == [True]
+
+
+def test_a_right_code_forgives_the_wrong_ones_before_it(client, device, settings):
+    sign_in(client, "oda")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        send_code(client, "abcdefgh")
+    send_code(client, code_for(device))
+    client.logout()
+
+    sign_in(client, "oda")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert send_code(client, "abcdefgh").status_code == 200
