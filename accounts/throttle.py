@@ -5,13 +5,17 @@ count is too.
 """
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
 
 
 def client_address(request) -> str:
-    """The visitor's IP address; behind PROXY_COUNT trusted proxies, from X-Forwarded-For."""
+    """The visitor's address as the limits count it; behind PROXY_COUNT trusted proxies,
+    from X-Forwarded-For. An IPv6 address counts as its /64 network: one household or
+    office gets a whole /64 and could otherwise take a new address for every try."""
+    address = request.META.get("REMOTE_ADDR", "")
     proxies = getattr(settings, "PROXY_COUNT", 0)
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -19,8 +23,20 @@ def client_address(request) -> str:
         if len(forwarded) >= proxies:
             # Each trusted proxy appends the address it saw; the client is the one the
             # outermost trusted proxy saw, whatever the client claims before it.
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+            address = forwarded[-proxies]
+    return _network(address)
+
+
+def _network(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
 
 
 def allow(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:

@@ -339,9 +339,7 @@ def redact(
         raise PermissionDenied
     locked = _lock(ticket)
     emptied = [e for e in locked.events.filter(pk__in=[e.pk for e in events]) if not e.redacted]
-    documents = list(
-        locked.attachments.filter(pk__in=[a.pk for a in attachments], redacted=False)
-    )
+    documents = list(locked.attachments.filter(pk__in=[a.pk for a in attachments], redacted=False))
     data = {"events": [e.pk for e in emptied], "attachments": [a.pk for a in documents]}
     if ticket_text:
         data["ticket"] = True

@@ -178,5 +178,8 @@ def turn_off(request):
 
 @login_not_required
 def admin_sign_in(request):
-    """The admin's own sign-in would skip the code: it sends to the site's, then back."""
+    """The admin's own sign-in would skip the code: it sends to the site's, then back.
+    Somebody signed in who is not staff has nothing there: to the site's home."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return signin.redirect_with_next("login", request.GET.get("next") or reverse("admin:index"))

@@ -99,6 +99,19 @@ def test_repeated_failures_lock_the_name_at_that_address(client, member, setting
     assert "_auth_user_id" not in client.session
 
 
+def test_new_ipv6_addresses_in_one_network_count_as_one_address(client, member, settings):
+    # given wrong passwords for "oda", each from another address of one IPv6 /64
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail(client, "oda", address=f"2001:db8:1:2::{n + 1:x}")
+
+    # when the right password comes from yet another address of that network
+    response = sign_in(client, "oda", address="2001:db8:1:2:ffff::9")
+
+    # then it is locked there, and not from another network
+    assert response.status_code == 429
+    assert sign_in(client, "oda", address="2001:db8:1:3::1").status_code == 302
+
+
 def test_the_lockout_page_says_until_when(client, member, settings):
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
     for _ in range(settings.AXES_FAILURE_LIMIT):

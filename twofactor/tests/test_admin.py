@@ -62,3 +62,13 @@ def test_the_admin_lists_devices_without_their_secrets(client, superuser, member
     assert listing.status_code == change.status_code == 200
     assert "oda" in listing.content.decode()
     assert device.key not in change.content.decode()
+
+
+def test_a_signed_in_member_at_the_admin_lands_on_the_site_not_in_a_loop(client, member):
+    client.force_login(member)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/tickets/"
+    assert len(response.redirect_chain) <= 3
