@@ -9,12 +9,13 @@ the shell) they go at once. A worker queue takes over by changing `deliver` alon
 import contextlib
 import logging
 import smtplib
+import socket
 from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from .models import OutgoingMail
@@ -48,11 +49,25 @@ def send_after_response(**kwargs) -> None:
     if not held:
         return
     try:
-        send_pending(ids=held)
+        send_pending(ids=held, limit=len(held))
     except Exception:
         # The page is already sent and the mail is in the outbox: `send_mail_queue`
         # takes it from here, whatever went wrong.
         logger.exception("Mail %s left for the queue", held)
+    finally:
+        # Django closed this request's connections before us; the one sending opened
+        # must not stay open until the thread's next request.
+        close_old_connections()
+
+
+# Errors of the connection, not of one mail.
+UNREACHABLE = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -92,9 +107,10 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
                     mail.save(update_fields=["attempts", "next_attempt_at", "last_error"])
                     logger.warning("Mail %s to %s not sent: %s", mail.pk, mail.to, error)
                     failed += 1
-                    if isinstance(error, OSError | smtplib.SMTPConnectError):
+                    if isinstance(error, UNREACHABLE):
                         # The server is unreachable or silent: the rest waits for the
-                        # next run rather than costing a time-out each.
+                        # next run rather than costing a time-out each. (A refused
+                        # address is an SMTPException, an OSError too: not this.)
                         break
                 else:
                     mail.sent_at = timezone.now()

@@ -138,3 +138,25 @@ def test_a_mail_that_cannot_be_sent_does_not_hold_up_the_others(smtp_server):
 
     assert [message["To"] for message in smtp_server.messages] == ["good@example.org"]
     assert OutgoingMail.objects.get(attempts=1).sent_at is None
+
+
+def test_an_address_the_server_refuses_does_not_hold_up_the_others(smtp_server, monkeypatch):
+    import smtplib
+
+    from django.core.mail import EmailMultiAlternatives
+
+    send = EmailMultiAlternatives.send
+
+    def refuse_one(message, *args, **kwargs):
+        if message.to == ["gone@example.org"]:
+            raise smtplib.SMTPRecipientsRefused({"gone@example.org": (550, b"No such user")})
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse_one)
+    OutgoingMail.objects.bulk_create([mail(to="gone@example.org"), mail(to="ayse@example.org")])
+
+    sent, failed = delivery.send_pending()
+
+    assert (sent, failed) == (1, 1)
+    assert [m["To"] for m in smtp_server.messages] == ["ayse@example.org"]
+    assert OutgoingMail.objects.get(to="gone@example.org").attempts == 1
