@@ -43,9 +43,11 @@ def allow(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
     """Count one try for `key`; False once `limit` tries were counted in the last `window`.
 
     Each try claims one of `limit` slots with `cache.add`, which only one caller can win
-    for a slot (an INSERT on the database cache, SET NX on Redis): two processes trying
-    at once never count as one, as a read-then-write increment would. A slot frees
-    itself `window` seconds after its try.
+    for a free slot (SET NX on Redis; an INSERT on the database cache, whose primary key
+    refuses the second): two processes trying at once do not count as one, as a
+    read-then-write increment would. The database cache reclaims a slot whose time ran
+    out with a read, then a write, so two tries at that very moment may share it. A
+    slot frees itself `window` seconds after its try.
     """
     slots = _slots(scope, key, limit)
     taken = cache.get_many(slots)

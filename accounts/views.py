@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -21,6 +23,8 @@ from .middleware import IDLE_SIGN_OUT, set_session_length
 from .models import User
 from .selectors import organisation_directory
 from .throttle import allow, client_address
+
+logger = logging.getLogger(__name__)
 
 TOO_MANY = gettext_lazy("Too many attempts from your address. Please wait an hour and try again.")
 
@@ -79,6 +83,12 @@ def register(request):
                     proposal=form.proposal(),
                     language=translation.get_language(),
                     base_url=_base_url(request),
+                )
+            else:
+                # Said to nobody but the operator: whoever tries to flood an inbox.
+                logger.warning(
+                    "Registration for an address over its hourly limit, from %s: dropped",
+                    client_address(request),
                 )
             # The same answer whether or not the username or the address was taken:
             # the applicant learns that by mail.

@@ -8,8 +8,10 @@ migration history alone. A role that owns nothing cannot alter a table or switch
 trigger off either.
 """
 
+import re
+
 from django.apps import apps
-from django.db import connections
+from django.db import connections, transaction
 
 
 def append_only_tables() -> list[str]:
@@ -40,13 +42,20 @@ def grant_statements(role: str, database: str, quote) -> list[str]:
     return statements
 
 
+# A plain PostgreSQL name: quote_name does not escape a quote inside one.
+ROLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
 def grant(role: str, using: str = "default") -> list[str]:
-    """Give `role` the site's rights on the database `using` (PostgreSQL only)."""
+    """Give `role` the site's rights on the database `using` (PostgreSQL only), all at
+    once: never a moment with the rights granted but the log's not yet taken back."""
+    if not ROLE_NAME.fullmatch(role):
+        raise ValueError(f"{role!r} is not a plain role name (letters, digits, _).")
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
     statements = grant_statements(role, connection.settings_dict["NAME"], connection.ops.quote_name)
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
     return statements

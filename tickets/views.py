@@ -11,11 +11,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, TooManyFilesSent
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -55,7 +55,7 @@ def _after_change(request, ticket, url_name="tickets:detail"):
     """
     try:
         visible = Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists()
-    except Exception:
+    except DatabaseError:
         logger.exception("Ticket #%s is saved, but choosing the page after it failed.", ticket.pk)
         visible = True  # the ticket's own page decides who sees it
     if visible:
@@ -118,7 +118,6 @@ def ticket_list(request):
 
 
 @require_GET
-@cache_control(private=True, no_store=True)
 def ticket_export(request):
     tickets = selectors.filtered_tickets(request.user, request.GET).qs
     response = StreamingHttpResponse(
@@ -371,7 +370,6 @@ def ticket_confirm(request, pk):
 
 
 @require_GET
-@cache_control(private=True, no_store=True)
 def attachment_download(request, pk):
     try:
         attachment = selectors.attachment_for_download(request.user, pk)

@@ -208,3 +208,10 @@ def test_the_sites_role_cannot_rewrite_the_record_of_erasures(
         attempt(sql)
 
     assert Erasure.objects.get().redacted_text
+
+
+def test_a_role_name_that_is_not_plain_is_refused(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="not a plain role name"):
+        call_command("grant_site_role", 'site"; DROP TABLE tickets_ticket; --')

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "-a-long-and-random-production-key-0123456789",
+    "HELPDESK_LOG_KEY": "l" * 20 + "-another-long-random-key-for-the-log-9876543210",
     "ALLOWED_HOSTS": "helpdesk.example.org",
     "HTTPS": "1",
     "SECURE_HSTS_PRELOAD": "1",
@@ -71,16 +72,26 @@ def test_the_log_key_stays_when_the_secret_key_changes(monkeypatch):
         assert loaded.HELPDESK_LOG_KEY == "only"
 
 
-def test_check_deploy_is_clean_with_the_production_settings():
+def check_deploy(**environment):
     # Only what a production machine sets: nothing the test run added.
-    environment = {"PATH": os.environ["PATH"], **PRODUCTION}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=environment,
+        env={"PATH": os.environ["PATH"], **environment},
         capture_output=True,
         text=True,
     )
 
+
+def test_check_deploy_is_clean_with_the_production_settings():
+    result = check_deploy(**PRODUCTION)
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_a_log_key_of_its_own():
+    result = check_deploy(**{**PRODUCTION, "HELPDESK_LOG_KEY": ""})
+
+    assert result.returncode != 0
+    assert "tickets.W001" in result.stdout + result.stderr

@@ -21,5 +21,9 @@ class Command(BaseCommand):
             raise CommandError("Name the role, or set DATABASE_SITE_ROLE.")
         if connection.vendor != "postgresql":
             raise CommandError("Database roles exist on PostgreSQL only.")
-        for statement in dbroles.grant(role):
+        try:
+            statements = dbroles.grant(role)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        for statement in statements:
             self.stdout.write(statement)
