@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .models import OutgoingMail
@@ -54,10 +54,6 @@ def send_after_response(**kwargs) -> None:
         # The page is already sent and the mail is in the outbox: `send_mail_queue`
         # takes it from here, whatever went wrong.
         logger.exception("Mail %s left for the queue", held)
-    finally:
-        # Django closed this request's connections before us; the one sending opened
-        # must not stay open until the thread's next request.
-        close_old_connections()
 
 
 # Errors of the connection, not of one mail.
