@@ -198,7 +198,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The cache holds the abuse counters (accounts/throttle.py), which every web process
 # must share: Redis when given (with the sessions, so that any number of web processes
-# serve the same users), else a table of the database, made by `createcachetable`.
+# serve the same users), else a table of the database, made by `migrate` (common 0001).
 # Never a process's own memory: with three processes, a limit of 5 would let 15 through.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

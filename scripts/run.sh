@@ -4,6 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput
-.venv/bin/python manage.py createcachetable   # the shared cache, when there is no Redis
 .venv/bin/python manage.py seed_demo --force
 exec .venv/bin/python manage.py runserver "${1:-127.0.0.1:8000}"
