@@ -1,13 +1,29 @@
-"""The ticket list as CSV, streamed row by row so memory stays flat at any size."""
+"""The ticket list as CSV, streamed row by row so memory stays flat at any size.
+
+An export is whole or visibly broken: one of more than HELPDESK_EXPORT_MAX_ROWS
+tickets is refused before it starts (`too_large`), and a failure midway propagates,
+so the server cuts the connection instead of ending the file cleanly. Larger
+exports belong to a background job, not to a web request.
+"""
 
 import csv
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from .columns import EXPORT_COLUMNS
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Rows fetched from the database cursor at a time.
+CHUNK_SIZE = 1000
+
+
+def too_large(tickets) -> bool:
+    """Whether more tickets match than one export may hold; counts no further."""
+    limit = settings.HELPDESK_EXPORT_MAX_ROWS
+    return tickets.order_by()[: limit + 1].count() > limit
 
 
 def safe_cell(value) -> str:
@@ -23,9 +39,12 @@ class _Echo:
 def rows(tickets, language: str):
     """Yield CSV lines: a byte-order mark and the header, then one line per ticket.
 
-    The response is streamed after the view returns, so the language is set here.
+    The response is streamed after the view returns, so the language is set here, and
+    the transaction too: outside one, Django declares PostgreSQL's server-side cursor
+    WITH HOLD, which computes every row before the first is sent. The transaction ends
+    when the stream does, or when the server closes it (the client went away).
     """
-    with translation.override(language):
+    with translation.override(language), transaction.atomic(using=tickets.db):
         yield from _rows(tickets)
 
 
@@ -34,5 +53,5 @@ def _rows(tickets):
     # Russian) would split an unquoted cell at a ";", which QUOTE_MINIMAL leaves bare.
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield "\ufeff" + writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
-    for ticket in tickets.iterator(chunk_size=1000):
+    for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
         yield writer.writerow(safe_cell(column.text(ticket)) for column in EXPORT_COLUMNS)

@@ -9,11 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -21,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from categories.selectors import handles_tickets
 
-from . import columns, export, permissions, selectors, services, uploads, workflow
+from . import columns, export, paging, permissions, selectors, services, uploads, workflow
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -120,6 +123,20 @@ def ticket_list(request):
 @require_GET
 def ticket_export(request):
     tickets = selectors.filtered_tickets(request.user, request.GET).qs
+    if export.too_large(tickets):
+        messages.error(
+            request,
+            _(
+                "More than %(limit)s tickets match these criteria, more than one export "
+                "may hold. Narrow the filters (dates, status, category) and export again."
+            )
+            % {"limit": number_format(settings.HELPDESK_EXPORT_MAX_ROWS, force_grouping=True)},
+        )
+        params = request.GET.copy()
+        for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
+            params.pop(name, None)
+        query = params.urlencode()
+        return redirect(reverse("tickets:list") + (f"?{query}" if query else ""))
     response = StreamingHttpResponse(
         export.rows(tickets, get_language()), content_type="text/csv; charset=utf-8"
     )

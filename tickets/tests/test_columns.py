@@ -251,7 +251,9 @@ def test_page_links_keep_the_filters_and_the_sort(client, file, member, settings
 
     assert subjects(page) == ["B"]
     assert query(page.links["Previous"]) == {**filters, "page": ["1"]}
-    assert query(page.links["Next"]) == {**filters, "page": ["3"]}
+    following = query(page.links["Next"])
+    assert following.pop("after")
+    assert following == filters
     following = list_page(client, url="/tickets/" + page.links["Next"], HTTP_ACCEPT_LANGUAGE="en")
     assert subjects(following) == ["C"]
 

@@ -161,7 +161,6 @@ def test_every_column_sorts_both_ways(client, file, member, key):
         {"created_to": "0001-01-01"},
         {"created_from": "9999-12-31"},
         {"page": "abc"},
-        {"page": "999999"},
         {"q": "x" * 5000},
         {"assignee": "²"},
         {"created_from": " "},
@@ -206,7 +205,7 @@ def test_the_count_is_bounded(client, member, settings):
 
     response = client.get("/tickets/")
 
-    assert response.context["page"].paginator.is_capped
+    assert response.context["page"].is_capped
     assert "10 kayıttan fazla" in response.content.decode()
 
 

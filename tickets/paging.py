@@ -1,0 +1,210 @@
+"""The list's pages: every matching ticket reachable, at a flat cost per page.
+
+Why keyset: OFFSET paging reads and drops every row before the page, so page
+40,000 of a million costs a scan of the table. Next and Previous are keyset
+links instead: `?after=<token>` (or `?before=`) names the page's last (or first)
+row, and the next page is the rows past that row's sort values, read from the
+sort's index however deep the page is. `?page=N` keeps working for links typed
+or kept by hand: an OFFSET bounded by the real rows (a page past the end says
+so), and paging on from it goes by keyset again. Each page fetches one row more
+than it shows to know whether another follows, so nothing needs the full count;
+the count shown stops at HELPDESK_COUNT_LIMIT ("Page 41 of more than 40").
+
+Every sort ends in the ticket's id, so a row's sort values are unique and a
+keyset page never repeats or skips a row. NULLs (unread, unresolved, unassigned)
+sort as the largest value on every database: after the others ascending, before
+them descending, as PostgreSQL's indexes order them. A row that changes its sort
+value while someone pages moves, as in any list that changes under a reader; a
+link whose row is gone says so rather than showing another page.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import F, Q, QuerySet
+
+AFTER, BEFORE, PAGE = "after", "before", "page"
+_SALT = "tickets.list.page"
+# Past this OFFSET no database keeps counting: the page is simply missing.
+_MAX_OFFSET = 2**62
+
+
+@dataclass(frozen=True)
+class Key:
+    path: str  # an ORM path: "created_at", "assignee__username", "pk"
+    descending: bool
+    nullable: bool
+
+    def order(self, reverse=False):
+        descending = self.descending != reverse
+        column = F(self.path)
+        return column.desc(nulls_first=True) if descending else column.asc(nulls_last=True)
+
+    def past(self, value, reverse=False) -> Q:
+        """The rows whose value comes after `value` in this key's order."""
+        descending = self.descending != reverse
+        if value is None:
+            return Q(**{f"{self.path}__isnull": False}) if descending else Q(pk__in=[])
+        if descending:
+            return Q(**{f"{self.path}__lt": value})
+        beyond = Q(**{f"{self.path}__gt": value})
+        return beyond | Q(**{f"{self.path}__isnull": True}) if self.nullable else beyond
+
+    def same(self, value) -> Q:
+        return Q(**{f"{self.path}__isnull": True}) if value is None else Q(**{self.path: value})
+
+    def reached(self, value, reverse=False) -> Q:
+        """`past` or `same`, in a form an index can seek to."""
+        descending = self.descending != reverse
+        if value is None:
+            return Q() if descending else self.same(None)
+        if descending:
+            return Q(**{f"{self.path}__lte": value})
+        reached = Q(**{f"{self.path}__gte": value})
+        return reached | Q(**{f"{self.path}__isnull": True}) if self.nullable else reached
+
+
+def sort_keys(queryset: QuerySet) -> list[Key]:
+    """The queryset's ordering as keys, up to and including the unique id."""
+    keys = []
+    for name in queryset.query.order_by or queryset.model._meta.ordering:
+        path = name.lstrip("-")
+        path = "pk" if path in ("pk", "id") else path
+        keys.append(Key(path, name.startswith("-"), _nullable(queryset.model, path)))
+        if path == "pk":
+            return keys
+    return [*keys, Key("pk", True, False)]
+
+
+def _nullable(model, path: str) -> bool:
+    if path == "pk":
+        return False
+    for name in path.split("__"):
+        model_field = model._meta.get_field(name)
+        if model_field.null:
+            return True
+        model = model_field.related_model
+    return False
+
+
+def _signature(keys: list[Key]) -> list[str]:
+    return [f"-{key.path}" if key.descending else key.path for key in keys]
+
+
+def _token(keys: list[Key], ticket, number: int) -> str:
+    # The row's id rather than its sort values: a subject in a URL would outlive its
+    # erasure in access logs. Signed, so no one can position a ticket they do not see.
+    return signing.dumps({"k": _signature(keys), "id": ticket.pk, "n": number}, salt=_SALT)
+
+
+def _read_token(token: str, queryset: QuerySet, keys: list[Key]):
+    """The sort values of the token's row and the page number; None if the token is
+    not ours, not for this sort, or its row is gone."""
+    try:
+        data = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") != _signature(keys):
+        return None
+    pk, number = data.get("id"), data.get("n")
+    if not isinstance(pk, int) or not isinstance(number, int):
+        return None
+    # Not narrowed by the filters: a row that left them still marks the place.
+    values = (
+        queryset.model._base_manager.filter(pk=pk).values_list(*(key.path for key in keys)).first()
+    )
+    return None if values is None else (list(values), max(number, 1))
+
+
+def _past(keys: list[Key], values: list, reverse: bool) -> Q:
+    """Rows after the cursor: (k1, k2, ...) > (v1, v2, ...) in the sort's order."""
+    condition, equal = Q(pk__in=[]), Q()
+    for key, value in zip(keys, values, strict=True):
+        condition |= equal & key.past(value, reverse)
+        equal &= key.same(value)
+    return keys[0].reached(values[0], reverse) & condition
+
+
+@dataclass
+class TicketPage:
+    """One page of the list and the links around it."""
+
+    object_list: list
+    number: int
+    count: int  # bounded by HELPDESK_COUNT_LIMIT + 1
+    has_next: bool = False
+    has_previous: bool = False
+    missing: bool = False  # a page was asked for that has no rows (or a stale link)
+    next_token: str = ""
+    previous_token: str = ""
+    page_size: int = field(default=25)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > settings.HELPDESK_COUNT_LIMIT
+
+    @property
+    def num_pages(self) -> int:
+        """The pages the bounded count covers: all of them unless capped."""
+        if self.is_capped:
+            return settings.HELPDESK_COUNT_LIMIT // self.page_size
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def previous_is_first(self) -> bool:
+        return self.number == 2
+
+
+def _page_number(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
+
+
+def get_page(queryset: QuerySet, params, page_size: int) -> TicketPage:
+    """The page `params` ask for: by `after`/`before` token, else by `page` number."""
+    keys = sort_keys(queryset)
+    # Without the ordering, PostgreSQL counts from the indexes of the filters.
+    count = queryset.order_by()[: settings.HELPDESK_COUNT_LIMIT + 1].count()
+    ordered = queryset.order_by(*(key.order() for key in keys))
+    token = params.get(AFTER) or params.get(BEFORE)
+    if token:
+        reverse = not params.get(AFTER)
+        cursor = _read_token(token, queryset, keys)
+        if cursor is None:
+            return TicketPage([], 1, count, missing=True, page_size=page_size)
+        values, number = cursor
+        if reverse:
+            ordered = queryset.order_by(*(key.order(reverse=True) for key in keys))
+        rows = list(ordered.filter(_past(keys, values, reverse))[: page_size + 1])
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+        if not rows:
+            return TicketPage([], number, count, missing=True, page_size=page_size)
+        if reverse:
+            rows.reverse()
+            # Nothing before it: whatever the link said, this is the first page.
+            page = TicketPage(rows, number if more else 1, count, True, more)
+        else:
+            page = TicketPage(rows, number, count, more, True)
+    else:
+        number = _page_number(params.get(PAGE))
+        offset = (number - 1) * page_size
+        rows = list(ordered[offset : offset + page_size + 1]) if offset < _MAX_OFFSET else []
+        if not rows and number > 1:
+            return TicketPage([], number, count, missing=True, page_size=page_size)
+        page = TicketPage(rows[:page_size], number, count, len(rows) > page_size, number > 1)
+    page.page_size = page_size
+    if page.has_next:
+        page.next_token = _token(keys, page.object_list[-1], page.number + 1)
+    if page.has_previous:
+        page.previous_token = _token(keys, page.object_list[0], page.number - 1)
+    return page

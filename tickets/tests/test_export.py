@@ -1,0 +1,88 @@
+"""The export is whole, or refused before it starts, or visibly broken: never cut short."""
+
+import pytest
+from django.db import connection
+
+from tickets import export
+from tickets.models import Ticket
+from tickets.tests.factories import TicketFactory
+from tickets.tests.test_list import read_csv
+
+URL = "/tickets/export.csv"
+
+
+def test_an_export_of_many_cursor_chunks_is_whole(client, member, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK_SIZE", 3)
+    TicketFactory.create_batch(10, requester=member)
+    client.force_login(member)
+
+    rows = read_csv(client.get(URL))
+
+    assert len(rows) - 1 == Ticket.objects.visible_to(member).count() == 10
+    assert {int(row[0]) for row in rows[1:]} == set(
+        Ticket.objects.visible_to(member).values_list("pk", flat=True)
+    )
+
+
+def test_an_export_of_exactly_the_cap_is_made(client, member, settings):
+    settings.HELPDESK_EXPORT_MAX_ROWS = 4
+    TicketFactory.create_batch(4, requester=member)
+    client.force_login(member)
+
+    assert len(read_csv(client.get(URL))) == 5
+
+
+def test_an_export_over_the_cap_is_refused_with_a_message_and_no_file(client, member, settings):
+    settings.HELPDESK_EXPORT_MAX_ROWS = 4
+    TicketFactory.create_batch(5, requester=member)
+    client.force_login(member)
+
+    response = client.get(URL, {"priority": "medium", "page": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/tickets/?priority=medium"
+    assert not response.streaming
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "More than 4 tickets match these criteria" in page
+    assert "Narrow the filters" in page
+
+
+def test_a_failure_midway_breaks_the_stream_instead_of_ending_the_file(client, member, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK_SIZE", 2)
+    TicketFactory.create_batch(6, requester=member)
+    cells = []
+
+    def failing_cell(value):
+        cells.append(value)
+        if len(cells) > 30:
+            raise RuntimeError("the database went away")
+        return str(value)
+
+    monkeypatch.setattr(export, "safe_cell", failing_cell)
+    client.force_login(member)
+    response = client.get(URL)
+    received = []
+
+    with pytest.raises(RuntimeError):
+        for chunk in response.streaming_content:
+            received.append(chunk)
+
+    assert 1 < len(received) < 7  # the header and some rows, then the break
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_export_cursor_streams_inside_a_transaction_not_with_hold(client, member, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's")
+    monkeypatch.setattr(export, "CHUNK_SIZE", 2)
+    TicketFactory.create_batch(5, requester=member)
+    client.force_login(member)
+    stream = iter(client.get(URL).streaming_content)
+    next(stream), next(stream)  # the header and the first row: the cursor is open
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT is_holdable FROM pg_cursors")
+        holdable = [row[0] for row in cursor.fetchall()]
+
+    assert holdable == [False]
+    assert len(list(stream)) == 4
