@@ -1,7 +1,7 @@
 """The trigram index of ticket search, set aside during a big load on PostgreSQL.
 
-Updating a GIN index row by row is most of what loading a ticket costs at scale (about
-three quarters at a million tickets); building it once after the load costs a third of
+Updating a GIN index row by row is most of what writing a ticket's row costs at scale
+(three quarters at a million tickets); building it once after the load costs a third of
 that. The index is dropped and built with the statements of the migration that owns it
 (tickets 0002), both IF [NOT] EXISTS: a run that was killed in between leaves the index
 missing, and the next run builds it first.
@@ -20,7 +20,7 @@ REBUILD_FROM = 50_000
 
 def _execute(sql: str, memory: str | None = None) -> None:
     with connection.cursor() as cursor:
-        if memory:  # an index builds faster in memory than in pieces on disk
+        if memory:  # room to collect the index's entries (the default is 64 MB)
             cursor.execute(f"SET maintenance_work_mem = '{memory}'")
         cursor.execute(sql)
         if memory:
@@ -36,7 +36,7 @@ def exists() -> bool:
 def restore() -> None:
     """Build the index if an earlier run was killed while it was set aside."""
     if connection.vendor == "postgresql" and not exists():
-        _execute(_MIGRATION.TRIGRAM, memory="1GB")
+        _execute(_MIGRATION.TRIGRAM, memory="256MB")
 
 
 @contextmanager
@@ -58,4 +58,4 @@ def set_aside(adding: int, held: int, say=lambda message: None):
         yield
     finally:
         say("Building the search index ...")
-        _execute(_MIGRATION.TRIGRAM, memory="1GB")
+        _execute(_MIGRATION.TRIGRAM, memory="256MB")

@@ -388,3 +388,15 @@ def test_the_number_of_chambers_can_be_chosen(db):
     ).distinct()
     assert generated.count() == 25
     assert set(generated.values_list("parent__kind", flat=True)) == {OrganisationKind.UNION}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_search_index_left_dropped_by_a_killed_run_is_built_first():
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {search_index.NAME}")
+
+    seed_bulk(tickets=20)
+
+    assert search_index.exists()
