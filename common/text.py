@@ -5,16 +5,27 @@ keeps a folded copy of its text and queries are folded the same way: "INEGOL",
 "inegöl" and "İnegöl" all find "İnegöl".
 """
 
+import re
 import unicodedata
 
 # Letters that Unicode does not decompose into a base letter and a mark.
-_FOLD = str.maketrans(
-    {"ı": "i", "İ": "i", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ي": "ی", "ك": "ک"}
+_FOLD = {"ı": "i", "İ": "i", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ي": "ی", "ك": "ک"}
+# The marks Latin letters decompose into (ö is o and ¨): most of what there is to strip,
+# in one pass; the marks of other scripts are looked up one character at a time.
+_LATIN_MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]"
 )
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD).casefold())
+    # Replaced one by one, not by str.translate, which is slow on non-ASCII text; no
+    # replacement holds a letter replaced after it.
+    for letter, folded in _FOLD.items():
+        if letter in text:
+            text = text.replace(letter, folded)
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    if text.isascii():
+        return text
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
