@@ -11,6 +11,7 @@ history of their row, and the mail addressed to them.
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django_otp import devices_for_user
 
 from accounts.models import OrganisationKind, RegistrationRequest, User, erased_username
 from outbox.models import OutgoingMail
@@ -36,6 +37,9 @@ def pseudonymise(person: User) -> None:
     person.groups.clear()
     person.user_permissions.clear()
     person.team_categories.clear()
+    # The authenticator and the recovery codes (kept as typed) go with the person.
+    for device in devices_for_user(person, confirmed=None):
+        device.delete()
     _pseudonymise_organisation_of_one(person)
     RegistrationRequest.objects.filter(user=person).update(
         proposed_name="", proposed_tax_number="", reason=""

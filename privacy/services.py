@@ -89,7 +89,7 @@ def refusal(person: User, *, by: User | None) -> str:
         return ""
     if by.pk == person.pk:
         return _("You cannot erase your own account.")
-    if person.is_superuser:
+    if person.is_superuser or person.is_staff:
         # A supervisor must not be able to lock the administrators out.
         return _("An administrator's account is erased by the operator (erase_person).")
     return ""

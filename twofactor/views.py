@@ -120,7 +120,8 @@ def confirm(request):
         except TwoFactorError as error:
             form.add_error("code", str(error))
         else:
-            # This session has just shown it holds the app.
+            # This session has just shown it holds the app: a new key for a new standing.
+            request.session.cycle_key()
             django_otp.login(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
             return _render_codes(request, codes)

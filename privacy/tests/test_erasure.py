@@ -278,6 +278,29 @@ def test_a_supervisor_cannot_erase_an_administrator(supervisor_web):
     assert admin.is_active and admin.username == "admin"
 
 
+def test_a_supervisor_cannot_erase_a_staff_admin_either(supervisor_web):
+    staff = UserFactory(username="yonetim", is_staff=True)
+
+    response = erase(supervisor_web, staff)
+
+    assert "erased by the operator" in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.is_active and staff.username == "yonetim"
+
+
+def test_the_authenticator_and_recovery_codes_go_with_the_person(supervisor, ayse, history):
+    from django_otp import devices_for_user
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=ayse, name="authenticator", confirmed=True)
+    StaticDevice.objects.create(user=ayse, name="recovery", confirmed=True)
+
+    services.erase(ayse, by=supervisor, redact_text=False)
+
+    assert list(devices_for_user(ayse, confirmed=None)) == []
+
+
 def test_erasing_twice_changes_nothing(supervisor_web, ayse, history):
     erase(supervisor_web, ayse)
     ayse.refresh_from_db()
