@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,30 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_ID
+
+
+class OrganisationInput(forms.TextInput):
+    """A text field whose suggestions come from `tickets:organisations` as one types
+    (static/js/organisation-filter.js fills its datalist); an id shows as its name."""
+
+    def __init__(self):
+        super().__init__(
+            attrs={
+                "list": "organisation-suggestions",
+                "autocomplete": "off",
+                "data-suggest": reverse_lazy("tickets:organisations"),
+            }
+        )
+
+    def format_value(self, value):
+        if value and _is_id(str(value)):
+            name = Organisation.objects.filter(pk=int(value)).values_list("name", flat=True)
+            return name.first() or value
+        return super().format_value(value)
+
+
 class SortFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if not value:
@@ -64,7 +89,10 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
-    organisation = IdFilter(field_name="organisation_id", label=_("Organisation"))
+    # A name typed (suggested as one types) or an id; never a select of thousands.
+    organisation = django_filters.CharFilter(
+        label=_("Organisation"), method="filter_organisation", max_length=200
+    )
     category = IdFilter(field_name="category_id", label=_("Category"))
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -106,9 +134,7 @@ class TicketFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["organisation"].extra["widget"] = forms.Select(
-            choices=[("", _("All"))] + [(o.pk, o.name) for o in organisations_for(user)]
-        )
+        self.filters["organisation"].extra["widget"] = OrganisationInput()
         self.filters["category"].extra["widget"] = forms.Select(
             choices=[("", _("All"))] + [(c.pk, str(c)) for c in Category.objects.all()]
         )
@@ -119,6 +145,19 @@ class TicketFilter(django_filters.FilterSet):
             choices=[("", _("All")), (ME, _("Assigned to me")), (NOBODY, _("Unassigned"))]
         )
         self.user = user
+
+    def filter_organisation(self, queryset, name, value):
+        """An id lists that organisation; a name its organisation when it is the whole
+        name, else every organisation whose name holds it."""
+        if _is_id(value):
+            return queryset.filter(organisation_id=int(value))
+        key = Organisation.key_for(value)
+        if not key:
+            return queryset
+        whole = Organisation.objects.filter(name_key=key).values_list("pk", flat=True)[:1]
+        if whole:
+            return queryset.filter(organisation_id=whole[0])
+        return queryset.filter(organisation__in=Organisation.objects.filter(name_key__contains=key))
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:
@@ -134,7 +173,7 @@ class TicketFilter(django_filters.FilterSet):
             return queryset.filter(assignee=self.user)
         if value == NOBODY:
             return queryset.filter(assignee__isnull=True)
-        if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID:
+        if _is_id(value):
             return queryset.filter(assignee_id=int(value))
         return queryset
 

@@ -1,10 +1,12 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
+
+from accounts.models import Organisation
 
 from . import facts, paging, permissions
-from .filters import TicketFilter, with_default_view
+from .filters import TicketFilter, organisations_for, with_default_view
 from .models import Attachment, Ticket
 
 
@@ -21,6 +23,24 @@ def ticket_list(user, params):
     """The filter (for its form) and the requested page of tickets (tickets/paging.py)."""
     ticket_filter = filtered_tickets(user, params)
     return ticket_filter, paging.get_page(ticket_filter.qs, params, settings.HELPDESK_PAGE_SIZE)
+
+
+SUGGESTIONS = 20
+
+
+def organisation_suggestions(user, text: str) -> list[dict]:
+    """Up to SUGGESTIONS organisations `user` may filter by whose name holds `text`,
+    those starting with it first."""
+    key = Organisation.key_for(text)
+    if not key:
+        return []
+    matches = (
+        organisations_for(user)
+        .filter(name_key__contains=key)
+        .annotate(rank=Case(When(name_key__startswith=key, then=0), default=1))
+        .order_by("rank", "name_key")
+    )
+    return [{"id": o.pk, "name": o.name} for o in matches[:SUGGESTIONS]]
 
 
 def ticket_for_detail(user, pk):

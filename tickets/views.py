@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -118,6 +118,13 @@ def ticket_list(request):
             "handles_tickets": handles_tickets(request.user),
         },
     )
+
+
+@require_GET
+def organisation_suggestions(request):
+    """The list's organisation field asks here as the user types (JSON)."""
+    text = request.GET.get("q", "")[:200]
+    return JsonResponse({"results": selectors.organisation_suggestions(request.user, text)})
 
 
 @require_GET
