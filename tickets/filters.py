@@ -119,10 +119,10 @@ class TicketFilter(django_filters.FilterSet):
     sort = SortFilter(
         fields=(
             ("id", "id"),
-            ("organisation__name", "organisation"),
+            ("organisation_key", "organisation"),
             ("subject", "subject"),
             ("priority_rank", "priority"),
-            ("category__name", "category"),
+            ("category_key", "category"),
             ("assignee__username", "assignee"),
             ("created_at", "created"),
             ("read_at", "read"),
