@@ -26,4 +26,7 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(fields=['-category_key', '-id'], name='ticket_cat_key_desc'),
         ),
+        # Fresh statistics for the rewritten table, or the planner guesses until
+        # autovacuum comes by (a union member's list took 262 ms instead of 55).
+        migrations.RunSQL("ANALYZE tickets_ticket", migrations.RunSQL.noop),
     ]
