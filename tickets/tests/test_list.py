@@ -237,12 +237,16 @@ def test_the_detail_page_query_count_does_not_grow_with_the_log(
     client.get(f"/tickets/{ticket.pk}/")
     with django_assert_max_num_queries(12) as before:
         client.get(f"/tickets/{ticket.pk}/")
-    for n in range(10):
+    for n in range(50):
         services.attach(ticket, by=member, files=[upload(f"{n}.pdf", PDF)])
+    for n in range(150):
+        services.reply(ticket, by=responsible if n % 2 else member, body=f"Cevap {n}")
     with django_assert_max_num_queries(12) as after:
         response = client.get(f"/tickets/{ticket.pk}/")
 
-    assert response.content.decode().count(".pdf</bdi>") == 10
+    assert ticket.events.count() > 200
+    assert response.content.decode().count(".pdf</bdi>") == 50
+    assert "Cevap 149" in response.content.decode()
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
