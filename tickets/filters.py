@@ -146,6 +146,21 @@ class TicketFilter(django_filters.FilterSet):
         )
         self.user = user
 
+    @property
+    def form(self):
+        """The form, its widgets classed for Bootstrap (templates/tickets/
+        _filter_field.html), a field whose value was refused marked so."""
+        form = super().form
+        if not getattr(form, "classed", False):
+            errors = form.errors if form.is_bound else {}
+            for name, field in form.fields.items():
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                if name in errors:
+                    css += " is-invalid"
+                field.widget.attrs["class"] = css
+            form.classed = True
+        return form
+
     def filter_organisation(self, queryset, name, value):
         """An id lists that organisation; a name its organisation when it is the whole
         name, else every organisation whose name holds it."""
