@@ -197,15 +197,17 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The cache holds the abuse counters (accounts/throttle.py), which every web process
-# must share: Redis when given (with the sessions, so that any number of web processes
-# serve the same users), else a table of the database, made by `migrate` (common 0001).
-# Never a process's own memory: with three processes, a limit of 5 would let 15 through.
+# must share: Redis when given, else a table of the database, made by `migrate`
+# (common 0001). Never a process's own memory: with three processes, a limit of 5 would
+# let 15 through. A Redis that is down is a cache miss, not an error (common/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES = {"default": {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database: while Redis is
+    # down users stay signed in and can sign in (read from the database), at the price
+    # of a database write when a session changes (sign-in, the idle clock once a minute)
+    # and `clearsessions` once a day. Sessions in Redis alone would sign everyone out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

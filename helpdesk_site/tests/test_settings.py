@@ -39,8 +39,9 @@ def test_without_redis_the_cache_is_a_table_every_web_process_shares(reload_with
 def test_with_redis_the_cache_and_the_sessions_are_there(reload_with):
     settings = reload_with(REDIS_URL="redis://127.0.0.1:6379/0")
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    assert settings.CACHES["default"]["BACKEND"] == "common.cache.FailSoftRedisCache"
+    # Read from Redis, written through to the database: a stopped Redis signs nobody out.
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
 
 
 def test_migrate_makes_the_cache_table(tmp_path):
