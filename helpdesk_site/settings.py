@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica: a user who just wrote reads from the primary for a while.
+    "common.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,13 +128,38 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL straight, or through a pooler: DATABASE_POOLER=pgbouncer (transaction
+# mode) hands each transaction a server connection of its own, so nothing may outlive
+# one: no server-side cursors (Django keeps one open across transactions outside an
+# atomic block; `.iterator()` then reads the rows into memory) and, by default, no
+# connection kept between requests (pgbouncer keeps them). docs/deploy.md says more.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or pgbouncer.")
+# Connections are kept CONN_MAX_AGE seconds and checked before each request reuses one,
+# so that a connection PostgreSQL dropped is replaced instead of failing the request.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0" if DATABASE_POOLER else "60"))
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if DATABASE_POOLER:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+# A read replica: the ticket list, search and export read from it, unless the user
+# wrote within HELPDESK_REPLICA_LAG_SECONDS (common/replica.py, common/dbrouters.py).
+# Everything else, every write and every migration uses the primary. Tests read it as
+# the primary's test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.dbrouters.ReplicaRouter"]
+HELPDESK_REPLICA_LAG_SECONDS = int(os.environ.get("HELPDESK_REPLICA_LAG_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the site connects as in production, when migrations run as
 # the tables' owner; `migrate` grants it its rights (common/dbroles.py, docs/deploy.md).
@@ -197,15 +224,17 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The cache holds the abuse counters (accounts/throttle.py), which every web process
-# must share: Redis when given (with the sessions, so that any number of web processes
-# serve the same users), else a table of the database, made by `migrate` (common 0001).
-# Never a process's own memory: with three processes, a limit of 5 would let 15 through.
+# must share: Redis when given, else a table of the database, made by `migrate`
+# (common 0001). Never a process's own memory: with three processes, a limit of 5 would
+# let 15 through. A Redis that is down is a cache miss, not an error (common/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES = {"default": {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database: while Redis is
+    # down users stay signed in and can sign in (read from the database), at the price
+    # of a database write when a session changes (sign-in, the idle clock once a minute)
+    # and `clearsessions` once a day. Sessions in Redis alone would sign everyone out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
