@@ -176,6 +176,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+# Axes' log lines name the address of a failed sign-in, never the name typed (often an
+# e-mail address) nor the browser.
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"
 # Axes keeps the posted fields of a failed attempt; never a code someone typed.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Self-registration and password reset requests allowed per visitor address an hour.
