@@ -24,9 +24,15 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
-    """The visitor's address as the limits count it; behind PROXY_COUNT trusted proxies,
-    from X-Forwarded-For. An IPv6 address counts as its /64 network: one household or
-    office gets a whole /64 and could otherwise take a new address for every try."""
+    """The visitor's address as the limits count it. An IPv6 address counts as its /64
+    network: one household or office gets a whole /64 and could otherwise take a new
+    address for every try."""
+    return _network(visitor_address(request))
+
+
+def visitor_address(request) -> str:
+    """The visitor's own address; behind PROXY_COUNT trusted proxies, from
+    X-Forwarded-For."""
     address = request.META.get("REMOTE_ADDR", "")
     proxies = getattr(settings, "PROXY_COUNT", 0)
     if proxies:
@@ -36,7 +42,7 @@ def client_address(request) -> str:
             # Each trusted proxy appends the address it saw; the client is the one the
             # outermost trusted proxy saw, whatever the client claims before it.
             address = forwarded[-proxies]
-    return _network(address)
+    return address
 
 
 def _network(address: str) -> str:

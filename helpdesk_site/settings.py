@@ -79,9 +79,12 @@ INSTALLED_APPS = [
     "categories",
     "tickets",
     "privacy",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it times and sees every answer: request id, metrics, log line.
+    "monitoring.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # With a read replica: a user who just wrote reads from the primary for a while.
@@ -203,6 +206,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+# Axes' log lines name the address of a failed sign-in, never the name typed (often an
+# e-mail address) nor the browser.
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"
 # Axes keeps the posted fields of a failed attempt; never a code someone typed.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Self-registration and password reset requests allowed per visitor address an hour.
@@ -353,9 +359,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Health, metrics and logs (monitoring/, docs/deploy.md). /metrics answers only with
+# HELPDESK_METRICS on, and only to the addresses and networks allowed (the visitor's
+# address as PROXY_COUNT reads it); anyone else gets a 404.
+HELPDESK_METRICS = env_bool("HELPDESK_METRICS", False)
+HELPDESK_METRICS_ALLOWED = env_list("HELPDESK_METRICS_ALLOWED", "127.0.0.1,::1")
+
+# LOG_FORMAT=json: every line one JSON object, and one line a request (its view, status,
+# time, user and ticket ids, request id; never a path or query string). text: as ever.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "monitoring.logformat.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["loggers"] = {
+        "monitoring.requests": {"level": "INFO"},
+        # Django's own lines go through the JSON handler alone; runserver's, which show
+        # query strings, give way to the request lines.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "propagate": False},
+    }

@@ -8,7 +8,8 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    # /healthz and /metrics.
+    path("", include("monitoring.urls")),
     # The password, then the code when the user has an authenticator (twofactor/).
     path("accounts/login/", twofactor_views.SignInView.as_view(), name="login"),
     path("accounts/two-factor/", include("twofactor.urls")),

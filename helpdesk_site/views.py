@@ -1,11 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import TooManyFilesSent
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
@@ -17,20 +14,6 @@ from tickets import uploads
 @require_GET
 def home(request):
     return redirect("tickets:list" if request.user.is_authenticated else "login")
-
-
-@login_not_required
-@require_GET
-@never_cache
-def healthz(request):
-    """For load balancers: 200 while the app and its database answer, else 503."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @login_not_required

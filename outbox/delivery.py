@@ -101,7 +101,15 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
                     mail.next_attempt_at = timezone.now() + _backoff(mail.attempts)
                     mail.last_error = str(error)[:1000] or type(error).__name__
                     mail.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-                    logger.warning("Mail %s to %s not sent: %s", mail.pk, mail.to, error)
+                    # The mail's id, never its address: the error's text, which may
+                    # name the address, stays in the row.
+                    logger.warning(
+                        "Mail %s not sent (attempt %s): %s",
+                        mail.pk,
+                        mail.attempts,
+                        type(error).__name__,
+                        extra={"mail_id": mail.pk},
+                    )
                     failed += 1
                     if isinstance(error, UNREACHABLE):
                         # The server is unreachable or silent: the rest waits for the

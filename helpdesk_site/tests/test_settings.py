@@ -29,6 +29,25 @@ def test_a_mail_server_may_keep_us_waiting_five_seconds_by_default(reload_with):
     assert reload_with(EMAIL_TIMEOUT="2").EMAIL_TIMEOUT == 2
 
 
+def test_logs_are_text_unless_json_is_asked_for(reload_with):
+    assert reload_with(LOG_FORMAT=None).LOGGING["handlers"]["console"].get("formatter") is None
+    assert reload_with(LOG_FORMAT="JSON").LOGGING["handlers"]["console"]["formatter"] == "json"
+
+
+def test_an_unknown_log_format_stops_the_site(reload_with):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        reload_with(LOG_FORMAT="xml")
+
+
+def test_metrics_are_off_and_local_only_by_default(reload_with):
+    settings = reload_with(HELPDESK_METRICS=None, HELPDESK_METRICS_ALLOWED=None)
+
+    assert settings.HELPDESK_METRICS is False
+    assert settings.HELPDESK_METRICS_ALLOWED == ["127.0.0.1", "::1"]
+
+
 def test_without_redis_the_cache_is_a_table_every_web_process_shares(reload_with):
     cache = reload_with(REDIS_URL=None).CACHES["default"]
 
