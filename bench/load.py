@@ -374,19 +374,20 @@ def main() -> int:
     parser.add_argument("--prepare", action="store_true", help="create the accounts and stop")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    if args.prepare:
-        prepare(args.users, args.password)
-        return 0
-    if not args.base_url:
+    if not args.prepare and not args.base_url:
         parser.error("give --base-url (once per instance)")
     try:
         for url in args.base_url:
             require_loopback(url)
     except NotLoopback as refused:
         parser.error(str(refused))
+
+    import django
+
+    django.setup()
+    if args.prepare:
+        prepare(args.users, args.password)
+        return 0
 
     from tickets.models import Ticket
 

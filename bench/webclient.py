@@ -32,7 +32,10 @@ def require_loopback(base_url: str) -> None:
     parts = urlsplit(base_url)
     if parts.scheme != "http" or not parts.hostname:
         raise NotLoopback(f"{base_url}: only http://<loopback address>:<port> is allowed")
-    addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
+    except OSError as error:
+        raise NotLoopback(f"{base_url}: {parts.hostname} does not resolve ({error})") from None
     for address in addresses:
         if not ipaddress.ip_address(address.split("%")[0]).is_loopback:
             raise NotLoopback(f"{base_url}: {parts.hostname} is {address}, not a loopback address")

@@ -21,7 +21,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
 worker_class = "sync"
 # A request still running after this many seconds is ended (and its worker restarted).
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+timeout = 60
 # On a restart, requests in flight get this long to finish.
 graceful_timeout = 30
 # Each worker is replaced after about this many requests, at different moments
@@ -54,7 +54,7 @@ access_log_format = json.dumps(
     }
 )
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = "info"
 
 
 def _metrics_dir() -> Path | None:
