@@ -160,3 +160,36 @@ def test_the_load_script_refuses_hosts_off_this_machine():
 
     assert result.returncode == 2
     assert "not a loopback address" in result.stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("nginx") is None or shutil.which("openssl") is None,
+    reason="nginx is not installed here (.ci/run installs it)",
+)
+def test_nginx_accepts_the_site(tmp_path):
+    """`nginx -t` on the site as shipped, with a throw-away certificate."""
+    openssl, nginx = shutil.which("openssl"), shutil.which("nginx")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")]
+        + ["-subj", "/CN=destek.example.org"],
+        check=True,
+        capture_output=True,
+    )
+    site = (DEPLOY / "nginx" / "helpdesk.conf").read_text()
+    site = re.sub(r"/etc/letsencrypt/\S+/fullchain.pem", str(tmp_path / "cert.pem"), site)
+    site = re.sub(r"/etc/letsencrypt/\S+/privkey.pem", str(tmp_path / "key.pem"), site)
+    site = site.replace("/etc/nginx/helpdesk_proxy.conf", str(DEPLOY / "nginx/helpdesk_proxy.conf"))
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
+        f"events {{}}\nhttp {{ access_log off; include {tmp_path}/site.conf; }}\n"
+    )
+
+    result = subprocess.run(  # noqa: S603 - our own configuration
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
