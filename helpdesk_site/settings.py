@@ -267,14 +267,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Finders let WhiteNoise serve files without a collectstatic step on a small site.
-WHITENOISE_USE_FINDERS = True
+# Production (STATIC_MANIFEST=1) serves what `collectstatic` wrote to STATIC_ROOT under
+# hashed, compressed names, which browsers and nginx may keep for a year. Without it,
+# WhiteNoise finds the files where they lie, so that a small site needs no build step
+# (a page naming a file collectstatic never saw would otherwise fail).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 
 # Attachments: a size limit per file; a total for the documents of one request, checked
