@@ -5,7 +5,7 @@
 site's URL map) answer for what fails before or outside them, under /api/ only.
 """
 
-from django.core.exceptions import PermissionDenied, TooManyFilesSent
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -85,6 +85,9 @@ def is_api(request) -> bool:
 def bad_request(request, exception):
     if isinstance(exception, uploads.RequestTooLarge):
         return JsonResponse(error_body("too_large", exception.message), status=413)
+    if isinstance(exception, RequestDataTooBig):
+        message = _("The request body is too large.")
+        return JsonResponse(error_body("too_large", message), status=413)
     if isinstance(exception, TooManyFilesSent):
         return JsonResponse(error_body("too_many_files", uploads.too_many_files()), status=400)
     return JsonResponse(error_body("bad_request", _("The request could not be read.")), status=400)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiToken
@@ -8,6 +9,9 @@ class PerTokenThrottle(SimpleRateThrottle):
     counted in the shared cache (Redis, or the database's cache table)."""
 
     scope = "api"
+
+    def get_rate(self):
+        return settings.HELPDESK_API_RATE
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

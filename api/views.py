@@ -431,13 +431,9 @@ class OrganisationPages(CursorPagination):
     ordering = "id"
     page_size_query_param = "page_size"
 
-    @property
-    def page_size(self):
-        return settings.HELPDESK_PAGE_SIZE
-
-    @property
-    def max_page_size(self):
-        return settings.HELPDESK_API_MAX_PAGE_SIZE
+    def __init__(self):
+        self.page_size = settings.HELPDESK_PAGE_SIZE
+        self.max_page_size = settings.HELPDESK_API_MAX_PAGE_SIZE
 
 
 class OrganisationList(ListAPIView):

@@ -294,7 +294,6 @@ REST_FRAMEWORK = {
         "api.permissions.TokenScope",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": HELPDESK_API_RATE},
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser", "api.parsers.DocumentsParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
