@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from api.models import IdempotencyKey
 from tickets import services
-from tickets.models import Channel, EventKind, Status, Ticket
+from tickets.models import Channel, EventKind, Status, Ticket, TicketKind
 from tickets.tests.files import PDF, png_bytes, upload
 
 
@@ -187,6 +187,8 @@ def test_keys_are_per_user(api, member, chamber_colleague, capacity):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises writers anyway")
 def test_two_simultaneous_creates_with_one_key_file_one_ticket(api, member, capacity):
+    # An earlier transactional test may have emptied the kinds that migrations seed.
+    TicketKind.objects.get_or_create(code="problem", defaults={"name": "Problem"})
     client_a, client_b = api(member), api(member)
     answers = []
 

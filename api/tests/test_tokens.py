@@ -184,3 +184,10 @@ def test_nobody_revokes_someone_elses_token(client, member, union_member):
 
     assert client.post(f"/accounts/api-tokens/{row.pk}/revoke/").status_code == 404
     assert bearer(token).get("/api/v1/me/").status_code == 200
+
+
+def test_an_answer_to_a_token_is_never_stored_by_a_proxy(api, member, ticket):
+    response = api(member).get(f"/api/v1/tickets/{ticket.pk}/")
+
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
