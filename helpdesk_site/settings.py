@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files from a package, never from a CDN.
+    "drf_spectacular_sidecar",
     "common",
     "outbox",
     "accounts",
@@ -80,6 +84,7 @@ INSTALLED_APPS = [
     "tickets",
     "privacy",
     "monitoring",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +318,42 @@ HELPDESK_COUNT_LIMIT = 1000
 # by the web server's timeout: a row takes ~0.18 ms, so 100,000 stream in ~20 s, well
 # inside a 60 s worker timeout.
 HELPDESK_EXPORT_MAX_ROWS = int(os.environ.get("HELPDESK_EXPORT_MAX_ROWS", "100000"))
+
+# The REST API (api/): personal tokens or the site's session (with CSRF); JSON only,
+# errors included. Requests per token (else per user, else per address) are counted in
+# the shared cache, so that every web process counts the same ones.
+HELPDESK_API_RATE = os.environ.get("HELPDESK_API_RATE", "120/minute")
+# Tickets one page of the API's list may hold (`?page_size=`, default HELPDESK_PAGE_SIZE).
+HELPDESK_API_MAX_PAGE_SIZE = int(os.environ.get("HELPDESK_API_MAX_PAGE_SIZE", "100"))
+# Days a personal token lasts when its creator names none.
+HELPDESK_API_TOKEN_DAYS = int(os.environ.get("HELPDESK_API_TOKEN_DAYS", "90"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser", "api.parsers.DocumentsParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helpdesk API",
+    "DESCRIPTION": "Tickets, their conversation and action log, as the caller may see them.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
+from api import errors as api_errors
 from tickets import uploads
 
 
@@ -35,7 +36,9 @@ def switch_language(request):
 @requires_csrf_token
 def bad_request(request, exception):
     """The 400 page (`handler400`): says why when it was the size or the number of the
-    documents sent; 413 for the size."""
+    documents sent; 413 for the size. Under /api/, the same as JSON."""
+    if api_errors.is_api(request):
+        return api_errors.bad_request(request, exception)
     if isinstance(exception, uploads.RequestTooLarge):
         message, status = exception.message, 413
     elif isinstance(exception, TooManyFilesSent):

@@ -34,6 +34,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("E-mail")
     VISIT = "visit", _("Visit")
+    API = "api", _("API")
 
 
 class EventKind(models.TextChoices):
