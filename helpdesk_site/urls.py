@@ -16,6 +16,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("attachments/<int:pk>/", attachment_download, name="attachment"),
     path("privacy/", include("privacy.urls")),
+    path("kb/", include("kb.urls")),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # The admin has no sign-in of its own: the site's two steps guard it.

@@ -1,0 +1,94 @@
+"""What the knowledge base's pages read, always through `Article.objects.visible_to`."""
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import translation
+
+from categories.models import Category
+
+from . import search
+from .models import Article, Visibility
+
+SUGGESTIONS = 5
+SEARCH_RESULTS = 30
+RELATED = 5
+
+
+def shown_translation(article: Article, language: str | None = None):
+    """The reader's language first, else the original, else any (translations prefetched)."""
+    language = language or translation.get_language() or ""
+    by_language = {t.language: t for t in article.translations.all()}
+    return (
+        by_language.get(language.split("-")[0])
+        or by_language.get(article.language)
+        or next(iter(by_language.values()), None)
+    )
+
+
+def _with_text(articles, language=None):
+    """The rows as a list, each with `shown` (its translation for this reader)."""
+    articles = list(articles)
+    for article in articles:
+        article.shown = shown_translation(article, language)
+    return articles
+
+
+def readable(user):
+    return (
+        Article.objects.visible_to(user).select_related("category").prefetch_related("translations")
+    )
+
+
+def categories(user):
+    """Active categories with the number of articles this reader sees in each, not drafts."""
+    seen = Article.objects.visible_to(user).exclude(visibility=Visibility.DRAFT)
+    counts = dict(
+        seen.values_list("category_id").annotate(n=Count("id")).values_list("category_id", "n")
+    )
+    rows = list(Category.objects.filter(is_active=True, pk__in=counts))
+    for row in rows:
+        row.article_count = counts[row.pk]
+    return rows
+
+
+def index(user, *, query: str = "", category: Category | None = None):
+    """The articles the index lists: search results, or the newest, bounded."""
+    articles = readable(user)
+    if category is not None:
+        articles = articles.filter(category=category)
+    if query:
+        articles = search.search(articles, query)
+    return _with_text(articles[:SEARCH_RESULTS])
+
+
+def suggestions(user, *, query: str, category_id: int | None = None):
+    """Published articles for the new-ticket form: those of the chosen category first."""
+    articles = search.search(readable(user).exclude(visibility=Visibility.DRAFT), query)
+    if category_id is not None:
+        articles = articles.annotate(
+            in_category=Case(
+                When(category_id=category_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ).order_by("-in_category", "-score", "-published_at", "-id")
+    return _with_text(articles[:SUGGESTIONS])
+
+
+def related(article: Article, user):
+    """Other published articles of the same category this reader may see, newest first."""
+    others = (
+        readable(user)
+        .filter(category_id=article.category_id)
+        .exclude(Q(pk=article.pk) | Q(visibility=Visibility.DRAFT))
+    )
+    return _with_text(others[:RELATED])
+
+
+def votes(article: Article) -> dict:
+    return article.votes.aggregate(
+        yes=Count("id", filter=Q(useful=True)), no=Count("id", filter=Q(useful=False))
+    )
+
+
+def history(article: Article):
+    return article.revisions.select_related("author")
