@@ -153,7 +153,13 @@ def ticket_export(request):
 
 def _ticket_form(request, data=None, files=None) -> TicketForm:
     on_behalf = permissions.can_file_on_behalf(request.user)
-    return TicketForm(data, files, user=request.user, on_behalf=on_behalf)
+    form = TicketForm(data, files, user=request.user, on_behalf=on_behalf)
+    # A link such as the knowledge base's "file a request" names the category to start on.
+    category = request.GET.get("category", "")
+    linked = data is None and category.isascii() and category.isdigit()
+    if linked and form.fields["category"].queryset.filter(pk=category).exists():
+        form.initial["category"] = int(category)
+    return form
 
 
 def _new_ticket_page(request, form=None, *, status=200):
