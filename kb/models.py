@@ -36,6 +36,15 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The resolved ticket whose explanation it was drafted from, if any.
+    from_ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("drafted from ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     # First left the drafts; a later return to draft keeps the date.
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)

@@ -4,9 +4,11 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import translation
 
 from categories.models import Category
+from tickets.models import EventKind, Status, Ticket
 
 from . import search
 from .models import Article, Visibility
+from .permissions import can_write
 
 SUGGESTIONS = 5
 SEARCH_RESULTS = 30
@@ -92,3 +94,21 @@ def votes(article: Article) -> dict:
 
 def history(article: Article):
     return article.revisions.select_related("author")
+
+
+def source_ticket(user, value: str):
+    """A resolved or closed ticket this writer sees and may write its category's articles
+    about, with its explanation (the last resolution's); None otherwise."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    ticket = (
+        Ticket.objects.visible_to(user)
+        .filter(pk=value, status__in=[Status.RESOLVED, Status.CLOSED])
+        .select_related("category")
+        .first()
+    )
+    if ticket is None or not can_write(user, ticket.category):
+        return None
+    resolution = ticket.events.filter(kind=EventKind.RESOLVED).order_by("-id").first()
+    ticket.explanation = resolution.note if resolution else ""
+    return ticket

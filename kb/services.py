@@ -46,6 +46,7 @@ def write(
     title: str,
     body: str,
     slug: str = "",
+    from_ticket=None,
 ) -> Article:
     """Create an article, or save one translation of it, with its category and visibility;
     each save is a revision. The writer must be on the team of the category (the old and
@@ -53,7 +54,12 @@ def write(
     if not can_write(by, category):
         raise PermissionDenied
     if article is None:
-        article = Article(created_by=by, language=language, slug=slug or free_slug(title))
+        article = Article(
+            created_by=by,
+            language=language,
+            slug=slug or free_slug(title),
+            from_ticket=from_ticket,
+        )
     else:
         article = Article.objects.select_for_update().get(pk=article.pk)
         if not can_write(by, article.category):

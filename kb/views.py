@@ -126,19 +126,20 @@ def kb_suggest(request):
     )
 
 
-def _writing_page(request, form, article=None, *, preview=None):
+def _writing_page(request, form, article=None, *, preview=None, from_ticket=None):
     return render(
         request,
         "kb/form.html",
-        {"form": form, "article": article, "preview": preview},
+        {"form": form, "article": article, "preview": preview, "from_ticket": from_ticket},
     )
 
 
-def _save(request, form, article=None):
-    """Preview or save a valid form; None when the page is to be shown again."""
+def _save(request, form, article=None, *, from_ticket=None):
+    """Show the preview, or save and go to the article."""
     data = form.cleaned_data
     if "preview" in request.POST:
-        return _writing_page(request, form, article, preview=markdown.render(data["body"]))
+        preview = markdown.render(data["body"])
+        return _writing_page(request, form, article, preview=preview, from_ticket=from_ticket)
     article = services.write(
         by=request.user,
         article=article,
@@ -148,6 +149,7 @@ def _save(request, form, article=None):
         title=data["title"],
         body=data["body"],
         slug=data.get("slug", ""),
+        from_ticket=from_ticket,
     )
     messages.success(request, _("The article was saved."))
     return redirect(article)
@@ -157,14 +159,21 @@ def _save(request, form, article=None):
 def article_create(request):
     if not can_write_any(request.user):
         raise Http404
-    form = ArticleForm(
-        request.POST or None,
-        user=request.user,
-        initial={"language": request.LANGUAGE_CODE, "category": request.GET.get("category")},
-    )
+    initial = {"language": request.LANGUAGE_CODE, "category": request.GET.get("category")}
+    # From ticket to article: the resolved ticket's subject and explanation, as a draft
+    # that the writer edits (personal data is theirs to leave out).
+    ticket = selectors.source_ticket(request.user, request.GET.get("ticket", ""))
+    if ticket is not None:
+        initial.update(
+            category=ticket.category_id,
+            visibility=Visibility.DRAFT,
+            title=ticket.subject,
+            body=ticket.explanation,
+        )
+    form = ArticleForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        return _save(request, form)
-    return _writing_page(request, form)
+        return _save(request, form, from_ticket=ticket)
+    return _writing_page(request, form, from_ticket=ticket)
 
 
 @require_http_methods(["GET", "POST"])

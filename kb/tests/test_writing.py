@@ -4,6 +4,7 @@ is a revision; the preview renders without saving."""
 import pytest
 
 from kb.models import AppendOnlyError, Article, Revision, Visibility
+from tickets import services as tickets
 
 FIELDS = {
     "visibility": Visibility.PUBLIC,
@@ -120,3 +121,49 @@ def test_revisions_are_never_changed_nor_deleted(write):
         Revision.objects.filter(article=article).update(title="changed")
     with pytest.raises(AppendOnlyError):
         Revision.objects.filter(article=article).delete()
+
+
+def test_a_handler_drafts_an_article_from_a_resolved_tickets_explanation(
+    client, responsible, ticket
+):
+    # given
+    tickets.resolve(ticket, by=responsible, explanation="Prod kodunu listeden seçin.")
+    client.force_login(responsible)
+    assert f"/kb/new/?ticket={ticket.pk}" in client.get(f"/tickets/{ticket.pk}/").text
+    # when
+    page = client.get(f"/kb/new/?ticket={ticket.pk}")
+    form = page.context["form"]
+    response = client.post(
+        f"/kb/new/?ticket={ticket.pk}",
+        {
+            "category": form["category"].value(),
+            "visibility": form["visibility"].value(),
+            "language": "tr",
+            "title": form["title"].value(),
+            "body": form["body"].value(),
+        },
+    )
+    # then
+    article = Article.objects.get()
+    assert response["Location"] == f"/kb/{article.slug}/"
+    assert (article.visibility, article.from_ticket, article.category) == (
+        Visibility.DRAFT,
+        ticket,
+        ticket.category,
+    )
+    assert article.translations.get().body == "Prod kodunu listeden seçin."
+
+
+def test_no_draft_from_an_open_or_unseen_ticket(client, responsible, other_responsible, file):
+    open_ticket = file()
+    client.force_login(responsible)
+    form = client.get(f"/kb/new/?ticket={open_ticket.pk}").context["form"]
+    assert form["title"].value() is None
+    assert (
+        "can_draft_article" not in client.get(f"/tickets/{open_ticket.pk}/").context
+        or not (client.get(f"/tickets/{open_ticket.pk}/").context["can_draft_article"])
+    )
+    client.force_login(other_responsible)
+    for value in (str(open_ticket.pk), "x", "9" * 30):
+        form = client.get("/kb/new/", {"ticket": value}).context["form"]
+        assert form["title"].value() is None
