@@ -1,13 +1,13 @@
 """What the knowledge base's pages read, always through `Article.objects.visible_to`."""
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.utils import translation
+from django.utils import timezone, translation
 
 from categories.models import Category
 from tickets.models import EventKind, Status, Ticket
 
-from . import search
-from .models import Article, Visibility
+from . import search, services
+from .models import Article, View, Visibility, Vote
 from .permissions import can_write
 
 SUGGESTIONS = 5
@@ -112,3 +112,28 @@ def source_ticket(user, value: str):
     resolution = ticket.events.filter(kind=EventKind.RESOLVED).order_by("-id").first()
     ticket.explanation = resolution.note if resolution else ""
     return ticket
+
+
+def figures(*, since=None, categories=None) -> dict:
+    """For a dashboard: articles viewed, useful and not useful votes, and deflections
+    (a suggestion opened from the new-ticket form, no ticket filed within the hour)."""
+    views = View.objects.all()
+    votes_ = Vote.objects.all()
+    if since is not None:
+        views, votes_ = views.filter(created_at__gte=since), votes_.filter(created_at__gte=since)
+    if categories is not None:
+        views = views.filter(article__category__in=categories)
+        votes_ = votes_.filter(article__category__in=categories)
+    settled = timezone.now() - services.DEFLECTION_WINDOW
+    return {
+        **views.aggregate(
+            viewed=Count("id"),
+            deflected=Count(
+                "id", filter=Q(from_suggestion=True, filed=False, created_at__lt=settled)
+            ),
+        ),
+        **votes_.aggregate(
+            useful_votes=Count("id", filter=Q(useful=True)),
+            not_useful_votes=Count("id", filter=Q(useful=False)),
+        ),
+    }

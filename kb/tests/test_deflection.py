@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kb import selectors
 from kb.models import View, Visibility
 
 
@@ -116,3 +117,20 @@ def test_an_anonymous_reader_is_never_counted_as_deflected(client, write):
     article = write()
     client.get(f"/kb/{article.slug}/?from=suggest")
     assert list(View.objects.values_list("user", "from_suggestion")) == [(None, False)]
+
+
+def test_the_figures_count_views_votes_and_settled_deflections(client, member, write, file):
+    article = write()
+    client.force_login(member)
+    client.get(f"/kb/{article.slug}/?from=suggest")
+    client.post(f"/kb/{article.slug}/vote/", {"useful": "yes"})
+    # Within the hour the member may still file: not yet a deflection.
+    assert selectors.figures() == {
+        "viewed": 1,
+        "deflected": 0,
+        "useful_votes": 1,
+        "not_useful_votes": 0,
+    }
+    View.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    assert selectors.figures()["deflected"] == 1
+    assert selectors.figures(since=timezone.now() - timedelta(hours=1))["viewed"] == 0
