@@ -71,3 +71,13 @@ def test_search_finds_a_word_with_turkish_letters_folded(client, write):
 def test_odd_search_text_is_answered_not_failed(client, db, query):
     response = client.get("/kb/", {"q": query})
     assert response.status_code == 200
+
+
+def test_on_postgresql_article_search_has_its_trigram_index(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_article_search_trgm'")
+        assert "gin_trgm_ops" in cursor.fetchone()[0]
