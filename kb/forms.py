@@ -75,3 +75,7 @@ class ArticleForm(forms.Form):
         if slug and (slug in RESERVED_SLUGS or Article.objects.filter(slug=slug).exists()):
             raise forms.ValidationError(_("Another article has this address."))
         return slug
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label=_("Image or document"))

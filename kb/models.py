@@ -1,9 +1,14 @@
-"""Articles of the knowledge base, their translations, their history, votes and views."""
+"""Articles of the knowledge base, their translations, history, files, votes and views."""
+
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from tickets import uploads
 
 from .querysets import ArticleQuerySet
 
@@ -185,3 +190,46 @@ class View(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.created_at}"
+
+
+def file_path(instance, filename):
+    """A random name with the suffix of the detected type, never the sender's name."""
+    return f"kb/{uuid.uuid4().hex}.{uploads.suffix(instance.content_type, filename)}"
+
+
+class File(models.Model):
+    """An image or document an article shows or links to: accepted by the tickets' checks
+    (tickets/uploads.py), downloaded with the article's visibility (/kb/files/<id>/)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    is_image = models.BooleanField(default=False)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("kb:file", args=[self.pk])
+
+    @property
+    def download_name(self) -> str:
+        return uploads.download_name(self.original_name, self.content_type)
+
+    @property
+    def markdown(self) -> str:
+        """The line a writer pastes into the text: an image, or a link to the file."""
+        label = PurePath(self.original_name).stem.replace("]", "").replace("[", "") or "file"
+        prefix = "!" if self.is_image else ""
+        return f"{prefix}[{label}]({self.get_absolute_url()})"

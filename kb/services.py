@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from common.text import normalise
+from tickets import uploads
 
 from . import search
-from .models import Article, Revision, Translation, View, Visibility, Vote
+from .models import Article, File, Revision, Translation, View, Visibility, Vote
 from .permissions import can_write
 
 # A suggestion opened, then a ticket filed by the same person within this time: not a
@@ -22,7 +23,7 @@ DEFLECTION_WINDOW = timedelta(hours=1)
 
 
 # The knowledge base's own pages under /kb/.
-RESERVED_SLUGS = {"new", "suggest"}
+RESERVED_SLUGS = {"new", "suggest", "files"}
 
 
 def free_slug(title: str) -> str:
@@ -127,3 +128,20 @@ def mark_filed(user) -> int:
     return View.objects.filter(
         user=user, from_suggestion=True, filed=False, created_at__gte=since
     ).update(filed=True)
+
+
+def attach(article: Article, *, by, upload) -> File:
+    """Store an image or document for an article after the tickets' checks on its content;
+    ValidationError (with a message for the writer) when refused."""
+    if not can_write(by, article.category):
+        raise PermissionDenied
+    inspected = uploads.inspect(upload)
+    return File.objects.create(
+        article=article,
+        file=upload,
+        original_name=(upload.name or "")[:255],
+        content_type=inspected.content_type,
+        is_image=inspected.is_image,
+        size=upload.size,
+        uploaded_by=by,
+    )

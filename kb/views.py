@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -9,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.throttle import client_address
 
 from . import markdown, selectors, services
-from .forms import ArticleForm, SearchForm, VoteForm
-from .models import Article, Visibility
+from .forms import ArticleForm, FileForm, SearchForm, VoteForm
+from .models import Article, File, Visibility
 from .permissions import can_write, can_write_any
 
 # Links from the new-ticket form's suggestions carry this, so that opening one can
@@ -130,7 +131,14 @@ def _writing_page(request, form, article=None, *, preview=None, from_ticket=None
     return render(
         request,
         "kb/form.html",
-        {"form": form, "article": article, "preview": preview, "from_ticket": from_ticket},
+        {
+            "form": form,
+            "article": article,
+            "preview": preview,
+            "from_ticket": from_ticket,
+            "files": article.files.all() if article else (),
+            "file_form": FileForm(),
+        },
     )
 
 
@@ -203,3 +211,48 @@ def article_history(request, slug):
         "kb/history.html",
         {"article": article, "revisions": selectors.history(article)},
     )
+
+
+@require_POST
+def article_upload(request, slug):
+    article = _readable_article(request, slug)
+    if not can_write(request.user, article.category):
+        raise Http404
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            services.attach(article, by=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file was uploaded: copy its line into the text."))
+    return redirect("kb:edit", slug=article.slug)
+
+
+@login_not_required
+@require_GET
+def file_download(request, pk):
+    stored = (
+        File.objects.filter(pk=pk, article__in=Article.objects.visible_to(request.user))
+        .select_related("article")
+        .first()
+    )
+    if stored is None:
+        raise Http404
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not stored.is_image,
+        filename=stored.download_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if stored.is_image:
+        # Shown inline in the article, but never allowed to run anything.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
