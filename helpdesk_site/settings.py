@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "privacy",
     "monitoring",
     "api",
+    "kb",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from categories.selectors import handles_tickets
+from categories.selectors import handles_tickets, team_category_ids
 from common.replica import reads_from_replica
 
 from . import columns, export, paging, permissions, selectors, services, uploads, workflow
@@ -38,7 +38,7 @@ from .forms import (
     TicketForm,
     UploadForm,
 )
-from .models import Attachment, Ticket
+from .models import Attachment, Status, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,13 @@ def ticket_export(request):
 
 def _ticket_form(request, data=None, files=None) -> TicketForm:
     on_behalf = permissions.can_file_on_behalf(request.user)
-    return TicketForm(data, files, user=request.user, on_behalf=on_behalf)
+    form = TicketForm(data, files, user=request.user, on_behalf=on_behalf)
+    # A link such as the knowledge base's "file a request" names the category to start on.
+    category = request.GET.get("category", "")
+    linked = data is None and category.isascii() and category.isdigit()
+    if linked and form.fields["category"].queryset.filter(pk=category).exists():
+        form.initial["category"] = int(category)
+    return form
 
 
 def _new_ticket_page(request, form=None, *, status=200):
@@ -284,6 +290,9 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(forms),
+        # The knowledge base's "from ticket to article" (kb/), for its category's writers.
+        "can_draft_article": ticket.status in (Status.RESOLVED, Status.CLOSED)
+        and (user.is_supervisor or ticket.category_id in team_category_ids(user)),
         **forms,
     }
     return render(request, "tickets/detail.html", context, status=status)

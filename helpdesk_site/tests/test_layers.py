@@ -14,40 +14,32 @@ APPS = [
     "privacy",
     "monitoring",
     "api",
+    "kb",
     "outbox",
     "common",
 ]
+# The capability apps: they call tickets/services.py, never the reverse, nor each other.
+CAPABILITIES = {"privacy", "monitoring", "api", "kb"}
 # What each package must never import (its tests and migrations included). Migration
 # dependencies are not imports: outbox's first migration follows tickets 0005, which
 # handed it the outbox table.
 FORBIDDEN = {
-    "accounts": {"twofactor", "tickets", "privacy", "monitoring", "api", "helpdesk_site"},
-    "categories": {"twofactor", "tickets", "privacy", "monitoring", "api", "helpdesk_site"},
-    "twofactor": {"tickets", "privacy", "monitoring", "api", "helpdesk_site"},
-    "tickets": {"privacy", "monitoring", "api", "helpdesk_site"},
-    # Capability apps: they call tickets/services.py, never the reverse, nor each other.
-    "privacy": {"monitoring", "api", "helpdesk_site"},
+    "accounts": {"twofactor", "tickets", *CAPABILITIES, "helpdesk_site"},
+    "categories": {"twofactor", "tickets", *CAPABILITIES, "helpdesk_site"},
+    "twofactor": {"tickets", *CAPABILITIES, "helpdesk_site"},
+    "tickets": {*CAPABILITIES, "helpdesk_site"},
+    "privacy": CAPABILITIES - {"privacy"} | {"helpdesk_site"},
     # It reads the tickets and the outbox; Celery's signals bring it the tasks.
-    "monitoring": {"privacy", "twofactor", "api", "helpdesk_site"},
-    "api": {"privacy", "monitoring", "helpdesk_site"},
-    "outbox": {
-        "accounts",
-        "categories",
-        "twofactor",
-        "tickets",
-        "privacy",
-        "monitoring",
-        "api",
-        "helpdesk_site",
-    },
+    "monitoring": CAPABILITIES - {"monitoring"} | {"twofactor", "helpdesk_site"},
+    "api": CAPABILITIES - {"api"} | {"helpdesk_site"},
+    "kb": CAPABILITIES - {"kb"} | {"helpdesk_site"},
+    "outbox": {"accounts", "categories", "twofactor", "tickets", *CAPABILITIES, "helpdesk_site"},
     "common": {
         "accounts",
         "categories",
         "twofactor",
         "tickets",
-        "privacy",
-        "monitoring",
-        "api",
+        *CAPABILITIES,
         "outbox",
         "helpdesk_site",
     },
