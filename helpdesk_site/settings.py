@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "categories",
     "tickets",
     "privacy",
+    "backups",
 ]
 
 MIDDLEWARE = [
