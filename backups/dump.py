@@ -34,15 +34,20 @@ class Refused(Exception):
 @contextmanager
 def snapshot(using: str):
     """One transaction that sees every table as of the same instant. PostgreSQL needs
-    REPEATABLE READ for that (READ ONLY: the backup writes nothing); in SQLite one
-    transaction reads one state of the file."""
+    REPEATABLE READ for that (READ ONLY: the backup writes nothing). In SQLite one
+    transaction reads one state of the file, and writers wait till it ends; but with a
+    shared cache (in-memory databases, as in tests) it locks only the tables it read:
+    reading each table once first holds them all from the start."""
     connection = connections[using]
     if connection.in_atomic_block:
         raise Refused("A backup takes its own transaction: run it outside one.")
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        elif connection.vendor == "sqlite":
+            for model in catalogue.models_in_order():
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - the models' names
         yield
 
 
