@@ -112,35 +112,47 @@ def _safe(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and name == str(path)
 
 
+# What reading a damaged or cut archive raises (tarfile decompresses with zlib itself).
+CONTENT_ERRORS = (tarfile.TarError, EOFError, zlib.error)
+
+
 def _members(path) -> Iterator[tuple[tarfile.TarInfo, object]]:
-    """Each member with its content, in order; damage is named by the last good member."""
-    last = None
-    try:
-        with tarfile.open(path, "r|*") as tar:
-            for info in tar:
-                if not info.isfile() or not _safe(info.name):
-                    raise Damaged(f"{info.name!r} is not a file this program writes.")
-                yield info, tar.extractfile(info)
-                last = info.name
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        where = f"after {last}" if last else "at its start"
-        raise Damaged(f"The archive is damaged {where}: {error}") from None
+    """Each member with its content, in order."""
+    with tarfile.open(path, "r|*") as tar:
+        for info in tar:
+            if not info.isfile() or not _safe(info.name):
+                raise Damaged(f"{info.name!r} is not a file this program writes.")
+            yield info, tar.extractfile(info)
+
+
+def damaged(error, member: str | None) -> Damaged:
+    """The archive could not be read on: name the member it broke in (or after)."""
+    where = f"in or after {member}" if member else "at its start"
+    return Damaged(f"The archive is damaged {where}: {error}")
 
 
 def verify(path) -> dict:
     """Read the whole archive once and return its manifest if every member is whole,
     else raise Damaged naming the first member that is not."""
-    found, body, check = {}, None, None
-    for info, content in _members(path):
-        if info.name == MANIFEST:
-            body = content.read()
-        elif info.name == MANIFEST_SUM:
-            check = content.read().decode(errors="replace").split(" ")[0]
-        else:
-            digest, size = _Hashing(content).drain()
-            found[info.name] = {"sha256": digest, "size": size}
+    found, body, check, member = {}, None, None, None
+    try:
+        for info, content in _members(path):
+            member = info.name
+            if info.name == MANIFEST:
+                body = content.read()
+            elif info.name == MANIFEST_SUM:
+                check = content.read().decode(errors="replace").split(" ")[0]
+            else:
+                digest, size = _Hashing(content).drain()
+                found[info.name] = {"sha256": digest, "size": size}
+    except (*CONTENT_ERRORS, OSError) as error:
+        raise damaged(error, member) from None
     if body is None or check is None:
-        raise Damaged(f"The archive has no {MANIFEST} (it was cut short, or is not a backup).")
+        after = f"after {member}" if member else "before its first member"
+        raise Damaged(
+            f"The archive ends {after} without its {MANIFEST}: it is damaged or cut short "
+            "there (or it is not a backup)."
+        )
     if hashlib.sha256(body).hexdigest() != check:
         raise Damaged(f"{MANIFEST} was changed: its checksum does not match.")
     try:
@@ -162,7 +174,8 @@ def verify(path) -> dict:
 
 def read(path, manifest: dict) -> Iterator[tuple[str, io.BufferedReader]]:
     """The data and file members in order, each checked again as it is read (the file
-    could change after `verify`): the caller must read each one to its end."""
+    could change after `verify`): the caller reads each one to its end, and names the
+    member when reading raises one of CONTENT_ERRORS (`damaged`)."""
     for info, content in _members(path):
         if info.name in (MANIFEST, MANIFEST_SUM):
             continue

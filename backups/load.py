@@ -41,7 +41,7 @@ def restore(path, *, using: str = "default", progress=None) -> dict:
         raise Refused(str(error)) from None
     say(f"The archive is whole: {len(manifest['members'])} member(s) checked.")
     _check_target(manifest, using)
-    copied = []
+    copied, member = [], None
     try:
         with transaction.atomic(using=using):
             _clear_made_by_migrate(using)
@@ -60,6 +60,9 @@ def restore(path, *, using: str = "default", progress=None) -> dict:
     except archive.Damaged as error:
         _remove(copied)
         raise Refused(str(error)) from None
+    except archive.CONTENT_ERRORS as error:
+        _remove(copied)
+        raise Refused(str(archive.damaged(error, member))) from None
     except (DatabaseError, DeserializationError, OSError) as error:
         _remove(copied)
         raise Refused(f"{type(error).__name__}: {error}") from None
