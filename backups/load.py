@@ -40,7 +40,10 @@ def restore(path, *, using: str = "default", progress=None) -> dict:
     except archive.Damaged as error:
         raise Refused(str(error)) from None
     say(f"The archive is whole: {len(manifest['members'])} member(s) checked.")
-    _check_target(manifest, using)
+    try:
+        _check_target(manifest, using)
+    except DatabaseError as error:
+        raise Refused(f"{type(error).__name__}: {error}") from None
     copied, member = [], None
     try:
         with transaction.atomic(using=using):

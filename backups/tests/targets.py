@@ -51,7 +51,7 @@ class Target:
     name: str = ""
     environment: dict = field(default_factory=dict)
 
-    def run(self, *args, **environment) -> subprocess.CompletedProcess:
+    def run(self, *args, binary=False, **environment) -> subprocess.CompletedProcess:
         """manage.py ARGS against this database and media folder, as the site's role."""
         env = {
             **os.environ,
@@ -68,7 +68,7 @@ class Target:
             cwd=ROOT,
             env=env,
             capture_output=True,
-            text=True,
+            text=not binary,
             timeout=900,
         )
 
