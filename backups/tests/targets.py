@@ -136,9 +136,10 @@ def source_rows() -> dict[str, list]:
 class Targets:
     """Makes empty targets: `migrate` runs once, each target is a copy of that."""
 
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, *, sqlite: bool = False):
+        """Targets on the test database's engine, or SQLite files with `sqlite`."""
         self.base, self.count, self.made = base, 0, []
-        self.postgresql = connection.vendor == "postgresql"
+        self.postgresql = connection.vendor == "postgresql" and not sqlite
         self.template = self._migrated()
 
     def _environment(self) -> dict:

@@ -316,3 +316,17 @@ def test_the_backup_holds_one_instant_while_the_site_writes_on(file, monkeypatch
     assert Ticket.objects.count() == 1 + written.count(True)
     if connection.vendor == "postgresql":
         assert written == [True]  # the site was not held up
+
+
+@committed
+def test_an_archive_of_a_postgresql_site_restores_into_sqlite(small_archive, tmp_path_factory):
+    if connection.vendor != "postgresql":
+        pytest.skip("runs where the test database is PostgreSQL's")
+    archive = small_archive()
+    target = Targets(tmp_path_factory.mktemp("sqlite"), sqlite=True).new()
+
+    restored = target.run("restore", str(archive))
+
+    assert restored.returncode == 0, restored.stderr
+    assert "intact" in target.run("verify_log").stdout
+    assert checksums(target.files()) == checksums(stored_files())
