@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_DATA = {"django_migrations", "helpdesk_cache"}
 
 
+def data_table(name: str) -> bool:
+    # sqlite_*: SQLite's own (sqlite_sequence, and sqlite_stat1 after an ANALYZE).
+    return name not in NOT_DATA and not name.startswith("sqlite_")
+
+
 def _pg(name: str) -> str:
     database = connection.settings_dict
     user = quote(database["USER"] or "")
@@ -84,12 +89,11 @@ class Target:
                     name
                     for (name,) in database.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table'"
-                        " AND name NOT LIKE 'sqlite_%'"
                     )
                 ]
                 found = {}
                 for table in tables:
-                    if table not in NOT_DATA:
+                    if data_table(table):
                         rows = database.execute(f'SELECT * FROM "{table}"')  # noqa: S608
                         found[table] = sorted(map(repr, rows))
                 return found
@@ -113,7 +117,7 @@ class Target:
 
 def _pg_tables(cursor) -> list[str]:
     cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-    return [name for (name,) in cursor.fetchall() if name not in NOT_DATA]
+    return [name for (name,) in cursor.fetchall() if data_table(name)]
 
 
 def source_rows() -> dict[str, list]:
@@ -127,7 +131,7 @@ def source_rows() -> dict[str, list]:
             return found
         found = {}
         for table in connection.introspection.table_names(cursor):
-            if table not in NOT_DATA:
+            if data_table(table):
                 cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
                 found[table] = sorted(map(repr, cursor.fetchall()))
         return found
