@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "monitoring",
     "api",
     "kb",
+    "backups",
 ]
 
 MIDDLEWARE = [
