@@ -1,0 +1,130 @@
+"""Where documents are kept, whichever store the settings chose (a folder or a bucket).
+
+Callers use Django's storage API only; what differs between the stores lives here:
+what a store's failure looks like, whether it can sign a short-lived link, and undoing
+the files a change wrote when the change fails.
+"""
+
+import hashlib
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+try:  # django-storages' S3 backend talks through botocore
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # pragma: no cover - botocore is in requirements.txt
+    BotoCoreError = ClientError = OSError
+
+# A store that is down or refuses: a folder on a full or read-only disk (OSError, with
+# ENOSPC, EACCES, ...), an object store that does not answer (BotoCoreError), or one
+# that answers no (ClientError: wrong keys, no such bucket, access denied). A missing
+# file is FileNotFoundError, an OSError too: catch it first where it means "not found".
+STORE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+CHUNK = 1024 * 1024
+
+
+class StoreUnavailable(Exception):  # noqa: N818 - a state of the store, not a bug
+    """The document store could not keep or give back a file just now."""
+
+
+# The files written by the change running in this context, to remove if it fails.
+_written: ContextVar[list | None] = ContextVar("written_files", default=None)
+
+
+def save(storage, name: str, content, *, max_length=None) -> str:
+    """Store `content` as `name` (or the free name the store picks); the name it got.
+
+    Inside `kept_only_on_success`, the file is removed again if the change fails,
+    and so is whatever a failing write left at `name` (a disk that filled up midway
+    keeps the part it wrote). Raises StoreUnavailable when the store fails.
+    """
+    written = _written.get()
+    try:
+        stored = storage.save(name, content, max_length=max_length)
+    except STORE_ERRORS as error:
+        logger.exception("The document store refused to keep %s.", name)
+        if isinstance(error, OSError):
+            # A folder keeps what was written before the disk filled up; an object store
+            # keeps nothing of a failed upload. `name` is a fresh random name (the
+            # caller's upload_to), so nothing else is there.
+            _remove(storage, name)
+        raise StoreUnavailable(str(error)) from error
+    if written is not None:
+        written.append((storage, stored))
+    return stored
+
+
+@contextmanager
+def kept_only_on_success():
+    """Files saved through `save` inside the block are removed when it raises.
+
+    Wrap it around the database transaction, so that a change either commits its rows
+    with their files or leaves neither. (A transaction opened further out and rolled
+    back later is its opener's to clean up.)
+    """
+    written: list = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            _remove(storage, name)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def _remove(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except STORE_ERRORS:
+        # The store that refused the write may refuse this too: say which file is left.
+        logger.exception("Could not remove %s from the document store; remove it by hand.", name)
+
+
+def delete_after_commit(storage, name: str) -> None:
+    """Remove a file once the transaction that stopped pointing to it has committed.
+
+    If the store refuses then, the change stays committed and the log names the file.
+    """
+    transaction.on_commit(lambda: _remove(storage, name))
+
+
+def signs_links(storage) -> bool:
+    """Whether the store hands out links that work only when signed, for a while.
+
+    django-storages' S3 backend with query-string authentication does; a folder on
+    disk does not (its files are never served directly).
+    """
+    return bool(getattr(storage, "querystring_auth", False)) and hasattr(storage, "bucket_name")
+
+
+def signed_link(storage, name: str, *, seconds: int, disposition: str, content_type: str) -> str:
+    """A link to the file valid for `seconds`, whose response carries these headers.
+
+    The store is asked to send the same Content-Disposition and Content-Type as a
+    download through the site, and to let nothing keep a copy.
+    """
+    return storage.url(
+        name,
+        parameters={
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "private, no-store",
+        },
+        expire=seconds,
+    )
+
+
+def digest(handle) -> tuple[int, str]:
+    """The size and SHA-256 of an open file, read to its end."""
+    sha, size = hashlib.sha256(), 0
+    while block := handle.read(CHUNK):
+        sha.update(block)
+        size += len(block)
+    return size, sha.hexdigest()
