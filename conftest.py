@@ -425,3 +425,20 @@ def bucket(moto_server, settings):
     created = Bucket(moto_server, f"helpdesk-{uuid.uuid4().hex[:12]}")
     settings.STORAGES = {**settings.STORAGES, "default": created.storage_settings()}
     return created
+
+
+@pytest.fixture
+def spare_moto_server():
+    """`spare_moto_server()`: a moto server of the test's own, free to stop (the shared
+    one stays up for the other tests)."""
+    started = []
+
+    def start():
+        server = MotoServer()
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
