@@ -10,6 +10,7 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.files import File
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -128,3 +129,46 @@ def digest(handle) -> tuple[int, str]:
         sha.update(block)
         size += len(block)
     return size, sha.hexdigest()
+
+
+class CopyFailed(Exception):
+    """A file could not be copied into the store, or did not read back the same."""
+
+
+def copy_verified(path, storage, name: str, *, dry_run: bool = False) -> str:
+    """Copy the local file at `path` into `storage` as `name`, and read it back.
+
+    Returns "present" when the store already holds the same bytes (same size and
+    SHA-256, read back from the store) or holds `name` while `path` is gone, "copied"
+    once the copy read back matches; with `dry_run`, "would copy" or "would replace"
+    and nothing is written. A different object under `name` is replaced. Raises
+    CopyFailed, or one of STORE_ERRORS; never touches `path`.
+    """
+    if not path.is_file():
+        if storage.exists(name):
+            return "present"
+        raise CopyFailed("missing here and in the store")
+    with path.open("rb") as local:
+        wanted = digest(local)
+    present = storage.exists(name)
+    if present:
+        with storage.open(name, "rb") as stored:
+            if digest(stored) == wanted:
+                return "present"
+    if dry_run:
+        return "would replace" if present else "would copy"
+    if present:
+        storage.delete(name)  # an earlier copy cut short, or other bytes
+    with path.open("rb") as local:
+        saved = storage.save(name, File(local, name=name))
+    if saved != name:
+        _remove(storage, saved)
+        raise CopyFailed(f"the store kept it under another name ({saved})")
+    with storage.open(name, "rb") as stored:
+        found = digest(stored)
+    if found != wanted:
+        _remove(storage, name)
+        raise CopyFailed(
+            f"read back {found[0]} bytes, SHA-256 {found[1]}; expected {wanted[0]}, {wanted[1]}"
+        )
+    return "copied"
