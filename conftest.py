@@ -405,16 +405,16 @@ class Bucket:
         return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
 
     def storage_settings(self, **options) -> dict:
+        """The site's STORAGES["default"] for this bucket; `options` change any of it."""
         from helpdesk_site.settings import object_store
 
-        return object_store(
-            self.name,
-            endpoint_url=self.server.endpoint,
-            access_key="testing",
-            secret_key="testing",  # noqa: S106 - moto's
-            region_name="us-east-1",
-            **options,
-        )
+        connection = {
+            "endpoint_url": self.server.endpoint,
+            "access_key": "testing",
+            "secret_key": "testing",
+            "region_name": "us-east-1",
+        }
+        return object_store(self.name, **(connection | options))
 
 
 @pytest.fixture

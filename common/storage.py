@@ -96,6 +96,12 @@ def delete_after_commit(storage, name: str) -> None:
     transaction.on_commit(lambda: _remove(storage, name))
 
 
+def probe(storage) -> None:
+    """Ask the store about a name nobody uses: raises one of STORE_ERRORS when it is down
+    or refuses (a folder that exists and an object store that answers are fine)."""
+    storage.exists("probe/nothing-here")
+
+
 def signs_links(storage) -> bool:
     """Whether the store hands out links that work only when signed, for a while.
 
