@@ -1,8 +1,8 @@
 """Where documents are kept, whichever store the settings chose (a folder or a bucket).
 
 Callers use Django's storage API only; what differs between the stores lives here:
-what a store's failure looks like, whether it can sign a short-lived link, and undoing
-the files a change wrote when the change fails.
+what a store's failure looks like, undoing the files a change wrote when the change
+fails, whether the store signs short-lived links, and copies read back and checked.
 """
 
 import hashlib
@@ -15,16 +15,18 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-try:  # django-storages' S3 backend talks through botocore
+try:  # django-storages' S3 backend talks through boto3 and botocore
+    from boto3.exceptions import Boto3Error
     from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:  # pragma: no cover - botocore is in requirements.txt
-    BotoCoreError = ClientError = OSError
+except ImportError:  # pragma: no cover - both are in requirements.txt
+    Boto3Error = BotoCoreError = ClientError = OSError
 
 # A store that is down or refuses: a folder on a full or read-only disk (OSError, with
 # ENOSPC, EACCES, ...), an object store that does not answer (BotoCoreError), or one
-# that answers no (ClientError: wrong keys, no such bucket, access denied). A missing
-# file is FileNotFoundError, an OSError too: catch it first where it means "not found".
-STORE_ERRORS = (OSError, BotoCoreError, ClientError)
+# that answers no (ClientError: wrong keys, no such bucket, access denied; boto3's
+# transfers may wrap it in a Boto3Error). A missing file is FileNotFoundError, an
+# OSError too: catch it first where it means "not found".
+STORE_ERRORS = (OSError, BotoCoreError, ClientError, Boto3Error)
 
 CHUNK = 1024 * 1024
 
@@ -68,7 +70,7 @@ def kept_only_on_success():
     with their files or leaves neither. (A transaction opened further out and rolled
     back later is its opener's to clean up.)
     """
-    written: list = []
+    outer, written = _written.get(), []
     token = _written.set(written)
     try:
         yield
@@ -76,6 +78,9 @@ def kept_only_on_success():
         for storage, name in written:
             _remove(storage, name)
         raise
+    else:
+        if outer is not None:  # a change inside another: kept only if that one succeeds
+            outer.extend(written)
     finally:
         _written.reset(token)
 
