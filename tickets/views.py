@@ -462,6 +462,7 @@ def attachment_download(request, pk):
         raise Http404 from None
     except storage.STORE_ERRORS:
         logger.exception("The document store did not give back attachment #%s.", attachment.pk)
+        file.close()
         return _store_down(request)
     response = FileResponse(
         handle,
