@@ -406,15 +406,27 @@ class Bucket:
 
     def storage_settings(self, **options) -> dict:
         """The site's STORAGES["default"] for this bucket; `options` change any of it."""
-        from helpdesk_site.settings import object_store
+        return object_store_settings(self.server, self.name, **options)
 
-        connection = {
-            "endpoint_url": self.server.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region_name": "us-east-1",
-        }
-        return object_store(self.name, **(connection | options))
+
+def object_store_settings(server, bucket, **options) -> dict:
+    """The site's STORAGES["default"] for `bucket` on a moto server, as settings.py
+    makes it from AWS_STORAGE_BUCKET_NAME and the others; `options` change any of it."""
+    from helpdesk_site.settings import object_store
+
+    connection = {
+        "endpoint_url": server.endpoint,
+        "access_key": "testing",
+        "secret_key": "testing",
+        "region_name": "us-east-1",
+    }
+    return object_store(bucket, **(connection | options))
+
+
+@pytest.fixture
+def store_settings():
+    """`store_settings(server, bucket, **options)`: see `object_store_settings`."""
+    return object_store_settings
 
 
 @pytest.fixture

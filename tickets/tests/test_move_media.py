@@ -106,14 +106,11 @@ def test_another_folder_is_named_with_from(on_disk, bucket_after, settings, tmp_
     assert bucket_after.keys() == sorted(on_disk)
 
 
-def test_a_store_that_refuses_fails_every_file_and_says_so(on_disk, settings, spare_moto_server):
-    from helpdesk_site.settings import object_store
-
+def test_a_store_that_refuses_fails_every_file_and_says_so(
+    on_disk, settings, spare_moto_server, store_settings
+):
     down = spare_moto_server()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": object_store("gone", endpoint_url=down.endpoint, access_key="k", secret_key="s"),
-    }
+    settings.STORAGES = {**settings.STORAGES, "default": store_settings(down, "gone")}
     down.stop()
 
     out, err, failed = move()

@@ -197,7 +197,7 @@ def test_a_document_missing_from_the_bucket_is_404(
     assert client.get(f"/attachments/{report.pk}/").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_redaction_removes_the_object_from_the_bucket(report, supervisor, bucket):
     # given another document, which stays
     kept = services.attach(report.ticket, by=report.uploaded_by, files=[upload("b.pdf", PDF)])

@@ -69,20 +69,22 @@ class BrokenStore:
 
 
 @pytest.fixture(params=["stopped", "wrong keys", "no bucket"])
-def broken_store(request, moto_server, settings):
+def broken_store(request, moto_server, settings, store_settings):
     fault = request.param
     if fault == "stopped":
         server = request.getfixturevalue("spare_moto_server")()
         name = f"helpdesk-{uuid.uuid4().hex[:12]}"
         server.client().create_bucket(Bucket=name)
-        settings.STORAGES = {**settings.STORAGES, "default": _store(server, name)}
+        settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
         server.stop()
         yield BrokenStore()
     elif fault == "wrong keys":
         name = f"helpdesk-{uuid.uuid4().hex[:12]}"
         client = moto_server.client()
         client.create_bucket(Bucket=name)
-        wrong = _store(moto_server, name, access_key="AKIAWRONGWRONGWRONG0", secret_key="no")
+        wrong = store_settings(
+            moto_server, name, access_key="AKIAWRONGWRONGWRONG0", secret_key="no"
+        )
         settings.STORAGES = {**settings.STORAGES, "default": wrong}
         moto_server.check_credentials(enforced=True)
 
@@ -96,20 +98,8 @@ def broken_store(request, moto_server, settings):
             moto_server.check_credentials(enforced=False)
     else:
         name = f"helpdesk-missing-{uuid.uuid4().hex[:12]}"
-        settings.STORAGES = {**settings.STORAGES, "default": _store(moto_server, name)}
+        settings.STORAGES = {**settings.STORAGES, "default": store_settings(moto_server, name)}
         yield BrokenStore()
-
-
-def _store(server, bucket, access_key="testing", secret_key="testing"):  # noqa: S107
-    from helpdesk_site.settings import object_store
-
-    return object_store(
-        bucket,
-        endpoint_url=server.endpoint,
-        access_key=access_key,
-        secret_key=secret_key,
-        region_name="us-east-1",
-    )
 
 
 def test_filing_with_documents_on_a_broken_store_is_refused_and_saves_nothing(
@@ -162,7 +152,7 @@ def stored_report(bucket, ticket, member):
 
 @pytest.mark.parametrize("seconds", [0, 60])
 def test_a_download_while_the_store_is_down_is_a_503_page(
-    client, member, stored_report, settings, spare_moto_server, seconds, english
+    client, member, stored_report, bucket, settings, spare_moto_server, seconds, english
 ):
     settings.HELPDESK_ATTACHMENT_URL_SECONDS = seconds
     # The same bucket's name, on a server that has stopped: nobody answers there.
@@ -170,7 +160,7 @@ def test_a_download_while_the_store_is_down_is_a_503_page(
     down.stop()
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": _store(down, settings.STORAGES["default"]["OPTIONS"]["bucket_name"]),
+        "default": bucket.storage_settings(endpoint_url=down.endpoint),
     }
     client.force_login(member)
 
@@ -181,12 +171,11 @@ def test_a_download_while_the_store_is_down_is_a_503_page(
 
 
 def test_a_download_with_wrong_keys_is_a_503_page(
-    client, member, stored_report, settings, moto_server, english
+    client, member, stored_report, bucket, settings, moto_server, english
 ):
-    bucket = settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": _store(moto_server, bucket, access_key="AKIAWRONGWRONGWRONG0"),
+        "default": bucket.storage_settings(access_key="AKIAWRONGWRONGWRONG0"),
     }
     moto_server.check_credentials(enforced=True)
     client.force_login(member)
