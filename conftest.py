@@ -314,3 +314,143 @@ def redis_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+class MotoServer:
+    """moto's S3 in server mode: a real HTTP server in its own process on a loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+        from pathlib import Path
+
+        # Beside the interpreter, so that CI's .venv finds its own.
+        executable = Path(sys.executable).parent / "moto_server"
+        self.process = subprocess.Popen(  # noqa: S603 - our own executable
+            [str(executable), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1).close()  # noqa: S310
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"moto_server did not start on port {self.port}") from None
+                time.sleep(0.1)
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def client(self, access_key="testing", secret_key="testing"):  # noqa: S107 - moto's
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            region_name="us-east-1",
+            config=Config(signature_version="s3v4"),
+        )
+
+    def check_credentials(self, enforced: bool):
+        """Make moto refuse unknown keys (off by default: it takes any)."""
+        import urllib.request
+
+        request = urllib.request.Request(  # noqa: S310 - our loopback server
+            f"{self.endpoint}/moto-api/reset-auth",
+            data=b"0" if enforced else b"inf",
+            method="POST",
+            headers={"Content-Type": "text/plain"},
+        )
+        urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    server = MotoServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+class Bucket:
+    """A bucket on moto's server that the site's default storage now uses."""
+
+    def __init__(self, server, name):
+        self.server, self.name = server, name
+        self.client = server.client()
+        self.client.create_bucket(Bucket=name)
+
+    def keys(self) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def read(self, key) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def storage_settings(self, **options) -> dict:
+        """The site's STORAGES["default"] for this bucket; `options` change any of it."""
+        return object_store_settings(self.server, self.name, **options)
+
+
+def object_store_settings(server, bucket, **options) -> dict:
+    """The site's STORAGES["default"] for `bucket` on a moto server, as settings.py
+    makes it from AWS_STORAGE_BUCKET_NAME and the others; `options` change any of it."""
+    from helpdesk_site.settings import object_store
+
+    connection = {
+        "endpoint_url": server.endpoint,
+        "access_key": "testing",
+        "secret_key": "testing",
+        "region_name": "us-east-1",
+    }
+    return object_store(bucket, **(connection | options))
+
+
+@pytest.fixture
+def store_settings():
+    """`store_settings(server, bucket, **options)`: see `object_store_settings`."""
+    return object_store_settings
+
+
+@pytest.fixture
+def bucket(moto_server, settings):
+    """Attachments in a new bucket of moto's S3 server, as AWS_STORAGE_BUCKET_NAME sets."""
+    import uuid
+
+    created = Bucket(moto_server, f"helpdesk-{uuid.uuid4().hex[:12]}")
+    settings.STORAGES = {**settings.STORAGES, "default": created.storage_settings()}
+    return created
+
+
+@pytest.fixture
+def spare_moto_server():
+    """`spare_moto_server()`: a moto server of the test's own, free to stop (the shared
+    one stays up for the other tests)."""
+    started = []
+
+    def start():
+        server = MotoServer()
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -292,6 +292,51 @@ STORAGES = {
     },
 }
 
+
+# Attachments go to an S3-compatible object store (AWS S3, MinIO, Ceph ...) when a bucket
+# is named, else to MEDIA_ROOT.
+def object_store(bucket: str, *, location: str = "", **connection) -> dict:
+    """The default storage on a bucket (django-storages' S3 backend).
+
+    The objects stay private: no ACL is sent, so they are the bucket owner's alone (an
+    ACL header is refused by AWS buckets with ACLs off, their default); every request is
+    signed (v4) and a name already taken is never overwritten. Connection values left
+    empty fall back to boto3's own (an instance's role, ~/.aws, the region's endpoint).
+    """
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            **{name: value for name, value in connection.items() if value},
+            # A folder in the bucket, for a bucket shared with others.
+            "location": location.strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            # A download through the site is read into memory up to this size, then a
+            # temporary file: a 50 MB document does not sit in a web process's memory.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
+
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = object_store(
+        AWS_STORAGE_BUCKET_NAME,
+        location=os.environ.get("AWS_LOCATION", ""),
+        endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL"),
+        access_key=os.environ.get("AWS_ACCESS_KEY_ID"),
+        secret_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),
+        region_name=os.environ.get("AWS_S3_REGION_NAME"),
+        addressing_style=os.environ.get("AWS_S3_ADDRESSING_STYLE"),  # "path": some MinIO, Ceph
+    )
+# 0: documents are streamed through the site. N > 0, with an object store: after the
+# visibility check, a redirect to a link the store honours for N seconds, so that big
+# files do not hold a web process. A folder on disk is always streamed.
+HELPDESK_ATTACHMENT_URL_SECONDS = int(os.environ.get("HELPDESK_ATTACHMENT_URL_SECONDS", "0"))
+
 # Attachments: a size limit per file; a total for the documents of one request, checked
 # on the Content-Length before any of the body is read (and again while it is read); and
 # a number of documents per request, a form error. Django's own count of files stays

@@ -1,8 +1,11 @@
 """Pages about personal data: a person's own (the privacy page and the export), and
 for supervisors anybody's (export, erasure). Anyone else gets 404 for the latter."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -10,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from common import storage
 
 from . import export, selectors, services
 from .forms import ErasureForm, PeopleSearchForm
 from .models import Erasure
+
+logger = logging.getLogger(__name__)
 
 
 def _for_supervisor(request, pk) -> User:
@@ -22,7 +28,14 @@ def _for_supervisor(request, pk) -> User:
     return get_object_or_404(User.objects.select_related("organisation"), pk=pk)
 
 
-def _download(person: User, viewer: User) -> StreamingHttpResponse:
+def _download(request, person: User, viewer: User):
+    # The archive carries the documents: with their store down it would break midway.
+    try:
+        storage.probe(default_storage)
+    except storage.STORE_ERRORS:
+        logger.exception("The document store did not answer; no export for #%s.", person.pk)
+        message = _("The documents cannot be fetched just now. Try again in a few minutes.")
+        return render(request, "503.html", {"message": message}, status=503)
     response = StreamingHttpResponse(export.archive(person, viewer), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(person)}"'
     # Whatever the middleware does: personal data is never kept by a cache.
@@ -43,7 +56,7 @@ def privacy_page(request):
 
 @require_GET
 def export_mine(request):
-    return _download(request.user, request.user)
+    return _download(request, request.user, request.user)
 
 
 @require_GET
@@ -72,7 +85,7 @@ def person_detail(request, pk):
 
 @require_GET
 def person_export(request, pk):
-    return _download(_for_supervisor(request, pk), request.user)
+    return _download(request, _for_supervisor(request, pk), request.user)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,9 @@ functions that only ever empty an event's note or a document's name. The hash ch
 keeps the note's digest, so a redaction named by a `redacted` event still verifies.
 """
 
-from django.db import connection, transaction
+from django.db import connection
+
+from common import storage
 
 from .models import Attachment, TicketEvent
 
@@ -35,6 +37,5 @@ def empty_note(event: TicketEvent) -> None:
 def empty_document(attachment: Attachment) -> None:
     """Empty the document's name in the log; its file goes once that is committed."""
     _run(EMPTY_DOCUMENT, attachment.pk)
-    storage, name = attachment.file.storage, attachment.file.name
-    transaction.on_commit(lambda: storage.delete(name))
+    storage.delete_after_commit(attachment.file.storage, attachment.file.name)
     attachment.original_name, attachment.redacted = "", True

@@ -8,12 +8,16 @@ reader's language, and `note` holds only what a person typed.
 """
 
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from common import storage
+from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
 from . import notifications, permissions, redaction, search, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
@@ -70,8 +74,25 @@ def _inspect(files) -> tuple[list, list[str]]:
     return accepted, refused
 
 
+def _files_kept_only_on_success(service):
+    """A change that stores files keeps them only if it commits: when the store fails
+    (StoreUnavailable) or anything else does, its rows roll back and the files it
+    already wrote are removed. Goes outside the service's transaction."""
+
+    @wraps(service)
+    def run(*args, **kwargs):
+        with storage.kept_only_on_success():
+            return service(*args, **kwargs)
+
+    return run
+
+
 def _store(ticket, by, accepted, *, internal, event=None) -> list[Attachment]:
-    """Save accepted files; each gets its own `attached` event unless `event` carries them."""
+    """Save accepted files; each gets its own `attached` event unless `event` carries them.
+
+    Raises StoreUnavailable when the document store fails; the caller's transaction
+    then rolls back (see `_files_kept_only_on_success`).
+    """
     saved = []
     for upload, inspected in accepted:
         name = upload.name[-255:]
@@ -86,7 +107,13 @@ def _store(ticket, by, accepted, *, internal, event=None) -> list[Attachment]:
             is_image=inspected.is_image,
             internal=internal,
         )
-        attachment.file.save(upload.name, upload, save=False)
+        field = attachment.file.field
+        attachment.file = storage.save(
+            attachment.file.storage,
+            field.generate_filename(attachment, upload.name),
+            upload,
+            max_length=field.max_length,
+        )
         attachment.save()
         saved.append(attachment)
     return saved
@@ -98,6 +125,7 @@ def _move(ticket, action: str, side: Side, by, *, also=()) -> None:
     transition(ticket, ACTIONS[action].leads_to(side, ticket.status), by=by, also=also)
 
 
+@_files_kept_only_on_success
 @transaction.atomic
 def file_ticket(
     *,
@@ -117,7 +145,8 @@ def file_ticket(
 
     Acceptable `files` are stored with it; the result lists the refused ones. A
     responsible of the chosen category who files on behalf keeps the ticket: it is
-    assigned to them at once (first line keeps its own tickets).
+    assigned to them at once (first line keeps its own tickets). When the document
+    store fails it raises StoreUnavailable and nothing is saved, the ticket included.
     """
     accepted, refused = _inspect(files)
     requester = requester or by
@@ -171,10 +200,12 @@ def mark_read(ticket: Ticket, *, by) -> Ticket:
     return ticket
 
 
+@_files_kept_only_on_success
 def attach(ticket: Ticket, *, by, files, internal: bool = False) -> Result:
     """Store each acceptable file with an `attached` event; report the others.
 
-    A refused file never costs the ticket or the other files.
+    A refused file never costs the ticket or the other files; a store that fails
+    (StoreUnavailable) costs them all: nothing is half-saved.
     """
     accepted, refused = _inspect(files)
     if not accepted:
@@ -187,6 +218,7 @@ def attach(ticket: Ticket, *, by, files, internal: bool = False) -> Result:
     return Result(ticket=locked, saved=saved, refused=refused)
 
 
+@_files_kept_only_on_success
 def reply(
     ticket: Ticket, *, by, body: str, internal: bool = False, files=(), submission=None
 ) -> Result:
@@ -194,6 +226,7 @@ def reply(
 
     Where a reply leads (a handler's first answer takes the ticket into work, the
     member's answer to an information request gives it back) is the workflow's.
+    When the document store fails it raises StoreUnavailable and nothing is saved.
     """
     accepted, refused = _inspect(files)
     with transaction.atomic():

@@ -17,12 +17,14 @@ from django.http import FileResponse, Http404, JsonResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from categories.selectors import handles_tickets, team_category_ids
+from common import storage
 from common.replica import reads_from_replica
 
 from . import columns, export, paging, permissions, selectors, services, uploads, workflow
@@ -65,6 +67,17 @@ def _after_change(request, ticket, url_name="tickets:detail"):
     if visible:
         return redirect(url_name, pk=ticket.pk)
     return redirect("tickets:list")
+
+
+def _store_failed(request) -> None:
+    """The documents could not be stored: the change was undone, the form comes back."""
+    messages.error(
+        request,
+        _(
+            "Your documents could not be stored just now, so nothing was saved. Please "
+            "try again in a few minutes; if it keeps failing, tell the administrators."
+        ),
+    )
 
 
 def _report_refused(request, result) -> None:
@@ -195,6 +208,8 @@ def ticket_create(request):
             )
         except services.TicketStateError as error:
             messages.error(request, str(error))
+        except services.StoreUnavailable:
+            _store_failed(request)
         except services.DuplicateSubmission as duplicate:
             return _after_change(request, duplicate.ticket, "tickets:documents")
         else:
@@ -236,6 +251,9 @@ def ticket_documents(request, pk):
         except services.TicketStateError as error:  # closed meanwhile
             messages.error(request, str(error))
             return redirect(ticket)
+        except services.StoreUnavailable:
+            _store_failed(request)
+            return _documents_page(request, ticket, form)
         _report_refused(request, result)
         if result.saved:
             messages.success(
@@ -321,6 +339,9 @@ def _act(request, pk, form_name, action, success):
         result = action(ticket, form.cleaned_data)
     except services.TicketStateError as error:
         messages.error(request, str(error))
+    except services.StoreUnavailable:
+        _store_failed(request)
+        return _render_detail(request, ticket, bound={form_name: form})
     except services.DuplicateSubmission:
         pass
     else:
@@ -408,19 +429,53 @@ def ticket_confirm(request, pk):
     return _act(request, pk, "confirm_form", action, _("Thank you: the ticket is closed."))
 
 
+def _store_down(request):
+    return render(
+        request,
+        "503.html",
+        {"message": _("The document cannot be fetched just now. Try again in a few minutes.")},
+        status=503,
+    )
+
+
 @require_GET
 def attachment_download(request, pk):
+    """The one way to a document: after the visibility check, streamed through the
+    site, or (HELPDESK_ATTACHMENT_URL_SECONDS, on a store that signs links) a redirect
+    to a link that works for that many seconds and answers with the same headers."""
     try:
         attachment = selectors.attachment_for_download(request.user, pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
+    as_attachment = not attachment.is_image
+    file = attachment.file
+    seconds = settings.HELPDESK_ATTACHMENT_URL_SECONDS
     try:
-        handle = attachment.file.open("rb")
+        if seconds > 0 and storage.signs_links(file.storage):
+            if not file.storage.exists(file.name):
+                raise Http404
+            return redirect(
+                storage.signed_link(
+                    file.storage,
+                    file.name,
+                    seconds=seconds,
+                    disposition=content_disposition_header(as_attachment, attachment.download_name),
+                    content_type=attachment.content_type,
+                )
+            )
+        handle = file.open("rb")
+        # Fetch now (an object store hands over the whole object on the first read), so
+        # that a store failing here gets the page below, not a download cut short.
+        handle.read(0)
     except FileNotFoundError:
         raise Http404 from None
+    except storage.STORE_ERRORS:
+        logger.exception("The document store did not give back attachment #%s.", attachment.pk)
+        file.close()
+        return _store_down(request)
     response = FileResponse(
         handle,
-        as_attachment=not attachment.is_image,
+        as_attachment=as_attachment,
         filename=attachment.download_name,
         content_type=attachment.content_type,
     )

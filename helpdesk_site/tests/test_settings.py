@@ -138,3 +138,56 @@ def test_an_unknown_pooler_stops_the_site(reload_with):
 
     with pytest.raises(ImproperlyConfigured):
         reload_with(DATABASE_POOLER="pgpool")
+
+
+def test_without_a_bucket_documents_are_files_in_media_root_streamed(reload_with):
+    settings = reload_with(AWS_STORAGE_BUCKET_NAME=None, HELPDESK_ATTACHMENT_URL_SECONDS=None)
+
+    assert settings.STORAGES["default"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+    assert settings.HELPDESK_ATTACHMENT_URL_SECONDS == 0
+
+
+def test_with_a_bucket_documents_are_private_objects_reached_by_signed_requests(reload_with):
+    settings = reload_with(
+        AWS_STORAGE_BUCKET_NAME="helpdesk-belgeler",
+        AWS_S3_ENDPOINT_URL="https://minio.example.org:9000",
+        AWS_ACCESS_KEY_ID="helpdesk",
+        AWS_SECRET_ACCESS_KEY="s3cr3t",
+        AWS_S3_REGION_NAME="eu-central-1",
+        AWS_LOCATION="/helpdesk/",
+        AWS_S3_ADDRESSING_STYLE=None,
+        HELPDESK_ATTACHMENT_URL_SECONDS="60",
+    )
+
+    default = settings.STORAGES["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["OPTIONS"] == {
+        "bucket_name": "helpdesk-belgeler",
+        "endpoint_url": "https://minio.example.org:9000",
+        "access_key": "helpdesk",
+        "secret_key": "s3cr3t",
+        "region_name": "eu-central-1",
+        "location": "helpdesk",
+        "default_acl": None,
+        "querystring_auth": True,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    assert settings.HELPDESK_ATTACHMENT_URL_SECONDS == 60
+
+
+def test_with_a_bucket_and_no_keys_boto3_finds_its_own(reload_with):
+    settings = reload_with(
+        AWS_STORAGE_BUCKET_NAME="helpdesk",
+        AWS_S3_ENDPOINT_URL=None,
+        AWS_ACCESS_KEY_ID=None,
+        AWS_SECRET_ACCESS_KEY=None,
+        AWS_S3_REGION_NAME=None,
+        AWS_LOCATION=None,
+    )
+
+    options = settings.STORAGES["default"]["OPTIONS"]
+    assert not {"endpoint_url", "access_key", "secret_key", "region_name"} & set(options)

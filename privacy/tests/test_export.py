@@ -212,3 +212,30 @@ def test_internal_notes_follow_the_ticket_pages_rule_even_for_their_author(
     messages = data(client.get(MINE))["messages"]
 
     assert [m["text"] for m in messages] == ["Public"]
+
+
+def test_documents_in_a_bucket_are_carried_in_the_archive(client, bucket, ayse, history):
+    client.force_login(ayse)
+
+    archive = unzip(client.get(MINE))
+
+    [document] = data(client.get(MINE))["documents"]
+    [key] = bucket.keys()
+    assert archive.read(document["file"]) == bucket.read(key) == PDF
+
+
+def test_with_the_document_store_down_the_export_is_a_503_page(
+    client, ayse, history, bucket, settings, spare_moto_server
+):
+    down = spare_moto_server()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": bucket.storage_settings(endpoint_url=down.endpoint),
+    }
+    down.stop()
+    client.force_login(ayse)
+
+    response = client.get(MINE)
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
