@@ -12,10 +12,18 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.storage import StoreUnavailable
 from tickets import uploads
 from tickets.workflow import TicketStateError
 
 API_PREFIX = "/api/"
+
+
+class StoreDown(exceptions.APIException):
+    """The document store failed: nothing was saved; worth trying again later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "store_unavailable"
 
 
 class Conflict(exceptions.APIException):
@@ -56,6 +64,13 @@ def _field_errors(detail) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, TicketStateError):
         exc = Conflict(str(exc))
+    elif isinstance(exc, StoreUnavailable):
+        exc = StoreDown(
+            _(
+                "Your documents could not be stored just now, so nothing was saved. Please "
+                "try again in a few minutes; if it keeps failing, tell the administrators."
+            )
+        )
     elif isinstance(exc, TooManyFilesSent):
         exc = exceptions.ValidationError({"attachments": [uploads.too_many_files()]})
     response = drf_exception_handler(exc, context)  # Http404 and PermissionDenied too

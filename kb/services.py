@@ -5,11 +5,13 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from common import storage
 from common.text import normalise
 from tickets import uploads
 
@@ -136,12 +138,22 @@ def attach(article: Article, *, by, upload) -> File:
     if not can_write(by, article.category):
         raise PermissionDenied
     inspected = uploads.inspect(upload)
-    return File.objects.create(
-        article=article,
-        file=upload,
-        original_name=(upload.name or "")[:255],
-        content_type=inspected.content_type,
-        is_image=inspected.is_image,
-        size=upload.size,
-        uploaded_by=by,
-    )
+    try:
+        # Its own savepoint: a store that fails mid-save leaves any outer transaction usable.
+        with transaction.atomic():
+            return File.objects.create(
+                article=article,
+                file=upload,
+                original_name=(upload.name or "")[:255],
+                content_type=inspected.content_type,
+                is_image=inspected.is_image,
+                size=upload.size,
+                uploaded_by=by,
+            )
+    except storage.STORE_ERRORS as error:
+        raise ValidationError(
+            _(
+                "Your documents could not be stored just now, so nothing was saved. Please "
+                "try again in a few minutes; if it keeps failing, tell the administrators."
+            )
+        ) from error

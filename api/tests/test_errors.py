@@ -166,3 +166,37 @@ def test_the_count_is_kept_in_redis_which_every_web_process_shares(api, member, 
         True
     ]
     server.delete(*keys)
+
+
+def test_a_store_that_is_down_is_a_503_and_files_nothing(
+    api, member, capacity, settings, spare_moto_server, store_settings
+):
+    import uuid
+
+    from tickets.models import Ticket
+    from tickets.tests.files import PDF, upload
+
+    server = spare_moto_server()
+    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
+    server.client().create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    server.stop()
+
+    response = api(member).post(
+        "/api/v1/tickets/",
+        {
+            "category": capacity.pk,
+            "kind": "problem",
+            "priority": "high",
+            "subject": "Rapor",
+            "description": "Ekte.",
+            "attachments": [upload("rapor.pdf", PDF)],
+        },
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "store_unavailable"
+    assert "could not be stored" in response.json()["message"]
+    assert not Ticket.objects.exists()

@@ -60,3 +60,28 @@ def test_a_file_is_read_with_its_articles_visibility(client, supervisor, member,
     client.force_login(member)
     assert client.get(f"/kb/files/{hidden_file.pk}/").status_code == 404
     assert client.get("/kb/files/999999/").status_code == 404
+
+
+def test_a_store_that_is_down_refuses_the_file_with_a_message(
+    client, responsible, write, settings, spare_moto_server, store_settings
+):
+    import uuid
+
+    article = write()
+    server = spare_moto_server()
+    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
+    server.client().create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    server.stop()
+    client.force_login(responsible)
+
+    response = client.post(
+        f"/kb/{article.slug}/files/",
+        {"file": SimpleUploadedFile("plan.png", png_bytes(), content_type="image/png")},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "could not be stored just now" in response.text
+    assert File.objects.count() == 0
