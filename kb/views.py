@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.throttle import client_address
+from common import storage
 
 from . import markdown, selectors, services
 from .forms import ArticleForm, FileForm, SearchForm, VoteForm
@@ -243,8 +244,17 @@ def file_download(request, pk):
         raise Http404
     try:
         handle = stored.file.open("rb")
+        handle.read(0)  # an object store answers on the first read: fail here, not midway
     except FileNotFoundError:
         raise Http404 from None
+    except storage.STORE_ERRORS:
+        stored.file.close()
+        return render(
+            request,
+            "503.html",
+            {"message": _("The document cannot be fetched just now. Try again in a few minutes.")},
+            status=503,
+        )
     response = FileResponse(
         handle,
         as_attachment=not stored.is_image,

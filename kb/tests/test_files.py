@@ -85,3 +85,24 @@ def test_a_store_that_is_down_refuses_the_file_with_a_message(
     assert response.status_code == 200
     assert "could not be stored just now" in response.text
     assert File.objects.count() == 0
+
+
+def test_a_file_while_the_store_is_down_is_a_503_page(
+    client, responsible, write, settings, spare_moto_server, store_settings
+):
+    import uuid
+
+    article = write()
+    server = spare_moto_server()
+    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
+    server.client().create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    client.force_login(responsible)
+    upload_png(client, article)
+    stored = File.objects.get()
+    server.stop()
+
+    response = client.get(f"/kb/files/{stored.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 503
+    assert "cannot be fetched just now" in response.text
