@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets import uploads
 
@@ -17,7 +18,7 @@ class Visibility(models.TextChoices):
     DRAFT = "draft", _("Draft")
     # Handlers (category teams) and supervisors.
     INTERNAL = "internal", _("Internal")
-    MEMBERS = "members", _("Members")
+    MEMBERS = "members", pgettext_lazy("visibility", "Members")
     # Anyone, without signing in.
     PUBLIC = "public", _("Public")
 
