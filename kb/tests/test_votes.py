@@ -8,7 +8,10 @@ def test_a_member_votes_once_however_often_they_post(client, member, write):
     client.force_login(member)
     for _ in range(3):
         response = client.post(
-            f"/kb/{article.slug}/vote/", {"useful": "no", "comment": "Eksik."}, follow=True
+            f"/kb/{article.slug}/vote/",
+            {"useful": "no", "comment": "Eksik."},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert response.status_code == 200
     assert list(article.votes.values_list("useful", "comment")) == [(False, "Eksik.")]
@@ -37,7 +40,9 @@ def test_two_members_behind_one_address_each_vote(client, member, chamber_collea
 
 def test_a_vote_without_an_answer_changes_nothing(client, write):
     article = write()
-    response = client.post(f"/kb/{article.slug}/vote/", {"useful": "maybe"}, follow=True)
+    response = client.post(
+        f"/kb/{article.slug}/vote/", {"useful": "maybe"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "Choose yes or no" in response.text
     assert article.votes.count() == 0
@@ -48,4 +53,5 @@ def test_writers_see_the_count_of_votes(client, responsible, member, write):
     client.force_login(member)
     client.post(f"/kb/{article.slug}/vote/", {"useful": "yes"})
     client.force_login(responsible)
-    assert "Useful: 1 · Not useful: 0" in client.get(f"/kb/{article.slug}/").text
+    page = client.get(f"/kb/{article.slug}/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Useful: 1 · Not useful: 0" in page

@@ -97,7 +97,11 @@ def test_a_taken_or_reserved_address_is_refused_with_a_message(client, superviso
     write(slug="taken")
     client.force_login(supervisor)
     for slug in ("taken", "new", "suggest"):
-        response = client.post("/kb/new/", {**FIELDS, "category": capacity.pk, "slug": slug})
+        response = client.post(
+            "/kb/new/",
+            {**FIELDS, "category": capacity.pk, "slug": slug},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         assert response.status_code == 200
         assert "Another article has this address." in response.text
     assert Article.objects.count() == 1
