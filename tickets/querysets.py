@@ -17,21 +17,27 @@ def subtree_ids(user) -> list[int]:
 
 
 class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, teams_only=False):
         """The tickets `user` may see: the one rule behind every page, download and export.
 
         Everyone sees the tickets they filed or were assigned. A member also sees
         the tickets of their organisation and of every organisation below it; whoever
         is on a category's team, its tickets; staff see nothing by organisation (they
         are the confederation's: its subtree is everything); a supervisor sees all.
+
+        `teams_only`: just those of the user's teams' categories (a handler's usual list),
+        which the rule shows them whole: one indexed condition instead of an OR that
+        PostgreSQL must combine with the list's filters bitmap by bitmap.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_supervisor:
-            return self.all()
         from accounts.models import Role
         from categories.selectors import team_category_ids
 
+        if teams_only:
+            return self.filter(category_id__in=team_category_ids(user))
+        if user.is_supervisor:
+            return self.all()
         rule = models.Q(requester=user) | models.Q(assignee=user)
         if teams := team_category_ids(user):
             rule |= models.Q(category_id__in=teams)

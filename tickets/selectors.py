@@ -7,7 +7,7 @@ from accounts.models import Organisation
 from categories.selectors import handles_tickets
 
 from . import facts, paging, permissions
-from .filters import TicketFilter, organisations_for, with_default_view
+from .filters import MINE, TicketFilter, organisations_for, with_default_view
 from .models import Attachment, Ticket, TicketEvent
 
 
@@ -16,9 +16,8 @@ def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter
     (or, with `default_view`, by the user's default view when there are none)."""
     if default_view:
         params = with_default_view(user, params)
-    return TicketFilter(
-        params, queryset=Ticket.objects.visible_to(user).with_relations(), user=user
-    )
+    visible = Ticket.objects.visible_to(user, teams_only=params.get("team") == MINE)
+    return TicketFilter(params, queryset=visible.with_relations(), user=user)
 
 
 def ticket_list(user, params):
