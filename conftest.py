@@ -9,6 +9,7 @@ import pytest
 from accounts.models import OrganisationKind, Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
 from categories.tests.factories import CategoryFactory
+from common.testing import wait_until
 from tickets import services
 from tickets.models import Priority, TicketKind
 
@@ -312,7 +313,7 @@ class SiteProcess:
 
         self.log_path = log_path
         with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603 - the tests' own arguments
                 [sys.executable, *args],
                 cwd=Path(__file__).resolve().parent,
                 env=env,
@@ -355,20 +356,10 @@ class SiteProcess:
             raise
 
 
-def wait_until(condition, timeout=60, interval=0.1):
-    """Poll `condition` until it holds; False if it never did within `timeout` seconds."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return bool(condition())
-
-
 @pytest.fixture
-def site_processes(django_db_serialized_rollback, transactional_db, smtp_server, settings, tmp_path):
+def site_processes(
+    django_db_serialized_rollback, transactional_db, smtp_server, settings, tmp_path
+):
     """Starts processes of the site (`celery -A helpdesk_site worker`, management
     commands) on the test database, mailing to `smtp_server`, with TEST_BROKER_URL as
     the broker; stops what is left at the end.

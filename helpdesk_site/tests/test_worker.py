@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from kombu import Connection
 
-from conftest import wait_until
+from common.testing import wait_until
 from helpdesk_site.celery import app
 from outbox import services
 from outbox.models import OutgoingMail
@@ -107,6 +107,29 @@ def test_two_beats_asking_for_the_same_run_send_each_mail_once(
     done = "already run in this period"
     assert wait_until(lambda: any(done in worker.log for worker in workers))
     assert wait_until(lambda: len(smtp_server.messages) == 20)
+    assert_each_mail_reached_the_server_once(smtp_server)
+
+
+def test_two_real_beats_send_each_mail_once(
+    site_processes, smtp_server, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Up to a minute: beat first sends the mail job when the next minute begins."""
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/2"  # the mail waits for the job
+    enqueue(10, django_capture_on_commit_callbacks)
+    worker = site_processes.worker()
+
+    beats = [
+        site_processes.start(
+            *("-m", "celery", "-A", "helpdesk_site", "beat", "--loglevel=INFO"),
+            *("--schedule", str(tmp_path / f"beat-{number}")),
+        )
+        for number in range(2)
+    ]
+
+    for beat in beats:
+        beat.wait_for("Sending due task send_mail", timeout=90)
+    assert wait_until(lambda: "already run in this period" in worker.log)
+    assert len(smtp_server.messages) == 10
     assert_each_mail_reached_the_server_once(smtp_server)
 
 
