@@ -34,7 +34,7 @@ def in_a_thread(function):
     return thread
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_lease_and_message_id_are_committed_before_the_mail_server_hears_of_the_mail(
     smtp_server,
 ):
@@ -110,7 +110,7 @@ def test_each_mail_has_its_own_message_id(smtp_server):
     assert sorted(ids) == sorted(OutgoingMail.objects.values_list("message_id", flat=True))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_senders_running_at_once_send_each_mail_once(smtp_server):
     OutgoingMail.objects.bulk_create(
         OutgoingMail(to=f"kisi{number}@example.org", subject="Konu", text="Metin")
