@@ -431,3 +431,67 @@ def site_processes(
     for process in started:
         if process.process.poll() is None:
             process.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server on a loopback port, keeping nothing on disk, that can be
+    stopped (to test Redis being down) and started again on the same port."""
+
+    def __init__(self, executable, port, directory):
+        self.executable, self.port, self.directory = executable, port, directory
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = None
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url, socket_timeout=2)
+
+    def start(self):
+        import subprocess
+        import time
+
+        import redis
+
+        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
+            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                self.client().ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A private, running redis-server (see RedisServer); stopped after the test."""
+    import shutil
+
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    server = RedisServer(executable, free_port(), tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -200,6 +200,10 @@ class User(AbstractUser):
         help_text=_("Notification topics this user turned off on the profile page."),
     )
 
+    # The names, username and address folded, for the ticket list's search; kept by save().
+    search_key = models.CharField(max_length=600, editable=False, default="")
+    SEARCHED_FIELDS = ("first_name", "last_name", "username", "email")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -211,6 +215,16 @@ class User(AbstractUser):
                 violation_error_message=_("A user with this e-mail address already exists."),
             )
         ]
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) & set(self.SEARCHED_FIELDS):
+            self.search_key = normalise(
+                " ".join(getattr(self, name) or "" for name in self.SEARCHED_FIELDS)
+            )
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "search_key"]
+        super().save(*args, **kwargs)
 
     @property
     def is_supervisor(self) -> bool:

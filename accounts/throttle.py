@@ -2,19 +2,37 @@
 
 The cache is shared by every web process (Redis, or a table of the database), so the
 count is too.
+
+When Redis is down the limits let tries through (fail open), logged: refusing would
+turn a cache outage into nobody registering, resetting a password or entering a
+second-factor code. What guards sign-in stays in the database: django-axes locks a
+name at an address and an address (accounts/lockout.py), wrong codes included, and the
+code limit per user falls back to axes' count (twofactor/lockout.py, `when_down`).
 """
 
 import hashlib
 import ipaddress
+import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 
+from common.cache import CacheUnavailable, failures_raised
+
+logger = logging.getLogger(__name__)
+
 
 def client_address(request) -> str:
-    """The visitor's address as the limits count it; behind PROXY_COUNT trusted proxies,
-    from X-Forwarded-For. An IPv6 address counts as its /64 network: one household or
-    office gets a whole /64 and could otherwise take a new address for every try."""
+    """The visitor's address as the limits count it. An IPv6 address counts as its /64
+    network: one household or office gets a whole /64 and could otherwise take a new
+    address for every try."""
+    return _network(visitor_address(request))
+
+
+def visitor_address(request) -> str:
+    """The visitor's own address; behind PROXY_COUNT trusted proxies, from
+    X-Forwarded-For."""
     address = request.META.get("REMOTE_ADDR", "")
     proxies = getattr(settings, "PROXY_COUNT", 0)
     if proxies:
@@ -24,7 +42,7 @@ def client_address(request) -> str:
             # Each trusted proxy appends the address it saw; the client is the one the
             # outermost trusted proxy saw, whatever the client claims before it.
             address = forwarded[-proxies]
-    return _network(address)
+    return address
 
 
 def _network(address: str) -> str:
@@ -39,7 +57,14 @@ def _network(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
 
 
-def allow(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
+def allow(
+    scope: str,
+    key: str,
+    *,
+    limit: int,
+    window: int = 3600,
+    when_down: Callable[[], bool] = lambda: True,
+) -> bool:
     """Count one try for `key`; False once `limit` tries were counted in the last `window`.
 
     Each try claims one of `limit` slots with `cache.add`, which only one caller can win
@@ -48,10 +73,17 @@ def allow(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
     read-then-write increment would. The database cache reclaims a slot whose time ran
     out with a read, then a write, so two tries at that very moment may share it. A
     slot frees itself `window` seconds after its try.
+
+    When the cache cannot be reached, `when_down()` answers (by default: allowed).
     """
     slots = _slots(scope, key, limit)
-    taken = cache.get_many(slots)
-    return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)
+    try:
+        with failures_raised():
+            taken = cache.get_many(slots)
+            return any(cache.add(slot, 1, window) for slot in slots if slot not in taken)
+    except CacheUnavailable:
+        logger.warning("Rate limit %r not counted: the cache cannot be reached.", scope)
+        return when_down()
 
 
 def used_up(scope: str, key: str, *, limit: int) -> bool:

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files from a package, never from a CDN.
+    "drf_spectacular_sidecar",
     "common",
     "outbox",
     "accounts",
@@ -81,12 +85,18 @@ INSTALLED_APPS = [
     "categories",
     "tickets",
     "privacy",
+    "monitoring",
+    "api",
     "jobs",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it times and sees every answer: request id, metrics, log line.
+    "monitoring.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica: a user who just wrote reads from the primary for a while.
+    "common.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,13 +139,38 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL straight, or through a pooler: DATABASE_POOLER=pgbouncer (transaction
+# mode) hands each transaction a server connection of its own, so nothing may outlive
+# one: no server-side cursors (Django keeps one open across transactions outside an
+# atomic block; `.iterator()` then reads the rows into memory) and, by default, no
+# connection kept between requests (pgbouncer keeps them). docs/deploy.md says more.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or pgbouncer.")
+# Connections are kept CONN_MAX_AGE seconds and checked before each request reuses one,
+# so that a connection PostgreSQL dropped is replaced instead of failing the request.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0" if DATABASE_POOLER else "60"))
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if DATABASE_POOLER:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+# A read replica: the ticket list, search and export read from it, unless the user
+# wrote within HELPDESK_REPLICA_LAG_SECONDS (common/replica.py, common/dbrouters.py).
+# Everything else, every write and every migration uses the primary. Tests read it as
+# the primary's test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["common.dbrouters.ReplicaRouter"]
+HELPDESK_REPLICA_LAG_SECONDS = int(os.environ.get("HELPDESK_REPLICA_LAG_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the site connects as in production, when migrations run as
 # the tables' owner; `migrate` grants it its rights (common/dbroles.py, docs/deploy.md).
@@ -179,6 +214,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+# Axes' log lines name the address of a failed sign-in, never the name typed (often an
+# e-mail address) nor the browser.
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"
 # Axes keeps the posted fields of a failed attempt; never a code someone typed.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Self-registration and password reset requests allowed per visitor address an hour.
@@ -200,15 +238,17 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The cache holds the abuse counters (accounts/throttle.py), which every web process
-# must share: Redis when given (with the sessions, so that any number of web processes
-# serve the same users), else a table of the database, made by `migrate` (common 0001).
-# Never a process's own memory: with three processes, a limit of 5 would let 15 through.
+# must share: Redis when given, else a table of the database, made by `migrate`
+# (common 0001). Never a process's own memory: with three processes, a limit of 5 would
+# let 15 through. A Redis that is down is a cache miss, not an error (common/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES = {"default": {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database: while Redis is
+    # down users stay signed in and can sign in (read from the database), at the price
+    # of a database write when a session changes (sign-in, the idle clock once a minute)
+    # and `clearsessions` once a day. Sessions in Redis alone would sign everyone out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -235,14 +275,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Finders let WhiteNoise serve files without a collectstatic step on a small site.
-WHITENOISE_USE_FINDERS = True
+# Production (STATIC_MANIFEST=1) serves what `collectstatic` wrote to STATIC_ROOT under
+# hashed, compressed names, which browsers and nginx may keep for a year. Without it,
+# WhiteNoise finds the files where they lie, so that a small site needs no build step
+# (a page naming a file collectstatic never saw would otherwise fail).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 
 # Attachments: a size limit per file; a total for the documents of one request, checked
@@ -273,6 +321,42 @@ HELPDESK_COUNT_LIMIT = 1000
 # by the web server's timeout: a row takes ~0.18 ms, so 100,000 stream in ~20 s, well
 # inside a 60 s worker timeout.
 HELPDESK_EXPORT_MAX_ROWS = int(os.environ.get("HELPDESK_EXPORT_MAX_ROWS", "100000"))
+
+# The REST API (api/): personal tokens or the site's session (with CSRF); JSON only,
+# errors included. Requests per token (else per user, else per address) are counted in
+# the shared cache, so that every web process counts the same ones.
+HELPDESK_API_RATE = os.environ.get("HELPDESK_API_RATE", "120/minute")
+# Tickets one page of the API's list may hold (`?page_size=`, default HELPDESK_PAGE_SIZE).
+HELPDESK_API_MAX_PAGE_SIZE = int(os.environ.get("HELPDESK_API_MAX_PAGE_SIZE", "100"))
+# Days a personal token lasts when its creator names none.
+HELPDESK_API_TOKEN_DAYS = int(os.environ.get("HELPDESK_API_TOKEN_DAYS", "90"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser", "api.parsers.DocumentsParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helpdesk API",
+    "DESCRIPTION": "Tickets, their conversation and action log, as the caller may see them.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -359,9 +443,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Health, metrics and logs (monitoring/, docs/deploy.md). /metrics answers only with
+# HELPDESK_METRICS on, and only to the addresses and networks allowed (the visitor's
+# address as PROXY_COUNT reads it); anyone else gets a 404.
+HELPDESK_METRICS = env_bool("HELPDESK_METRICS", False)
+HELPDESK_METRICS_ALLOWED = env_list("HELPDESK_METRICS_ALLOWED", "127.0.0.1,::1")
+
+# LOG_FORMAT=json: every line one JSON object, and one line a request (its view, status,
+# time, user and ticket ids, request id; never a path or query string). text: as ever.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "monitoring.logformat.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["loggers"] = {
+        "monitoring.requests": {"level": "INFO"},
+        # Django's own lines go through the JSON handler alone; runserver's, which show
+        # query strings, give way to the request lines.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "propagate": False},
+    }

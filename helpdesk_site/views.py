@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import TooManyFilesSent
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
+from api import errors as api_errors
 from tickets import uploads
 
 
@@ -17,20 +15,6 @@ from tickets import uploads
 @require_GET
 def home(request):
     return redirect("tickets:list" if request.user.is_authenticated else "login")
-
-
-@login_not_required
-@require_GET
-@never_cache
-def healthz(request):
-    """For load balancers: 200 while the app and its database answer, else 503."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @login_not_required
@@ -52,7 +36,9 @@ def switch_language(request):
 @requires_csrf_token
 def bad_request(request, exception):
     """The 400 page (`handler400`): says why when it was the size or the number of the
-    documents sent; 413 for the size."""
+    documents sent; 413 for the size. Under /api/, the same as JSON."""
+    if api_errors.is_api(request):
+        return api_errors.bad_request(request, exception)
     if isinstance(exception, uploads.RequestTooLarge):
         message, status = exception.message, 413
     elif isinstance(exception, TooManyFilesSent):

@@ -201,4 +201,12 @@ def _failed(mail: OutgoingMail, owner: str, error: Exception) -> None:
         last_error=str(error)[:1000] or type(error).__name__,
         leased_until=None,
     )
-    logger.warning("Mail %s to %s not sent: %s", mail.pk, mail.to, error)
+    # The mail's id, never its address: the error's text, which may name the address,
+    # stays in the row.
+    logger.warning(
+        "Mail %s not sent (attempt %s): %s",
+        mail.pk,
+        attempts,
+        type(error).__name__,
+        extra={"mail_id": mail.pk},
+    )

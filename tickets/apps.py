@@ -6,4 +6,15 @@ class TicketsConfig(AppConfig):
     name = "tickets"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deploy check
+        from django.db.models.signals import post_save
+
+        from accounts.models import Organisation
+        from categories.models import Category
+
+        from . import (
+            checks,  # noqa: F401 - registers the deploy check
+            sortkeys,
+        )
+
+        post_save.connect(sortkeys.organisation_renamed, sender=Organisation)
+        post_save.connect(sortkeys.category_renamed, sender=Category)

@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from categories.models import Category
 from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
@@ -54,6 +54,28 @@ class IdFilter(django_filters.Filter):
 
 def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_ID
+
+
+# A word found in more names than this is a common word, not a name: it is looked for
+# in the text only, so that the ids passed to the ticket query stay few (and indexed).
+NAMES_PER_WORD = 200
+
+
+def _holding(manager, field: str, words: list[str]) -> dict[str, list[int]]:
+    """For each word, the ids of the rows whose folded `field` holds it: one query for
+    all the words."""
+    if not words:
+        return {}
+    condition = Q()
+    for word in words:
+        condition |= Q(**{f"{field}__contains": word})
+    rows = manager.filter(condition).values_list("pk", field)[: NAMES_PER_WORD * len(words)]
+    found = {word: [] for word in words}
+    for pk, key in rows:
+        for word in words:
+            if word in key:
+                found[word].append(pk)
+    return {word: ids for word, ids in found.items() if len(ids) <= NAMES_PER_WORD}
 
 
 class OrganisationInput(forms.TextInput):
@@ -119,10 +141,10 @@ class TicketFilter(django_filters.FilterSet):
     sort = SortFilter(
         fields=(
             ("id", "id"),
-            ("organisation__name", "organisation"),
+            ("organisation_key", "organisation"),
             ("subject", "subject"),
             ("priority_rank", "priority"),
-            ("category__name", "category"),
+            ("category_key", "category"),
             ("assignee__username", "assignee"),
             ("created_at", "created"),
             ("read_at", "read"),
@@ -145,6 +167,21 @@ class TicketFilter(django_filters.FilterSet):
             choices=[("", _("All")), (ME, _("Assigned to me")), (NOBODY, _("Unassigned"))]
         )
         self.user = user
+
+    @property
+    def form(self):
+        """The form, its widgets classed for Bootstrap (templates/tickets/
+        _filter_field.html), a field whose value was refused marked so."""
+        form = super().form
+        if not getattr(form, "classed", False):
+            errors = form.errors if form.is_bound else {}
+            for name, field in form.fields.items():
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                if name in errors:
+                    css += " is-invalid"
+                field.widget.attrs["class"] = css
+            form.classed = True
+        return form
 
     def filter_organisation(self, queryset, name, value):
         """An id lists that organisation; a name its organisation when it is the whole
@@ -178,9 +215,22 @@ class TicketFilter(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
+        """Every word must be found: in the text, as the ticket's number, or in the
+        name of its organisation or requester."""
+        words = terms(value)
+        organisations = _holding(Organisation.objects, "name_key", words)
+        people = _holding(User.objects, "search_key", words)
         condition = Q()
-        for term in terms(value):
-            condition &= Q(search_text__contains=term)
+        for word in words:
+            found = Q(search_text__contains=word)
+            number = word.removeprefix("#")
+            if _is_id(number):
+                found |= Q(pk=int(number))
+            if organisations.get(word):
+                found |= Q(organisation_id__in=organisations[word])
+            if people.get(word):
+                found |= Q(requester_id__in=people[word])
+            condition &= found
         return queryset.filter(condition)
 
     def filter_created_from(self, queryset, name, value):

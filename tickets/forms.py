@@ -75,7 +75,10 @@ class TicketForm(forms.Form):
                 f"{user.display_name()} ({user.organisation})"
             )
             self.fields["channel"] = forms.ChoiceField(
-                label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE
+                label=_("Channel"),
+                # A person at the form is not a program calling the API.
+                choices=[(value, name) for value, name in Channel.choices if value != Channel.API],
+                initial=Channel.PHONE,
             )
         self.fields["subject"].widget.attrs["autofocus"] = True
         self.fields["submission"].initial = uuid.uuid4

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import logchain, uploads
+from . import logchain, sortkeys, uploads
 from .querysets import TicketQuerySet
 
 
@@ -34,6 +34,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     EMAIL = "email", _("E-mail")
     VISIT = "visit", _("Visit")
+    API = "api", _("API")
 
 
 class EventKind(models.TextChoices):
@@ -126,6 +127,9 @@ class Ticket(models.Model):
     search_text = models.TextField(editable=False, default="")
     # The hash chain's seal over the newest event (see logchain.py).
     log_seal = models.CharField(max_length=64, editable=False, default="")
+    # The folded names the list sorts by, kept by save() (sortkeys.py).
+    organisation_key = models.CharField(max_length=255, editable=False, default="")
+    category_key = models.CharField(max_length=100, editable=False, default="")
 
     objects = TicketQuerySet.as_manager()
 
@@ -143,10 +147,22 @@ class Ticket(models.Model):
             models.Index(fields=["read_at"], name="ticket_read"),
             models.Index(fields=["resolved_at"], name="ticket_resolved"),
             models.Index(fields=["subject"], name="ticket_subject"),
+            # Both directions, each with the newest first among equal names.
+            models.Index(fields=["organisation_key", "-id"], name="ticket_org_key"),
+            models.Index(fields=["-organisation_key", "-id"], name="ticket_org_key_desc"),
+            models.Index(fields=["category_key", "-id"], name="ticket_cat_key"),
+            models.Index(fields=["-category_key", "-id"], name="ticket_cat_key_desc"),
         ]
 
     def __str__(self):
         return f"#{self.pk} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        copies = sortkeys.fill(self, None if self._state.adding else fields)
+        if fields is not None and copies:
+            kwargs["update_fields"] = [*fields, *copies]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("tickets:detail", args=[self.pk])

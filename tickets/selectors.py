@@ -1,19 +1,21 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
 from django.conf import settings
-from django.db.models import Case, Prefetch, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, When
 
 from accounts.models import Organisation
+from categories.selectors import handles_tickets
 
 from . import facts, paging, permissions
 from .filters import TicketFilter, organisations_for, with_default_view
-from .models import Attachment, Ticket
+from .models import Attachment, Ticket, TicketEvent
 
 
-def filtered_tickets(user, params) -> TicketFilter:
+def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter:
     """The tickets `user` sees, narrowed and sorted by the list's GET parameters
-    (or by the user's default view when there are none)."""
-    params = with_default_view(user, params)
+    (or, with `default_view`, by the user's default view when there are none)."""
+    if default_view:
+        params = with_default_view(user, params)
     return TicketFilter(
         params, queryset=Ticket.objects.visible_to(user).with_relations(), user=user
     )
@@ -41,6 +43,15 @@ def organisation_suggestions(user, text: str) -> list[dict]:
         .order_by("rank", "name_key")
     )
     return [{"id": o.pk, "name": o.name} for o in matches[:SUGGESTIONS]]
+
+
+def updated_since(tickets, user, since):
+    """Those of `tickets` with an event at or after `since` that `user` may see: an
+    internal note changes nothing for someone who handles no tickets."""
+    events = TicketEvent.objects.filter(ticket=OuterRef("pk"), created_at__gte=since)
+    if not handles_tickets(user):
+        events = events.filter(internal=False)
+    return tickets.filter(Exists(events))
 
 
 def ticket_for_detail(user, pk):

@@ -6,8 +6,11 @@ many addresses.
 """
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Sum
+from django.utils import timezone
 
 from accounts import throttle
 
@@ -38,7 +41,19 @@ def claim_try(user) -> bool:
         str(user.pk),
         limit=settings.AXES_FAILURE_LIMIT,
         window=int(settings.AXES_COOLOFF_TIME.total_seconds()),
+        when_down=lambda: _failures_in_database(user) < settings.AXES_FAILURE_LIMIT,
     )
+
+
+def _failures_in_database(user) -> int:
+    """While the cache is down: the user's failures within the cool-off from all
+    addresses, as django-axes counted them. Counted after the check, not before, so
+    guesses sent at once may pass together; but the limit still holds from then on."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(
+        username=user.get_username(), attempt_time__gte=since
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    return failures or 0
 
 
 def forgive(user) -> None:

@@ -261,3 +261,15 @@ def test_signing_out_ends_the_session(client, member):
 def test_the_test_clients_login_still_works(client, member):
     # Axes needs a request; a sign-in without one is not a web sign-in and not counted.
     assert client.login(username="oda", password=DEMO_PASSWORD)
+
+
+def test_failures_and_lockouts_are_logged_by_address_never_by_name(
+    client, member, settings, caplog
+):
+    caplog.set_level("INFO", logger="axes")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        fail(client, "oda@example.org", address="10.9.8.7")
+
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("axes")]
+    assert any("Locking out" in line and "10.9.8.7" in line for line in lines)
+    assert not any("oda" in line or "example.org" in line for line in lines)

@@ -32,3 +32,26 @@ def test_each_key_and_scope_counts_apart():
     assert allow("reset", "10.0.0.2", limit=1)
     assert allow("register", "10.0.0.1", limit=1)
     assert not allow("reset", "10.0.0.1", limit=1)
+
+
+@pytest.fixture
+def counters_on_redis(settings, redis_server):
+    settings.CACHES = {
+        "default": {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": redis_server.url}
+    }
+    return redis_server
+
+
+def test_limits_count_in_redis(counters_on_redis):
+    assert allow("reset", "10.0.0.1", limit=1)
+
+    assert not allow("reset", "10.0.0.1", limit=1)
+
+
+def test_limits_let_tries_through_while_redis_is_down(counters_on_redis):
+    assert allow("reset", "10.0.0.1", limit=1)
+    counters_on_redis.stop()
+
+    assert allow("reset", "10.0.0.1", limit=1)
+    assert allow("reset", "10.0.0.1", limit=1)
+    assert not allow("reset", "10.0.0.1", limit=1, when_down=lambda: False)

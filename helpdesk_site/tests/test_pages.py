@@ -1,8 +1,7 @@
-"""Site-wide promises: sign-in, redirects, /healthz, debug off."""
+"""Site-wide promises: sign-in, redirects, debug off (/healthz: monitoring/tests)."""
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
 
 
 def test_home_sends_visitors_to_sign_in_and_members_to_the_list(client, member):
@@ -56,23 +55,6 @@ def test_sign_out_is_post_only(client, member):
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
     assert "_auth_user_id" not in client.session
-
-
-def test_healthz_reports_the_database(client, db):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_says_503_when_the_database_is_down(client, db, monkeypatch):
-    class DownConnection:
-        def cursor(self):
-            raise DatabaseError("down")
-
-    monkeypatch.setattr("helpdesk_site.views.connection", DownConnection())
-
-    assert client.get("/healthz").status_code == 503
 
 
 def test_seed_demo_refuses_when_debug_is_off(db, settings):

@@ -29,6 +29,25 @@ def test_a_mail_server_may_keep_us_waiting_five_seconds_by_default(reload_with):
     assert reload_with(EMAIL_TIMEOUT="2").EMAIL_TIMEOUT == 2
 
 
+def test_logs_are_text_unless_json_is_asked_for(reload_with):
+    assert reload_with(LOG_FORMAT=None).LOGGING["handlers"]["console"].get("formatter") is None
+    assert reload_with(LOG_FORMAT="JSON").LOGGING["handlers"]["console"]["formatter"] == "json"
+
+
+def test_an_unknown_log_format_stops_the_site(reload_with):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        reload_with(LOG_FORMAT="xml")
+
+
+def test_metrics_are_off_and_local_only_by_default(reload_with):
+    settings = reload_with(HELPDESK_METRICS=None, HELPDESK_METRICS_ALLOWED=None)
+
+    assert settings.HELPDESK_METRICS is False
+    assert settings.HELPDESK_METRICS_ALLOWED == ["127.0.0.1", "::1"]
+
+
 def test_without_redis_the_cache_is_a_table_every_web_process_shares(reload_with):
     cache = reload_with(REDIS_URL=None).CACHES["default"]
 
@@ -39,8 +58,9 @@ def test_without_redis_the_cache_is_a_table_every_web_process_shares(reload_with
 def test_with_redis_the_cache_and_the_sessions_are_there(reload_with):
     settings = reload_with(REDIS_URL="redis://127.0.0.1:6379/0")
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    assert settings.CACHES["default"]["BACKEND"] == "common.cache.FailSoftRedisCache"
+    # Read from Redis, written through to the database: a stopped Redis signs nobody out.
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
 
 
 def test_migrate_makes_the_cache_table(tmp_path):
@@ -79,3 +99,42 @@ def test_two_factor_is_required_of_whom_the_environment_names(reload_with):
     assert reload_with(HELPDESK_2FA_REQUIRED_FOR="").HELPDESK_2FA_REQUIRED_FOR == []
     required = reload_with(HELPDESK_2FA_REQUIRED_FOR="members, handlers").HELPDESK_2FA_REQUIRED_FOR
     assert required == ["members", "handlers"]
+
+
+def test_a_replica_is_a_second_alias_only_when_given(reload_with):
+    assert "replica" not in reload_with(DATABASE_REPLICA_URL=None).DATABASES
+
+    databases = reload_with(
+        DATABASE_URL="postgres://site@db1:5432/helpdesk",
+        DATABASE_REPLICA_URL="postgres://site@db2:5432/helpdesk",
+    ).DATABASES
+
+    assert (databases["default"]["HOST"], databases["replica"]["HOST"]) == ("db1", "db2")
+    assert databases["replica"]["TEST"] == {"MIRROR": "default"}
+
+
+def test_connections_are_kept_and_checked_before_reuse(reload_with):
+    database = reload_with(DATABASE_POOLER=None, CONN_MAX_AGE=None).DATABASES["default"]
+
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert not database.get("DISABLE_SERVER_SIDE_CURSORS", False)
+
+
+def test_behind_pgbouncer_no_cursor_outlives_a_transaction(reload_with):
+    databases = reload_with(
+        DATABASE_URL="postgres://site@127.0.0.1:6432/helpdesk",
+        DATABASE_REPLICA_URL="postgres://site@127.0.0.1:6433/helpdesk",
+        DATABASE_POOLER="pgbouncer",
+        CONN_MAX_AGE=None,
+    ).DATABASES
+
+    for database in databases.values():
+        assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
+        assert database["CONN_MAX_AGE"] == 0
+
+
+def test_an_unknown_pooler_stops_the_site(reload_with):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        reload_with(DATABASE_POOLER="pgpool")

@@ -160,3 +160,15 @@ def test_an_address_the_server_refuses_does_not_hold_up_the_others(smtp_server, 
     assert (sent, failed) == (1, 1)
     assert [m["To"] for m in smtp_server.messages] == ["ayse@example.org"]
     assert OutgoingMail.objects.get(to="gone@example.org").attempts == 1
+
+
+def test_a_failed_send_is_logged_by_the_mail_id_never_its_address(smtp_server, caplog):
+    smtp_server.stop()
+    row = mail(to="ayse.yilmaz@example.org")
+    row.save()
+
+    delivery.send_pending()
+
+    [record] = [r for r in caplog.records if r.name == "outbox.delivery"]
+    assert record.getMessage().startswith(f"Mail {row.pk} not sent")
+    assert "ayse" not in record.getMessage()

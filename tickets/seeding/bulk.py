@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from tickets import logchain
+from tickets import logchain, sortkeys
 from tickets.models import Attachment, EventKind, Ticket, TicketEvent
 from tickets.search import ticket_text
 
@@ -34,6 +34,7 @@ TICKETS = Table(
         "id", "requester_id", "organisation_id", "category_id", "kind_id", "priority",
         "status", "channel", "subject", "description", "assignee_id", "created_at",
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
+        "organisation_key", "category_key",
     ],
 )  # fmt: skip
 EVENTS = Table(
@@ -112,6 +113,7 @@ class Filler:
         self.rng = random.Random(f"{seed}:tickets:{self.existing}")
         self.calendar = Calendar(self.rng, until)
         self.ids = {model: _next_id(model) for model in (Ticket, TicketEvent, Attachment)}
+        self.organisation_keys, self.category_keys = sortkeys.lookup()
         self.counts = Counts()
         self.progress = None
 
@@ -151,6 +153,8 @@ class Filler:
                     life.resolved_at, life.closed_at, None,
                     ticket_text(life.subject, life.description, replies),
                     logchain.head_seal(ticket_id, head) if life.events else "",
+                    self.organisation_keys[life.organisation_id],
+                    self.category_keys[life.category_id],
                 )
             )  # fmt: skip
             for e in life.events:

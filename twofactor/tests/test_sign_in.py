@@ -270,3 +270,30 @@ def test_a_right_code_forgives_the_wrong_ones_before_it(client, device, settings
     sign_in(client, "oda")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert send_code(client, "abcdefgh").status_code == 200
+
+
+def test_with_redis_down_wrong_codes_are_limited_by_the_database(settings, redis_server, member):
+    from axes.models import AccessAttempt
+
+    from twofactor import lockout
+
+    settings.CACHES = {
+        "default": {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": redis_server.url}
+    }
+    redis_server.stop()
+    assert lockout.claim_try(member)
+
+    # Wrong codes from several addresses, as django-axes records them.
+    for address in ("10.0.0.1", "10.0.0.2"):
+        AccessAttempt.objects.create(
+            username=member.username,
+            ip_address=address,
+            failures_since_start=settings.AXES_FAILURE_LIMIT // 2 + 1,
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info=VERIFY,
+            user_agent="",
+        )
+
+    assert not lockout.claim_try(member)

@@ -1,0 +1,268 @@
+"""Measures the site's pages over HTTP at one data size, as `bench/run` asks.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_100k \\
+        .venv/bin/python bench/pages.py --tickets 100000 --out /tmp/bench-100k.json
+
+Fills the database to N tickets with `seed_bulk` (reused when it holds them already),
+starts gunicorn with deploy/gunicorn.conf.py, signs each demo role in, and times every
+page over HTTP on one kept-alive connection: a warm-up, then median, p95 and p99 of
+--requests requests, beside a static file served through the same stack (the floor).
+Each page's SQL queries are counted in this process through Django's test client, and
+the three slowest queries of all are explained. The results go to a JSON file that
+`bench/report.py` turns into docs/benchmarks.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x1y2z3" * 10)
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from tickets.models import Ticket  # noqa: E402
+
+# (page, who, URL). {ticket} is a ticket the user may see, {rare} a rare word.
+PAGES = [
+    ("member's list", "oda", "/tickets/"),
+    ("union's list (subtree)", "bursa", "/tickets/"),
+    ("handler's list (open, my categories)", "kapasite", "/tickets/"),
+    ("handler's list, all, by priority", "kapasite", "/tickets/?status=&sort=-priority"),
+    ("supervisor's list", "tesk", "/tickets/"),
+    ("search, common words", "tesk", "/tickets/?q=prod+kodlari"),
+    ("search, a rare word", "tesk", "/tickets/?q={rare}"),
+    ("status + priority", "tesk", "/tickets/?status=waiting&priority=high"),
+    ("sort by organisation", "tesk", "/tickets/?sort=organisation"),
+    ("sort by category, descending", "tesk", "/tickets/?sort=-category"),
+    ("page 40", "tesk", "/tickets/?page=40"),
+    ("ticket page (member)", "oda", "/tickets/{ticket}/"),
+    ("ticket page (supervisor)", "tesk", "/tickets/{ticket}/"),
+    ("CSV export, one month, first byte", "tesk", "/tickets/export.csv?created_from={month}"),
+]
+FILING = ("filing (POST)", "oda")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fill(total: int) -> None:
+    call_command("migrate", verbosity=0)
+    if Ticket.objects.count() < total:
+        call_command("seed_bulk", tickets=total, force=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def serve(port: int) -> subprocess.Popen:
+    """gunicorn as docs/deploy.md runs it, two workers for the two cores' worth."""
+    env = {**os.environ, "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")}
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    config = ROOT / "deploy" / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "helpdesk_site.wsgi"]
+    command += ["-c", str(config)] if config.exists() else []
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", env["WEB_CONCURRENCY"]]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603 - our own command line
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+class Browser:
+    """One signed-in user on one kept-alive connection."""
+
+    def __init__(self, port: int, username: str | None):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies = {}
+        if username:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            self.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[
+                settings.SESSION_COOKIE_NAME
+            ].value
+
+    def request(self, method, url, body=None, headers=None, first_byte=False):
+        """Milliseconds until the whole answer (or its first byte) arrived, and it."""
+        headers = {"Host": "localhost", **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        start = time.perf_counter()
+        self.connection.request(method, url, body=body, headers=headers)
+        response = self.connection.getresponse()
+        if first_byte:
+            response.read(1)
+            elapsed = time.perf_counter() - start
+            response.read()
+        else:
+            text = response.read()
+            elapsed = time.perf_counter() - start
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        if response.status >= 400:
+            sys.exit(f"{method} {url}: HTTP {response.status}")
+        return elapsed * 1000, (b"" if first_byte else text)
+
+
+def percentiles(timings: list[float]) -> dict:
+    ordered = sorted(timings)
+
+    def at(share):
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    return {"median": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99)}
+
+
+def time_page(browser, url, requests, warm_up, first_byte=False) -> dict:
+    for _ in range(warm_up):
+        browser.request("GET", url, first_byte=first_byte)
+    timings = [browser.request("GET", url, first_byte=first_byte)[0] for _ in range(requests)]
+    return percentiles(timings)
+
+
+def time_filing(browser, requests, warm_up) -> dict:
+    """Each POST files a ticket (the form's token read first, not timed)."""
+    timings = []
+    for n in range(warm_up + requests):
+        _, form = browser.request("GET", "/tickets/new/")
+        fields = dict(re.findall(rb'name="(csrfmiddlewaretoken|submission)" value="([^"]+)"', form))
+        category = re.search(rb'name="category"[^>]*>.*?<option value="(\d+)"', form, re.S)
+        kind = re.search(rb'name="kind"[^>]*>.*?<option value="(\d+|\w+)"', form, re.S)
+        data = {
+            "csrfmiddlewaretoken": fields[b"csrfmiddlewaretoken"].decode(),
+            "category": category.group(1).decode(),
+            "priority": "medium",
+            "subject": f"Bench {n}",
+            "description": "Kapasite raporu sayfası açılmıyor.",
+        }
+        if kind:
+            data["kind"] = kind.group(1).decode()
+        if b"submission" in fields:
+            data["submission"] = fields[b"submission"].decode()
+        body = urlencode(data)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": "http://localhost/tickets/new/",
+        }
+        elapsed, _ = browser.request("POST", "/tickets/new/", body=body, headers=headers)
+        if n >= warm_up:
+            timings.append(elapsed)
+    return percentiles(timings)
+
+
+def count_queries(username, url) -> tuple[int, list[dict]]:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    return len(queries), queries.captured_queries
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, required=True)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--warm-up", type=int, default=5)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    name = settings.DATABASES["default"]["NAME"]
+    if connection.vendor != "postgresql" or "bench" not in name:
+        sys.exit("Point DATABASE_URL at a throw-away PostgreSQL database named *bench*.")
+    settings.ALLOWED_HOSTS = ["*"]
+    fill(args.tickets)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    ticket = Ticket.objects.filter(requester__username="oda").order_by("-pk").first()
+    rare = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
+    description = Ticket.objects.filter(pk__lte=rare // 2).order_by("-pk")
+    rare_word = next(
+        (
+            m.group()
+            for d in description.values_list("description", flat=True)[:5000]
+            if (m := re.search(r"\b[A-Z]\d{6}\b", d))
+        ),
+        "A123456",
+    )
+    first = Ticket.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+    month = first.date().replace(day=1).isoformat()
+    values = {"ticket": ticket.pk, "rare": rare_word, "month": month}
+
+    port = free_port()
+    server = serve(port)
+    try:
+        # The floor: a static file, through the same gunicorn and WhiteNoise.
+        floor_url = "/static/js/helpdesk.js"
+        anonymous = Browser(port, None)
+        results = {
+            "tickets": Ticket.objects.count(),
+            "postgresql": connection.cursor().connection.info.parameter_status("server_version"),
+            "floor": time_page(anonymous, floor_url, args.requests, args.warm_up),
+            "pages": [],
+        }
+        slow = []
+        for page, who, url in PAGES:
+            url = url.format(**values)
+            browser = Browser(port, who)
+            timing = time_page(
+                browser, url, args.requests, args.warm_up, first_byte="export" in url
+            )
+            queries, captured = count_queries(who, url)
+            slow += [(float(q["time"]), q["sql"], page) for q in captured]
+            results["pages"].append({"page": page, "who": who, "queries": queries, **timing})
+            print(f"{page:45} {timing['median']:8.1f} ms  {queries} queries", file=sys.stderr)
+        filing = time_filing(Browser(port, FILING[1]), args.requests, args.warm_up)
+        results["pages"].append({"page": FILING[0], "who": FILING[1], "queries": None, **filing})
+        slow.sort(reverse=True)
+        results["slowest"] = [
+            {"page": page, "ms": seconds * 1000, "sql": sql, "plan": explain(sql)}
+            for seconds, sql, page in slow[:3]
+        ]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    args.out.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

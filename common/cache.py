@@ -1,0 +1,109 @@
+"""Django's Redis cache, failing soft: a Redis that is down or slow is a cache miss.
+
+Django's RedisCache raises on a dead server, and every page reads the cache (the
+session, the rate limits): one stopped Redis would answer every request with a 500.
+Here a connection error or a timeout is a miss, a failed `add`, a write that did not
+happen; the web process logs it, at most once a minute, and serves the page. Callers
+that must tell "not there" from "could not ask" (the rate limits) ask inside
+`failures_raised()` and get `CacheUnavailable`.
+"""
+
+import contextvars
+import logging
+import time
+from contextlib import contextmanager
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# Seconds Redis may take to accept a connection, then to answer: a page waits at most
+# this long for each cache call while Redis is unreachable (a refused connection, the
+# usual case on a stopped server, fails at once).
+CONNECT_TIMEOUT = 0.5
+ANSWER_TIMEOUT = 1.0
+WARN_EVERY = 60  # seconds
+
+_raising = contextvars.ContextVar("cache_failures_raised", default=False)
+
+
+class CacheUnavailable(Exception):
+    """The cache could not be reached (only inside `failures_raised()`)."""
+
+
+@contextmanager
+def failures_raised():
+    """Within this block a cache that cannot be reached raises `CacheUnavailable`."""
+    token = _raising.set(True)
+    try:
+        yield
+    finally:
+        _raising.reset(token)
+
+
+class FailSoftRedisCache(RedisCache):
+    """RedisCache whose every call survives Redis being down (see the module)."""
+
+    def __init__(self, server, params):
+        options = {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": ANSWER_TIMEOUT}
+        params = {**params, "OPTIONS": {**options, **params.get("OPTIONS", {})}}
+        super().__init__(server, params)
+        self._warned_at = None
+
+    def _soft(self, call, failed, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            if _raising.get():
+                raise CacheUnavailable(str(error)) from error
+            self._warn(error)
+            return failed
+
+    def _warn(self, error) -> None:
+        now = time.monotonic()
+        if self._warned_at is None or now - self._warned_at >= WARN_EVERY:
+            self._warned_at = now
+            logger.warning("The cache (Redis) cannot be reached, served without it: %s", error)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._soft(super().add, False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._soft(super().get, default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._soft(super().set, None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._soft(super().touch, False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._soft(super().delete, False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._soft(super().get_many, {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._soft(super().has_key, False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            if _raising.get():
+                raise CacheUnavailable(str(error)) from error
+            self._warn(error)
+            # What Django raises for a key that is not there.
+            raise ValueError(f"Key {key!r} not found: the cache cannot be reached.") from error
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._soft(super().set_many, list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._soft(super().delete_many, None, keys, version)
+
+    def clear(self):
+        return self._soft(super().clear, False)

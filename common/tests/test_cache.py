@@ -1,0 +1,70 @@
+"""The Redis cache fails soft: a Redis that is down is a miss, never an error."""
+
+import logging
+
+import pytest
+
+from common.cache import CacheUnavailable, FailSoftRedisCache, failures_raised
+
+
+@pytest.fixture
+def cache(redis_server):
+    return FailSoftRedisCache(redis_server.url, {})
+
+
+def test_a_running_redis_is_an_ordinary_cache(cache, redis_server):
+    cache.set("colour", "kırmızı")
+
+    assert cache.get("colour") == "kırmızı"
+    assert cache.add("colour", "mavi") is False
+    assert redis_server.client().dbsize() == 1
+
+
+def test_a_stopped_redis_is_a_miss_and_a_failed_add(cache, redis_server):
+    cache.set("colour", "kırmızı")
+    redis_server.stop()
+
+    assert cache.get("colour", "none") == "none"
+    assert cache.get_many(["colour", "size"]) == {}
+    assert cache.add("size", 1) is False
+    assert cache.has_key("colour") is False
+    cache.set("colour", "mavi")
+    cache.set_many({"a": 1})
+    cache.delete("colour")
+    cache.delete_many(["a"])
+    with pytest.raises(ValueError):
+        cache.incr("counter")
+
+
+def test_the_cache_works_again_when_redis_is_back(cache, redis_server):
+    redis_server.stop()
+    assert cache.get("colour") is None
+
+    redis_server.start()
+    cache.set("colour", "yeşil")
+
+    assert redis_server.client().exists(cache.make_key("colour")) == 1
+    assert cache.get("colour") == "yeşil"
+
+
+def test_callers_that_must_know_ask_for_the_failure(cache, redis_server):
+    redis_server.stop()
+
+    with failures_raised(), pytest.raises(CacheUnavailable):
+        cache.get_many(["slot"])
+    with failures_raised(), pytest.raises(CacheUnavailable):
+        cache.incr("counter")
+    assert cache.get("slot") is None  # outside the block: soft again
+
+
+def test_a_stopped_redis_is_logged_once_not_on_every_call(cache, redis_server, caplog):
+    redis_server.stop()
+
+    with caplog.at_level(logging.WARNING, logger="common.cache"):
+        for _ in range(5):
+            cache.get("colour")
+            cache.set("colour", "mor")
+
+    assert [record.getMessage()[:37] for record in caplog.records] == [
+        "The cache (Redis) cannot be reached, "
+    ]

@@ -1,0 +1,83 @@
+"""Gunicorn's settings for the site: `gunicorn -c deploy/gunicorn.conf.py helpdesk_site.wsgi`.
+
+Sync workers, one request per process at a time. nginx in front buffers request bodies
+(uploads of up to 100 MB) and responses (exports), so a slow client never holds a
+worker; what remains is database-bound work of milliseconds. A sync worker is also the
+only kind whose `timeout` ends a request that runs too long, which the export limit
+relies on (HELPDESK_EXPORT_MAX_ROWS is sized to stream well inside 60 s). Threads would
+buy little here and would make that limit, and each process's database connections,
+harder to reason about.
+
+Everything a machine may change comes from the environment (docs/deploy.md).
+"""
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+# Gunicorn's advice for sync workers: two per core, plus one to take the next request.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
+worker_class = "sync"
+# A request still running after this many seconds is ended (and its worker restarted).
+timeout = 60
+# On a restart, requests in flight get this long to finish.
+graceful_timeout = 30
+# Each worker is replaced after about this many requests, at different moments
+# (jitter), so that memory a library keeps growing is given back without a pause.
+max_requests = 1000
+max_requests_jitter = 100
+# Behind nginx on the same machine: only its X-Forwarded-Proto is believed.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The WSGI app is loaded in each worker, not in the arbiter, so that a worker restarted
+# by max_requests opens its own database connection and nothing is shared across fork.
+preload_app = False
+# No control socket: systemd stops and reloads (HUP) the arbiter, and the default socket
+# in $HOME would be shared by two instances on one machine (and $HOME is read-only
+# under the unit's ProtectHome).
+control_socket_disable = True
+
+# The access log is off: nginx keeps one, and the site logs its requests itself. With
+# GUNICORN_ACCESS_LOG=- (or a file) it is one JSON line a request, with the path but
+# never the query string, which may hold what someone searched for.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = json.dumps(
+    {
+        "time": "%(t)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "duration_ms": "%(M)s",
+        "remote": "%({x-forwarded-for}i)s",
+    }
+)
+errorlog = "-"
+loglevel = "info"
+
+
+def _metrics_dir() -> Path | None:
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(path) if path else None
+
+
+def on_starting(server):
+    """Each start counts from zero: the files of a previous run's workers would add
+    their numbers to this run's (prometheus_client's multiprocess mode)."""
+    directory = _metrics_dir()
+    if directory is None:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker that ended (max_requests, timeout, crash) stops counting in the live
+    gauges; its counters stay, summed with the others'."""
+    if _metrics_dir() is None:
+        return
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,195 @@
+"""The production files in deploy/ agree with the settings and with docs/deploy.md."""
+
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+READS = re.compile(r'(?:os\.environ\.get|env_bool|env_list|os\.environ\[)\(?\s*"([A-Z0-9_]+)"')
+
+
+def variables_read() -> set[str]:
+    names = set()
+    for source in (ROOT / "helpdesk_site" / "settings.py", DEPLOY / "gunicorn.conf.py"):
+        names.update(READS.findall(source.read_text()))
+    return names | {"DATABASE_URL"}  # read by dj_database_url
+
+
+def documented(path: Path, heading: str) -> set[str]:
+    text = path.read_text()
+    table = text[text.index(heading) :]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])}
+
+
+def test_every_variable_the_site_reads_is_in_the_guide_and_the_readme():
+    read = variables_read()
+
+    assert read - documented(ROOT / "docs" / "deploy.md", "## Environment variables") == set()
+    assert read - documented(ROOT / "README.md", "## Settings") == set()
+
+
+def test_every_variable_of_the_env_file_is_in_the_guide():
+    names = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", (DEPLOY / "env.example").read_text(), re.M))
+
+    assert names - documented(ROOT / "docs" / "deploy.md", "## Environment variables") == set()
+
+
+def gunicorn_config(monkeypatch, **environment) -> dict:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+
+
+def test_gunicorn_runs_two_workers_a_core_plus_one_unless_told(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    assert gunicorn_config(monkeypatch)["workers"] == 2 * os.cpu_count() + 1
+    assert gunicorn_config(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_gunicorn_ends_a_request_where_the_export_limit_expects(monkeypatch):
+    config = gunicorn_config(monkeypatch)
+
+    assert config["worker_class"] == "sync"  # the only kind whose timeout ends a request
+    assert config["timeout"] == 60
+    assert (
+        "60 s worker timeout" in Path(settings.BASE_DIR / "helpdesk_site/settings.py").read_text()
+    )
+
+
+def test_a_dead_worker_stops_counting_in_the_live_gauges(monkeypatch, tmp_path):
+    config = gunicorn_config(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    (tmp_path / "gauge_livesum_4242.db").write_bytes(b"x")
+    (tmp_path / "counter_4242.db").write_bytes(b"x")
+
+    config["child_exit"](None, type("Worker", (), {"pid": 4242}))
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_4242.db"]
+
+
+def test_gunicorn_starts_counting_from_zero(monkeypatch, tmp_path):
+    config = gunicorn_config(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "counter_1.db").write_bytes(b"x")
+
+    config["on_starting"](None)
+
+    assert list((tmp_path / "metrics").iterdir()) == []
+
+
+def nginx_site() -> str:
+    return (DEPLOY / "nginx" / "helpdesk.conf").read_text() + (
+        DEPLOY / "nginx" / "helpdesk_proxy.conf"
+    ).read_text()
+
+
+def test_nginx_refuses_a_body_over_the_sites_own_limit():
+    (size,) = re.findall(r"client_max_body_size (\d+)m;", nginx_site())
+
+    assert int(size) * 1024 * 1024 == settings.HELPDESK_MAX_REQUEST_SIZE
+
+
+def test_nginx_sets_the_visitors_address_and_serves_nothing_from_media():
+    site = nginx_site()
+
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in site
+    assert "$proxy_add_x_forwarded_for" not in site
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
+    assert "media" not in " ".join(re.findall(r"(?:alias|root) [^;]+;", site))
+    assert re.search(r"location \^~ /metrics \{ deny all; \}", site)
+
+
+def test_nginx_waits_as_long_as_a_worker_may_work(monkeypatch):
+    (read_timeout,) = re.findall(r"proxy_read_timeout (\d+)s;", nginx_site())
+
+    assert int(read_timeout) >= gunicorn_config(monkeypatch)["timeout"]
+
+
+UNITS = sorted((DEPLOY / "systemd").glob("helpdesk-*.service"))
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
+def test_each_service_runs_locked_down_as_the_sites_user(unit):
+    text = unit.read_text()
+
+    for line in (
+        "User=helpdesk",
+        "EnvironmentFile=/etc/helpdesk/env",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ReadWritePaths=/var/lib/helpdesk/media",
+        "PrivateTmp=yes",
+        "Restart=on-failure",
+    ):
+        assert line in text.splitlines(), line
+    assert "migrate" not in re.findall(r"^Exec.*$", text, re.M)[0]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_systemd_accepts_the_units(tmp_path):
+    python = Path(sys.executable)
+    for unit in UNITS:
+        text = unit.read_text().replace("/srv/helpdesk/venv/bin", str(python.parent))
+        (tmp_path / unit.name).write_text(text.replace("/srv/helpdesk/app", str(ROOT)))
+
+    units = sorted(map(str, tmp_path.iterdir()))
+    result = subprocess.run(  # noqa: S603 - our own unit files
+        [shutil.which("systemd-analyze"), "verify", "--man=no", *units],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_load_script_refuses_hosts_off_this_machine():
+    result = subprocess.run(
+        [sys.executable, "bench/load.py", "--base-url", "http://10.1.2.3:8000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 2
+    assert "not a loopback address" in result.stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("nginx") is None or shutil.which("openssl") is None,
+    reason="nginx is not installed here (.ci/run installs it)",
+)
+def test_nginx_accepts_the_site(tmp_path):
+    """`nginx -t` on the site as shipped, with a throw-away certificate."""
+    openssl, nginx = shutil.which("openssl"), shutil.which("nginx")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")]
+        + ["-subj", "/CN=destek.example.org"],
+        check=True,
+        capture_output=True,
+    )
+    site = (DEPLOY / "nginx" / "helpdesk.conf").read_text()
+    site = re.sub(r"/etc/letsencrypt/\S+/fullchain.pem", str(tmp_path / "cert.pem"), site)
+    site = re.sub(r"/etc/letsencrypt/\S+/privkey.pem", str(tmp_path / "key.pem"), site)
+    site = site.replace("/etc/nginx/helpdesk_proxy.conf", str(DEPLOY / "nginx/helpdesk_proxy.conf"))
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
+        f"events {{}}\nhttp {{ access_log off; include {tmp_path}/site.conf; }}\n"
+    )
+
+    result = subprocess.run(  # noqa: S603 - our own configuration
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
