@@ -213,3 +213,15 @@ def test_with_rabbitmq_as_the_broker_committed_mail_reaches_a_worker(
     assert_each_mail_reached_the_server_once(smtp_server)
     call_command("send_mail_queue")  # a repeat finds nothing to send
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_demo_data_mails_nobody_even_with_a_broker(smtp_server, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/2"
+
+    call_command("seed_demo", "--force", "--password", "demo12345")
+
+    # Marked sent at once, as without a broker: no worker or periodic job mails them later.
+    assert OutgoingMail.objects.exists()
+    assert not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
+    assert smtp_server.messages == []
