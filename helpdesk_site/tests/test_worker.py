@@ -215,8 +215,9 @@ def test_with_rabbitmq_as_the_broker_committed_mail_reaches_a_worker(
     assert len(smtp_server.messages) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_demo_data_mails_nobody_even_with_a_broker(smtp_server, settings):
+def test_the_demo_data_mails_nobody_even_with_a_broker(
+    restorable_database, django_db_serialized_rollback, transactional_db, smtp_server, settings
+):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/2"
 
     call_command("seed_demo", "--force", "--password", "demo12345")
