@@ -1,11 +1,15 @@
 """Role fixtures shaped like the demo data: TESK → Bursa union → İnegöl chamber,
 the Ankara union beside Bursa, and one responsible per category."""
 
+import asyncio
+import threading
+
 import pytest
 
 from accounts.models import OrganisationKind, Role
 from accounts.tests.factories import OrganisationFactory, UserFactory
 from categories.tests.factories import CategoryFactory
+from common.testing import wait_until
 from tickets import services
 from tickets.models import Priority, TicketKind
 
@@ -149,6 +153,19 @@ class _Inbox:
 
     def __init__(self):
         self.messages = []
+        # While closed, senders are kept waiting after MAIL FROM, before any recipient
+        # is accepted: a sender killed then has sent nothing.
+        self.open = threading.Event()
+        self.open.set()
+        self.waiting = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if not self.open.is_set():
+            self.waiting += 1
+            while not self.open.is_set():
+                await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         from email import message_from_bytes, policy
@@ -177,6 +194,18 @@ class SmtpSink:
         if self.controller is not None:
             self.controller.stop(no_assert=True)
             self.controller = None
+
+    def hold(self):
+        """Keep senders waiting in the middle of the SMTP exchange, accepting nothing."""
+        self.inbox.open.clear()
+
+    def release(self):
+        self.inbox.open.set()
+
+    @property
+    def waiting(self):
+        """How many senders have been kept waiting by `hold`."""
+        return self.inbox.waiting
 
 
 @pytest.fixture
@@ -250,6 +279,175 @@ def holding_client(client, django_capture_on_commit_callbacks):
 
     client.handler = HoldingHandler(enforce_csrf_checks=False)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file rather than in memory, so that the worker,
+    scheduler and command processes the tests start (conftest `celery_worker`) open it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+        # A test database is thrown away: no waiting for the disk. WAL lets those
+        # processes read while another writes.
+        database.setdefault("OPTIONS", {})["init_command"] = (
+            "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL"
+        )
+
+
+# The Redis database the worker tests use as their broker; they empty it first.
+TEST_BROKER_URL = "redis://127.0.0.1:6379/2"
+
+
+class SiteProcess:
+    """A process of the site a test started (a Celery worker, a command), its output
+    in a file."""
+
+    def __init__(self, args, env, log_path):
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        self.log_path = log_path
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - the tests' own arguments
+                [sys.executable, *args],
+                cwd=Path(__file__).resolve().parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group: a prefork worker is a parent and its children.
+                start_new_session=True,
+            )
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, text, timeout=60):
+        wait_until(lambda: text in self.log or self.process.poll() is not None, timeout)
+        assert text in self.log, self.log
+
+    def signal(self, signum):
+        import os
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signum)
+
+    def kill(self):
+        """SIGKILL, to the worker and its children: nothing gets to clean up."""
+        import signal
+
+        self.signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self, timeout=30):
+        import signal
+        import subprocess
+
+        self.signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+
+@pytest.fixture
+def restorable_database(django_db_setup, django_db_blocker):
+    """Empty tables for a serialized rollback to restore, requested before it: an earlier
+    transactional test without one may have flushed and let post_migrate make the content
+    types again under new ids (PostgreSQL does not reuse them), which the restore would
+    collide with."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
+@pytest.fixture
+def site_processes(
+    restorable_database,
+    django_db_serialized_rollback,
+    transactional_db,
+    smtp_server,
+    settings,
+    tmp_path,
+):
+    """Starts processes of the site (`celery -A helpdesk_site worker`, management
+    commands) on the test database, mailing to `smtp_server`, with TEST_BROKER_URL as
+    the broker; stops what is left at the end.
+
+    `site_processes.start(*args, **env)` runs `python -m *args`; `.worker(**env)` starts a
+    worker and waits until it is ready. The test database must be committed to
+    (`transactional_db`) for them to see it; on SQLite it is a file for them
+    (`django_db_modify_db_settings`).
+    """
+    import os
+    from urllib.parse import quote
+
+    import redis
+    from django.core.cache import cache
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            pytest.skip("an in-memory SQLite test database cannot be shared with a process")
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        password = f":{quote(database['PASSWORD'], safe='')}" if database["PASSWORD"] else ""
+        url = (
+            f"postgres://{quote(database['USER'], safe='')}{password}@"
+            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    redis.Redis.from_url(TEST_BROKER_URL).flushdb()
+    # The cache's table outlives the tables a test empties: no job's run of this
+    # period is taken by an earlier test.
+    cache.clear()
+    base = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CONN_MAX_AGE": "0",
+        "CELERY_BROKER_URL": TEST_BROKER_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        # Long enough to outlast a sink that holds a sender on purpose.
+        "EMAIL_TIMEOUT": "60",
+        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
+        "LOG_LEVEL": "INFO",
+    }
+    base.pop("REDIS_URL", None)  # the shared cache is the test database's table
+    started = []
+
+    class Starter:
+        broker_url = TEST_BROKER_URL
+
+        def start(self, *args, **env):
+            log = tmp_path / f"process-{len(started)}.log"
+            process = SiteProcess(args, {**base, **env}, log)
+            started.append(process)
+            return process
+
+        def worker(self, **env):
+            name = f"test{len(started)}@%h"
+            process = self.start(
+                *("-m", "celery", "-A", "helpdesk_site", "worker", "--loglevel=INFO"),
+                *("--concurrency=1", "--without-gossip", "--without-mingle", "-n", name),
+                **env,
+            )
+            process.wait_for(" ready.")
+            return process
+
+    settings.CELERY_BROKER_URL = TEST_BROKER_URL
+    yield Starter()
+    for process in started:
+        if process.process.poll() is None:
+            process.stop()
 
 
 def free_port() -> int:

@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from jobs.schedule import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "api",
     "kb",
     "backups",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -414,6 +417,38 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "5"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 # Links in e-mail point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A sender holds a mail this many seconds (a lease written before it talks to the mail
+# server): a sender killed mid-send leaves the mail to the next one once the lease ends.
+# Longer than one mail's SMTP exchange can take (a few EMAIL_TIMEOUTs).
+HELPDESK_MAIL_LEASE_SECONDS = int(os.environ.get("HELPDESK_MAIL_LEASE_SECONDS", "300"))
+
+# Celery (helpdesk_site/celery.py): with a broker (redis://... or amqp://...), mail is sent
+# and the periodic jobs run by `celery -A helpdesk_site worker`, scheduled by one
+# `celery -A helpdesk_site beat`. Without one, no worker: mail leaves after the response
+# and cron runs `run_jobs` (docs/deploy.md).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# A task's message is acknowledged when the task is done, not when it starts, and taken
+# back if its process dies, so a worker killed mid-task leaves it to another; each
+# process reserves one message at a time, so a killed one strands no others. The tasks
+# are safe to run twice (the outbox's leases, the jobs' locks).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With the broker's connection lost, the running tasks' messages are delivered again.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A stuck task (a mail server that trickles) is killed after this many seconds; what it
+# left is done by the next run: each mail, ticket and anonymisation commits on its own.
+# (No soft limit: its exception, raised anywhere, would pass for one mail's failure.)
+CELERY_TASK_TIME_LIMIT = 660
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# No result backend: nobody waits for a task. What a task did is in the database (the
+# outbox's rows, the tickets), which is the source of truth.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# The periodic jobs' table (jobs/table.py); `run_jobs` reads the same for cron.
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

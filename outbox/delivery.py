@@ -1,21 +1,40 @@
-"""How committed mail leaves the outbox: `deliver` decides when, `send_pending` sends.
+"""How committed mail leaves the outbox: `deliver` decides when and where, `send_pending`
+sends.
 
 Inside a web request the ids wait until the response has been handed to the server
-(`request_finished`), so that no page waits on the mail server; elsewhere (commands,
-the shell) they go at once. A worker queue takes over by changing `deliver` alone;
-`send_mail_queue` stays the path that retries.
+(`request_finished`), so that no page waits on the mail server or the broker; elsewhere
+(commands, workers, the shell) they go at once. Then, with a broker (CELERY_BROKER_URL)
+they are handed to a worker as a task (`tasks.queue_sending`); without one they are sent
+in this process. Whatever is not sent then (a broker or mail server down, a sender
+killed) waits for the periodic `send_mail` job (jobs/table.py), which retries with
+back-off.
+
+Sending is safe to run anywhere at once: a sender leases each mail, committed before it
+talks to the mail server, and marks it sent as soon as the server accepts it. A sender
+killed before that leaves the mail to the next sender once the lease ends; the mail goes
+again with the same Message-ID. (Killed between the server's "accepted" and our commit,
+the mail goes twice: SMTP cannot do better, and the same Message-ID lets mail readers
+show it once.)
 """
 
 import contextlib
 import logging
+import os
+import secrets
 import smtplib
 import socket
 from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import timedelta
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
+from django.db import connection as database
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import OutgoingMail
@@ -32,7 +51,7 @@ def deliver(ids: Iterable[int]) -> None:
     """Send the committed mail `ids`: after the response inside a request, else now."""
     held = _held.get()
     if held is None:
-        send_pending(ids=list(ids))
+        hand_over(list(ids))
     else:
         held.extend(ids)
 
@@ -49,11 +68,21 @@ def send_after_response(**kwargs) -> None:
     if not held:
         return
     try:
-        send_pending(ids=held, limit=len(held))
+        hand_over(held)
     except Exception:
-        # The page is already sent and the mail is in the outbox: `send_mail_queue`
+        # The page is already sent and the mail is in the outbox: the periodic job
         # takes it from here, whatever went wrong.
         logger.exception("Mail %s left for the queue", held)
+
+
+def hand_over(ids: list[int]) -> None:
+    """To a worker when there is a broker, else send them here and now."""
+    if settings.CELERY_BROKER_URL:
+        from . import tasks  # tasks import this module
+
+        tasks.queue_sending(ids)
+    else:
+        send_pending(ids=ids, limit=len(ids))
 
 
 # Errors of the connection, not of one mail.
@@ -71,56 +100,113 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
-    """Send due mail (or just `ids`); returns (sent, failed). Safe to run concurrently."""
-    now = timezone.now()
-    due = OutgoingMail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
-    if ids is not None:
-        due = due.filter(pk__in=ids)
+    """Send due mail (or just `ids`), at most `limit`; returns (sent, failed).
+
+    Safe to run concurrently, on SQLite and PostgreSQL: each mail is leased first.
+    """
+    owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
     sent = failed = 0
     connection = get_connection()
     try:
-        for mail_id in list(due.order_by("pk").values_list("pk", flat=True)[:limit]):
-            with transaction.atomic():
-                # Skip rows another worker is sending right now.
-                mail = (
-                    OutgoingMail.objects.select_for_update(skip_locked=True)
-                    .filter(pk=mail_id, sent_at__isnull=True)
-                    .first()
-                )
-                if mail is None:
-                    continue
-                message = EmailMultiAlternatives(
-                    mail.subject, mail.text, to=[mail.to], connection=connection
-                )
-                if mail.html:
-                    message.attach_alternative(mail.html, "text/html")
-                try:
-                    message.send()
-                except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
-                    mail.attempts += 1
-                    mail.next_attempt_at = timezone.now() + _backoff(mail.attempts)
-                    mail.last_error = str(error)[:1000] or type(error).__name__
-                    mail.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-                    # The mail's id, never its address: the error's text, which may
-                    # name the address, stays in the row.
-                    logger.warning(
-                        "Mail %s not sent (attempt %s): %s",
-                        mail.pk,
-                        mail.attempts,
-                        type(error).__name__,
-                        extra={"mail_id": mail.pk},
-                    )
-                    failed += 1
-                    if isinstance(error, UNREACHABLE):
-                        # The server is unreachable or silent: the rest waits for the
-                        # next run rather than costing a time-out each. (A refused
-                        # address is an SMTPException, an OSError too: not this.)
-                        break
-                else:
-                    mail.sent_at = timezone.now()
-                    mail.save(update_fields=["sent_at"])
-                    sent += 1
+        while sent + failed < limit:
+            mail = lease(owner, ids=ids)
+            if mail is None:
+                break
+            message = EmailMultiAlternatives(
+                mail.subject,
+                mail.text,
+                to=[mail.to],
+                connection=connection,
+                headers={"Message-ID": mail.message_id},
+            )
+            if mail.html:
+                message.attach_alternative(mail.html, "text/html")
+            try:
+                message.send()
+            except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
+                _failed(mail, owner, error)
+                failed += 1
+                if isinstance(error, UNREACHABLE):
+                    # The server is unreachable or silent: the rest waits for the
+                    # next run rather than costing a time-out each. (A refused
+                    # address is an SMTPException, an OSError too: not this.)
+                    break
+            else:
+                _sent(mail, owner)
+                sent += 1
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
     return sent, failed
+
+
+def lease(owner: str, *, ids=None) -> OutgoingMail | None:
+    """Lease the next due mail (of `ids`) to `owner`, committed; None when none is due.
+
+    Call it outside a transaction: the lease must be in the database before the mail
+    server hears of the mail.
+    """
+    skip_locked = database.features.has_select_for_update_skip_locked
+    while True:
+        now = timezone.now()
+        due = OutgoingMail.objects.filter(
+            Q(leased_until__isnull=True) | Q(leased_until__lte=now),
+            sent_at__isnull=True,
+            next_attempt_at__lte=now,
+        )
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        with transaction.atomic() if skip_locked else contextlib.nullcontext():
+            first = due.order_by("pk").values_list("pk", flat=True)
+            if skip_locked:
+                # Pass over the rows other senders are leasing at this instant.
+                first = first.select_for_update(skip_locked=True)
+            pk = first.first()
+            if pk is None:
+                return None
+            # The due conditions again: where nothing locks the row (SQLite), of two
+            # senders that picked it only the first one's update finds it still due.
+            leased = due.filter(pk=pk).update(
+                leased_until=now + timedelta(seconds=settings.HELPDESK_MAIL_LEASE_SECONDS),
+                lease_owner=owner,
+                message_id=Coalesce("message_id", Value(new_message_id(pk))),
+            )
+        if leased:
+            return OutgoingMail.objects.get(pk=pk)
+
+
+def new_message_id(pk: int) -> str:
+    """`<outbox-ID.random@domain>`, the domain of our From address."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or str(DNS_NAME)
+    return f"<outbox-{pk}.{secrets.token_hex(8)}@{domain}>"
+
+
+def _sent(mail: OutgoingMail, owner: str) -> None:
+    marked = OutgoingMail.objects.filter(pk=mail.pk, lease_owner=owner).update(
+        sent_at=timezone.now(), leased_until=None
+    )
+    if not marked:
+        logger.warning(
+            "Mail %s was sent after its lease passed to another sender, which may send it "
+            "again (with the same Message-ID); HELPDESK_MAIL_LEASE_SECONDS is too short",
+            mail.pk,
+        )
+
+
+def _failed(mail: OutgoingMail, owner: str, error: Exception) -> None:
+    attempts = mail.attempts + 1
+    OutgoingMail.objects.filter(pk=mail.pk, lease_owner=owner).update(
+        attempts=attempts,
+        next_attempt_at=timezone.now() + _backoff(attempts),
+        last_error=str(error)[:1000] or type(error).__name__,
+        leased_until=None,
+    )
+    # The mail's id, never its address: the error's text, which may name the address,
+    # stays in the row.
+    logger.warning(
+        "Mail %s not sent (attempt %s): %s",
+        mail.pk,
+        attempts,
+        type(error).__name__,
+        extra={"mail_id": mail.pk},
+    )

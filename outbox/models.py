@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 class OutgoingMail(models.Model):
     """A mail waiting to be sent: written in the change's transaction, sent after the
-    commit, retried with back-off while the mail server is down."""
+    commit, retried with back-off while the mail server is down.
+
+    A sender first leases the row (`leased_until`, `lease_owner`) and gives it its
+    `message_id`, committed before it talks to the mail server: a sender killed
+    mid-send leaves the row to the next one when the lease ends, and the mail sent again
+    carries the same Message-ID.
+    """
 
     # The ticket a notice is about, if any: a plain number, so that the outbox
     # depends on no app (the table was tickets' own, hence its name).
@@ -20,6 +26,11 @@ class OutgoingMail(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=100, blank=True)
+    # `<outbox-ID.random@domain>`, given at the first lease; unique, so that a reply's
+    # In-Reply-To finds the mail (and its ticket) it answers.
+    message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
 
     class Meta:
         db_table = "tickets_outgoingmail"

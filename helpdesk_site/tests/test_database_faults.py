@@ -28,7 +28,10 @@ pytestmark = [
         connections["default"].vendor != "postgresql",
         reason="PostgreSQL only: SQLite has no server connections to drop or pool",
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed data the web process sees; the tables emptied first (conftest).
+    pytest.mark.usefixtures(
+        "restorable_database", "django_db_serialized_rollback", "transactional_db"
+    ),
 ]
 
 

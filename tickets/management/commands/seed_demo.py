@@ -95,8 +95,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "DEBUG is off: this looks like production. Use --force to seed anyway."
             )
-        # The demo addresses are not real: their notices are marked sent, not mailed.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The demo addresses are not real: their notices are marked sent, not mailed
+        # (here and now, not by a worker with a real mail server).
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", CELERY_BROKER_URL=""
+        ):
             self.seed(password)
 
     @transaction.atomic

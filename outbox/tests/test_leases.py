@@ -1,0 +1,130 @@
+"""Leases and Message-IDs: a mail is leased, committed, before the mail server hears of
+it; a sender that dies leaves it to the next once the lease ends; a mail sent again
+carries the same Message-ID; senders running at once send each mail once."""
+
+import datetime
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from common.testing import wait_until
+from outbox import delivery
+from outbox.models import OutgoingMail
+
+
+def mail(**fields):
+    fields = {"to": "ayse@example.org", "subject": "Konu", "text": "Metin", **fields}
+    return OutgoingMail.objects.create(**fields)
+
+
+def in_a_thread(function):
+    """Run `function` in a thread with its own database connection, as another sender."""
+
+    def run():
+        try:
+            function()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_lease_and_message_id_are_committed_before_the_mail_server_hears_of_the_mail(
+    smtp_server,
+):
+    row = mail()
+    smtp_server.hold()
+
+    sender = in_a_thread(delivery.send_pending)
+    assert wait_until(lambda: smtp_server.waiting == 1, timeout=30)
+
+    # Read on this thread's own connection: only what the sender committed shows.
+    held = OutgoingMail.objects.get(pk=row.pk)
+    assert held.sent_at is None
+    assert held.leased_until > timezone.now()
+    assert held.lease_owner
+    assert held.message_id
+    smtp_server.release()
+    sender.join(timeout=30)
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == held.message_id
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.leased_until is None
+
+
+@pytest.mark.django_db
+def test_a_mail_leased_by_a_sender_that_died_waits_for_the_lease_then_goes_once(smtp_server):
+    row = mail()
+    # given a sender that leased the mail and died before the server accepted it
+    leased = delivery.lease("dead-sender")
+    assert leased.pk == row.pk
+
+    # then nobody sends it while the lease holds
+    assert delivery.send_pending() == (0, 0)
+    assert smtp_server.messages == []
+
+    # when the lease has passed
+    OutgoingMail.objects.filter(pk=row.pk).update(
+        leased_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert delivery.send_pending() == (1, 0)
+    assert delivery.send_pending() == (0, 0)
+
+    # then it went once, with the Message-ID given at the first lease
+    assert [message["Message-ID"] for message in smtp_server.messages] == [leased.message_id]
+
+
+@pytest.mark.django_db
+def test_a_mail_retried_after_a_failure_carries_the_same_message_id(smtp_server, settings):
+    settings.DEFAULT_FROM_EMAIL = "Destek <destek@example.org>"
+    row = mail()
+    smtp_server.stop()
+    assert delivery.send_pending() == (0, 1)
+    row.refresh_from_db()
+    first_id = row.message_id
+    assert re.fullmatch(rf"<outbox-{row.pk}\.[0-9a-f]{{16}}@example\.org>", first_id)
+
+    smtp_server.start()
+    OutgoingMail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert delivery.send_pending() == (1, 0)
+
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == first_id
+
+
+@pytest.mark.django_db
+def test_each_mail_has_its_own_message_id(smtp_server):
+    for address in ("a@example.org", "b@example.org", "c@example.org"):
+        mail(to=address)
+
+    delivery.send_pending()
+
+    ids = [message["Message-ID"] for message in smtp_server.messages]
+    assert len(set(ids)) == 3
+    assert sorted(ids) == sorted(OutgoingMail.objects.values_list("message_id", flat=True))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_senders_running_at_once_send_each_mail_once(smtp_server):
+    OutgoingMail.objects.bulk_create(
+        OutgoingMail(to=f"kisi{number}@example.org", subject="Konu", text="Metin")
+        for number in range(40)
+    )
+    start = threading.Barrier(4)
+
+    def sender():
+        start.wait()
+        delivery.send_pending()
+
+    for thread in [in_a_thread(sender) for _ in range(4)]:
+        thread.join(timeout=120)
+
+    received = sorted(message["To"] for message in smtp_server.messages)
+    assert received == sorted(f"kisi{number}@example.org" for number in range(40))
+    assert not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
