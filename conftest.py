@@ -356,6 +356,16 @@ class SiteProcess:
             raise
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test that restores the database after it (serialized rollback) first empties
+    it (`restorable_database`), before pytest-django's own set-up restores the rows."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        restored = marker and marker.kwargs.get("serialized_rollback")
+        if restored and "restorable_database" not in item.fixturenames:
+            item.fixturenames.insert(0, "restorable_database")
+
+
 @pytest.fixture
 def restorable_database(django_db_setup, django_db_blocker):
     """Empty tables for a serialized rollback to restore, requested before it: an earlier
