@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from categories.models import Category
 from categories.selectors import handles_tickets
+from common import storage
 from tickets import paging, permissions, selectors, services
 from tickets import views as ticket_pages
 from tickets.filters import organisations_for
@@ -119,6 +120,10 @@ LIST_PARAMETERS = [
 
 
 def _fingerprint(request) -> str:
+    if not hasattr(request.data, "items"):
+        raise exceptions.ValidationError(
+            {"non_field_errors": [_("The body must be an object of fields.")]}
+        )
     fields = {
         key: request.data.getlist(key) if hasattr(request.data, "getlist") else value
         for key, value in request.data.items()
@@ -193,7 +198,8 @@ class TicketList(APIView):
         requester = data.get("requester")
         filing_for_other = requester is not None and requester != user
         try:
-            with transaction.atomic():
+            # Files stored by the filing go again if the key's row then fails.
+            with storage.kept_only_on_success(), transaction.atomic():
                 result = services.file_ticket(
                     by=user,
                     category=data["category"],
@@ -391,8 +397,18 @@ class AttachmentDownload(APIView):
     )
     def get(self, request, pk):
         # The site's own download, with its checks and headers: DRF has put the
-        # authenticated user on the request.
-        return ticket_pages.attachment_download(request._request, pk)
+        # authenticated user on the request. Its page for a store that is down becomes
+        # the API's JSON answer.
+        response = ticket_pages.attachment_download(request._request, pk)
+        if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+            return Response(
+                error_body(
+                    "store_unavailable",
+                    _("The document cannot be fetched just now. Try again in a few minutes."),
+                ),
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return response
 
 
 class CategoryList(ListAPIView):

@@ -15,8 +15,10 @@ class ArticleQuerySet(models.QuerySet):
         if user.is_supervisor:
             return self.all()
         readable = ["public", "members"]
-        if handles_tickets(user):
-            readable.append("internal")
+        if not handles_tickets(user):
+            # Whoever left every team reads what any member reads, their own drafts no more.
+            return self.filter(visibility__in=readable)
+        readable.append("internal")
         return self.filter(
             Q(visibility__in=readable)
             | Q(category_id__in=team_category_ids(user))

@@ -62,18 +62,18 @@ NAMES_PER_WORD = 200
 
 
 def _holding(manager, field: str, words: list[str]) -> dict[str, list[int]]:
-    """For each word, the ids of the rows whose folded `field` holds it: one query for
-    all the words."""
+    """For each word, the ids of the rows whose folded `field` holds it, unless more than
+    NAMES_PER_WORD do: one query for all the words, read to the end (organisations and
+    people are thousands, not millions), so that a common word never crowds a rare one out."""
     if not words:
         return {}
     condition = Q()
     for word in words:
         condition |= Q(**{f"{field}__contains": word})
-    rows = manager.filter(condition).values_list("pk", field)[: NAMES_PER_WORD * len(words)]
     found = {word: [] for word in words}
-    for pk, key in rows:
+    for pk, key in manager.filter(condition).values_list("pk", field).iterator(chunk_size=2000):
         for word in words:
-            if word in key:
+            if word in key and len(found[word]) <= NAMES_PER_WORD:
                 found[word].append(pk)
     return {word: ids for word, ids in found.items() if len(ids) <= NAMES_PER_WORD}
 
@@ -82,7 +82,7 @@ class OrganisationInput(forms.TextInput):
     """A text field whose suggestions come from `tickets:organisations` as one types
     (static/js/organisation-filter.js fills its datalist); an id shows as its name."""
 
-    def __init__(self):
+    def __init__(self, user):
         super().__init__(
             attrs={
                 "list": "organisation-suggestions",
@@ -90,10 +90,13 @@ class OrganisationInput(forms.TextInput):
                 "data-suggest": reverse_lazy("tickets:organisations"),
             }
         )
+        self.user = user
 
     def format_value(self, value):
+        """An id shows as its organisation's name, if the user may filter by it; else
+        as typed (so that trying ids names nothing)."""
         if value and _is_id(str(value)):
-            name = Organisation.objects.filter(pk=int(value)).values_list("name", flat=True)
+            name = organisations_for(self.user).filter(pk=int(value)).values_list("name", flat=True)
             return name.first() or value
         return super().format_value(value)
 
@@ -156,7 +159,7 @@ class TicketFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["organisation"].extra["widget"] = OrganisationInput()
+        self.filters["organisation"].extra["widget"] = OrganisationInput(user)
         self.filters["category"].extra["widget"] = forms.Select(
             choices=[("", _("All"))] + [(c.pk, str(c)) for c in Category.objects.all()]
         )

@@ -200,3 +200,32 @@ def test_a_store_that_is_down_is_a_503_and_files_nothing(
     assert response.json()["code"] == "store_unavailable"
     assert "could not be stored" in response.json()["message"]
     assert not Ticket.objects.exists()
+
+
+def test_a_body_that_is_not_an_object_with_a_key_is_a_400(api, member):
+    response = api(member).post("/api/v1/tickets/", [], format="json", HTTP_IDEMPOTENCY_KEY="k1")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_a_document_while_the_store_is_down_is_a_503_in_json(
+    api, member, capacity, settings, spare_moto_server, store_settings, file
+):
+    import uuid
+
+    from tickets.models import Attachment
+    from tickets.tests.files import PDF, upload
+
+    server = spare_moto_server()
+    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
+    server.client().create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    file(files=[upload("rapor.pdf", PDF)])
+    document = Attachment.objects.get()
+    server.stop()
+
+    response = api(member).get(f"/api/v1/attachments/{document.pk}/")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "store_unavailable"

@@ -91,3 +91,15 @@ def test_a_hidden_article_cannot_be_voted_on(client, member, write):
     response = client.post(f"/kb/{article.slug}/vote/", {"useful": "yes"})
     assert response.status_code == 404
     assert article.votes.count() == 0
+
+
+def test_an_author_who_left_every_team_no_longer_reads_their_internal_article(
+    client, responsible, capacity, write
+):
+    from kb.models import Visibility as Seen
+
+    article = write(by=responsible, visibility=Seen.INTERNAL)
+    capacity.responsibles.remove(responsible)
+    client.force_login(responsible)
+
+    assert client.get(f"/kb/{article.slug}/").status_code == 404

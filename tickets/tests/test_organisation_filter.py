@@ -123,3 +123,12 @@ def test_suggestions_need_a_signed_in_user(client, inegol_chamber):
 
     assert response.status_code == 302
     assert inegol_chamber.name not in response.content.decode()
+
+
+def test_an_id_outside_the_members_scope_is_not_named(client, member, ankara_union):
+    client.force_login(member)
+
+    page = client.get("/tickets/", {"organisation": ankara_union.pk}).content.decode()
+
+    assert ankara_union.name not in page
+    assert f'value="{ankara_union.pk}"' in page

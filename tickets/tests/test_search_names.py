@@ -83,3 +83,20 @@ def test_the_search_costs_the_same_queries_for_one_word_or_ten(
         client.get("/tickets/", {"q": "a b c d e f g h i yazici"})
 
     assert len(ten.captured_queries) == len(one.captured_queries)
+
+
+def test_a_common_word_does_not_crowd_a_rare_name_out(client, supervisor, file, tesk, monkeypatch):
+    from accounts.models import OrganisationKind
+    from accounts.tests.factories import OrganisationFactory
+    from tickets import filters
+
+    monkeypatch.setattr(filters, "NAMES_PER_WORD", 3)
+    for n in range(8):
+        OrganisationFactory(name=f"Esnaf Odası {n}", kind=OrganisationKind.CHAMBER, parent=tesk)
+    rare = OrganisationFactory(name="Gölyaka Esnaf", kind=OrganisationKind.CHAMBER, parent=tesk)
+    theirs = file(by=UserFactory(organisation=rare), subject="Esnaf belgesi")
+    client.force_login(supervisor)
+
+    # "esnaf" is in too many names to count as one (found in the text instead);
+    # "golyaka" still finds its chamber's tickets.
+    assert listed(client.get("/tickets/", {"q": "esnaf golyaka"})) == [theirs.pk]
