@@ -1,10 +1,10 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
 from django.conf import settings
-from django.db.models import Case, Exists, OuterRef, Prefetch, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 
 from accounts.models import Organisation
-from categories.selectors import handles_tickets
+from categories.selectors import team_category_ids
 
 from . import facts, paging, permissions
 from .filters import MINE, TicketFilter, organisations_for, with_default_view
@@ -46,10 +46,11 @@ def organisation_suggestions(user, text: str) -> list[dict]:
 
 def updated_since(tickets, user, since):
     """Those of `tickets` with an event at or after `since` that `user` may see: an
-    internal note changes nothing for someone who handles no tickets."""
+    internal note counts only on the tickets `user` handles (permissions.is_handler)."""
     events = TicketEvent.objects.filter(ticket=OuterRef("pk"), created_at__gte=since)
-    if not handles_tickets(user):
-        events = events.filter(internal=False)
+    if not user.is_supervisor:
+        handled = Q(ticket__assignee=user) | Q(ticket__category_id__in=team_category_ids(user))
+        events = events.filter(Q(internal=False) | handled)
     return tickets.filter(Exists(events))
 
 

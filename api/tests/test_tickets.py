@@ -265,3 +265,16 @@ def test_a_categorys_team_is_listed_to_handlers_only(api, member, responsible, c
 
     assert [p["id"] for p in team.json()] == [responsible.pk]
     assert api(member).get(f"/api/v1/categories/{capacity.pk}/team/").status_code == 403
+
+
+def test_updated_since_counts_an_internal_note_only_for_those_who_handle_the_ticket(
+    api, responsible, other_responsible, file
+):
+    # teknik filed it in Kapasite Raporu: they see it as its requester, not as its handler.
+    theirs = file(by=other_responsible, subject="Kapasite")
+    since = timezone.now()
+    services.reply(theirs, by=responsible, body="İç not", internal=True)
+
+    answer = api(other_responsible).get("/api/v1/tickets/", {"updated_since": since.isoformat()})
+
+    assert answer.json()["results"] == []
