@@ -15,7 +15,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 COOKIE = "helpdesk_wrote"
@@ -53,8 +53,27 @@ def reads_from_replica(view):
     return marked
 
 
+# Writes that change no page's data (a session's last activity, a rate limit's count):
+# they never make a list stale.
+HOUSEKEEPING = ("django_session", "helpdesk_cache", "axes_")
+
+
+def _noting_writes(noted: list):
+    """An execute wrapper that notes a write of the user's data on the primary, such as
+    a GET that marks a ticket read."""
+
+    def note(execute, sql, params, many, context):
+        verb = sql.lstrip()[:6].upper()
+        if verb in ("INSERT", "UPDATE", "DELETE") and not any(t in sql for t in HOUSEKEEPING):
+            noted.append(True)
+        return execute(sql, params, many, context)
+
+    return note
+
+
 class ReadYourWritesMiddleware:
-    """Keeps a user's reads on the primary for a while after their own write."""
+    """Keeps a user's reads on the primary for a while after their own write: after any
+    successful unsafe request, and after any request that wrote their data."""
 
     def __init__(self, get_response):
         if not configured():
@@ -65,11 +84,14 @@ class ReadYourWritesMiddleware:
         lag = settings.HELPDESK_REPLICA_LAG_SECONDS
         wrote = request.get_signed_cookie(COOKIE, default=None, salt=SALT, max_age=lag)
         token = _wrote_recently.set(wrote is not None)
+        wrote_now = []
         try:
-            response = self.get_response(request)
+            with connections[DEFAULT_DB_ALIAS].execute_wrapper(_noting_writes(wrote_now)):
+                response = self.get_response(request)
         finally:
             _wrote_recently.reset(token)
-        if request.method not in SAFE_METHODS and response.status_code < 400:
+        unsafe = request.method not in SAFE_METHODS
+        if (unsafe or wrote_now) and response.status_code < 400:
             response.set_signed_cookie(
                 COOKIE,
                 "1",

@@ -129,3 +129,18 @@ def test_writes_and_reads_in_a_transaction_go_to_the_primary_in_a_marked_view(ti
 def test_migrations_run_on_the_primary_only():
     assert router.allow_migrate("default", "tickets", model_name="ticket")
     assert not router.allow_migrate(REPLICA, "tickets", model_name="ticket")
+
+
+def test_opening_a_ticket_that_marks_it_read_keeps_the_reader_on_the_primary(
+    client, responsible, ticket
+):
+    client.force_login(responsible)
+
+    opened = client.get(f"/tickets/{ticket.pk}/")
+    with Queries() as queries:
+        client.get("/tickets/", {"status": ""})
+    again = client.get(f"/tickets/{ticket.pk}/")
+
+    assert COOKIE in opened.cookies
+    assert Queries.tickets_read(queries.replica) == 0
+    assert COOKIE not in again.cookies  # read already: this visit wrote nothing
