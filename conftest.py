@@ -662,3 +662,16 @@ def spare_moto_server():
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def store_to_stop(settings, spare_moto_server, store_settings):
+    """Documents kept in a bucket on a moto server of the test's own: `.stop()` it to see
+    what the site does with a store that is down."""
+    import uuid
+
+    server = spare_moto_server()
+    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
+    server.client().create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    return server

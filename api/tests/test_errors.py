@@ -168,18 +168,11 @@ def test_the_count_is_kept_in_redis_which_every_web_process_shares(api, member, 
     server.delete(*keys)
 
 
-def test_a_store_that_is_down_is_a_503_and_files_nothing(
-    api, member, capacity, settings, spare_moto_server, store_settings
-):
-    import uuid
-
+def test_a_store_that_is_down_is_a_503_and_files_nothing(api, member, capacity, store_to_stop):
     from tickets.models import Ticket
     from tickets.tests.files import PDF, upload
 
-    server = spare_moto_server()
-    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
-    server.client().create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    server = store_to_stop
     server.stop()
 
     response = api(member).post(
@@ -210,17 +203,12 @@ def test_a_body_that_is_not_an_object_with_a_key_is_a_400(api, member):
 
 
 def test_a_document_while_the_store_is_down_is_a_503_in_json(
-    api, member, capacity, settings, spare_moto_server, store_settings, file
+    api, member, capacity, store_to_stop, file
 ):
-    import uuid
-
     from tickets.models import Attachment
     from tickets.tests.files import PDF, upload
 
-    server = spare_moto_server()
-    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
-    server.client().create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    server = store_to_stop
     file(files=[upload("rapor.pdf", PDF)])
     document = Attachment.objects.get()
     server.stop()

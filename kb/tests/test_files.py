@@ -63,15 +63,10 @@ def test_a_file_is_read_with_its_articles_visibility(client, supervisor, member,
 
 
 def test_a_store_that_is_down_refuses_the_file_with_a_message(
-    client, responsible, write, settings, spare_moto_server, store_settings
+    client, responsible, write, store_to_stop
 ):
-    import uuid
-
     article = write()
-    server = spare_moto_server()
-    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
-    server.client().create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    server = store_to_stop
     server.stop()
     client.force_login(responsible)
 
@@ -87,16 +82,9 @@ def test_a_store_that_is_down_refuses_the_file_with_a_message(
     assert File.objects.count() == 0
 
 
-def test_a_file_while_the_store_is_down_is_a_503_page(
-    client, responsible, write, settings, spare_moto_server, store_settings
-):
-    import uuid
-
+def test_a_file_while_the_store_is_down_is_a_503_page(client, responsible, write, store_to_stop):
     article = write()
-    server = spare_moto_server()
-    name = f"helpdesk-{uuid.uuid4().hex[:12]}"
-    server.client().create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": store_settings(server, name)}
+    server = store_to_stop
     client.force_login(responsible)
     upload_png(client, article)
     stored = File.objects.get()
