@@ -62,7 +62,10 @@ PAGES = [
     ("ticket page (member)", "oda", "/tickets/{ticket}/"),
     ("ticket page (supervisor)", "tesk", "/tickets/{ticket}/"),
     ("CSV export, one month, first byte", "tesk", "/tickets/export.csv?created_from={month}"),
+    ("help search, 1,000 articles", "oda", "/kb/?q=kapasite+raporu+prod+kodu"),
+    ("help suggestions while filing", "oda", "/kb/suggest/?q=kapasite+raporu+prod+kodu"),
 ]
+ARTICLES = 1000
 FILING = ("filing (POST)", "oda")
 
 
@@ -76,6 +79,7 @@ def fill(total: int) -> None:
     call_command("migrate", verbosity=0)
     if Ticket.objects.count() < total:
         call_command("seed_bulk", tickets=total, force=True)
+    call_command("seed_kb", bulk=ARTICLES, force=True, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -23,3 +23,16 @@ def test_seed_kb_creates_its_articles_once_and_the_clerk_finds_the_capacity_one(
     client.logout()
     persian = client.get("/kb/darkhast-poshtibani/", HTTP_ACCEPT_LANGUAGE="fa")
     assert "ثبت درخواست پشتیبانی" in persian.text
+
+
+def test_seed_kb_bulk_writes_searchable_articles_up_to_the_number_asked(db, settings):
+    settings.DEBUG = True
+    UserFactory(username="admin", is_superuser=True, is_staff=True)
+    CategoryFactory(name="Kapasite Raporu")
+    CategoryFactory(name="Yerli Malı Belgesi")
+    call_command("seed_kb", bulk=12)
+    call_command("seed_kb", bulk=15)
+    generated = Article.objects.filter(slug__startswith="generated-")
+    assert generated.count() == 15
+    assert set(generated.values_list("visibility", flat=True)) == {"public", "members", "internal"}
+    assert not generated.filter(search_text="").exists()

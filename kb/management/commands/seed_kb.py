@@ -1,6 +1,8 @@
 """A few demo articles on top of seed_demo's categories and users; running it again
 creates nothing twice."""
 
+import random
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from categories.models import Category
 from kb import services
 from kb.models import Article, Visibility
+from tickets.seeding import texts
 
 # slug, category, visibility, then (language, title, body) per translation, original first.
 ARTICLES = [
@@ -80,13 +83,23 @@ ARTICLES = [
 ]
 
 
+BULK_PREFIX = "generated-"
+
+
 class Command(BaseCommand):
     help = "Create a few demo help articles (after seed_demo)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+        parser.add_argument(
+            "--bulk",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also write generated articles until N of them exist (for the benchmark).",
+        )
 
-    def handle(self, *args, force, **options):
+    def handle(self, *args, force, bulk, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. Use --force to seed anyway."
@@ -117,4 +130,29 @@ class Command(BaseCommand):
                     slug=slug,
                 )
             created += 1
+        created += self.generate(writer, bulk)
         self.stdout.write(f"{created} articles created.")
+
+    def generate(self, writer, wanted: int) -> int:
+        """Articles written from the generated tickets' words, in their languages, spread
+        over the categories; numbered, so a second run adds only the missing ones."""
+        have = Article.objects.filter(slug__startswith=BULK_PREFIX).count()
+        categories = list(Category.objects.filter(is_active=True).order_by("pk"))
+        if wanted <= have or not categories:
+            return 0
+        visibilities = [Visibility.PUBLIC, Visibility.MEMBERS, Visibility.INTERNAL]
+        for number in range(have, wanted):
+            rng = random.Random(number)  # noqa: S311 - the same article for the same number
+            category = categories[number % len(categories)]
+            language = texts.language(rng)
+            title, body = texts.ticket(rng, texts.topic(category.name), language, False)
+            services.write(
+                by=writer,
+                category=category,
+                visibility=visibilities[number % len(visibilities)],
+                language=language,
+                title=title[:200],
+                body=body,
+                slug=f"{BULK_PREFIX}{number}",
+            )
+        return wanted - have
