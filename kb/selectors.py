@@ -72,7 +72,7 @@ def suggestions(user, *, query: str, category_id: int | None = None):
                 default=Value(0),
                 output_field=IntegerField(),
             )
-        ).order_by("-in_category", "-score", "-published_at", "-id")
+        ).order_by("-in_category", "-score", "-in_language", "-published_at", "-id")
     return _with_text(articles[:SUGGESTIONS])
 
 

@@ -81,3 +81,18 @@ def test_on_postgresql_article_search_has_its_trigram_index(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_article_search_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+def test_among_equal_matches_the_readers_language_comes_first(client, write):
+    turkish = write(title="Kapasite raporu", body="Metin.", slug="only-turkish")
+    persian = write(title="Kapasite raporu", body="Metin.", slug="also-persian")
+    write(article=persian, language="fa", title="گزارش ظرفیت", body="متن.")
+    # The Turkish-only article is the newer one: by date alone it would come first.
+    type(turkish).objects.filter(pk=turkish.pk).update(published_at="2030-01-01T00:00:00Z")
+
+    def order(language):
+        found = client.get("/kb/?q=kapasite", HTTP_ACCEPT_LANGUAGE=language).context["articles"]
+        return [article.slug for article in found]
+
+    assert order("fa") == ["also-persian", "only-turkish"]
+    assert order("tr") == ["only-turkish", "also-persian"]
