@@ -6,6 +6,11 @@ Here a connection error or a timeout is a miss, a failed `add`, a write that did
 happen; the web process logs it, at most once a minute, and serves the page. Callers
 that must tell "not there" from "could not ask" (the rate limits) ask inside
 `failures_raised()` and get `CacheUnavailable`.
+
+A refused connection fails at once, but an unreachable host or a hung server costs
+each call its timeout, and a page makes several calls. After a timeout the process
+stops asking for `PAUSE_AFTER_TIMEOUT` seconds (every call a miss at once), then tries
+again: one slow call per pause and process, not several per page.
 """
 
 import contextvars
@@ -26,6 +31,7 @@ logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 0.5
 ANSWER_TIMEOUT = 1.0
 WARN_EVERY = 60  # seconds
+PAUSE_AFTER_TIMEOUT = 5  # seconds
 
 _raising = contextvars.ContextVar("cache_failures_raised", default=False)
 
@@ -52,10 +58,21 @@ class FailSoftRedisCache(RedisCache):
         params = {**params, "OPTIONS": {**options, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self._warned_at = None
+        self._paused_until = 0.0
 
-    def _soft(self, call, failed, *args, **kwargs):
+    def _call(self, call, *args):
+        """`call(*args)`, unless a timeout paused the cache: then the failure at once."""
+        if time.monotonic() < self._paused_until:
+            raise RedisTimeoutError("Paused after a timeout: not asking Redis for now.")
         try:
-            return call(*args, **kwargs)
+            return call(*args)
+        except RedisTimeoutError:
+            self._paused_until = time.monotonic() + PAUSE_AFTER_TIMEOUT
+            raise
+
+    def _soft(self, call, failed, *args):
+        try:
+            return self._call(call, *args)
         except (RedisConnectionError, RedisTimeoutError) as error:
             if _raising.get():
                 raise CacheUnavailable(str(error)) from error
@@ -91,7 +108,7 @@ class FailSoftRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         try:
-            return super().incr(key, delta, version)
+            return self._call(super().incr, key, delta, version)
         except (RedisConnectionError, RedisTimeoutError) as error:
             if _raising.get():
                 raise CacheUnavailable(str(error)) from error

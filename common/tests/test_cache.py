@@ -68,3 +68,35 @@ def test_a_stopped_redis_is_logged_once_not_on_every_call(cache, redis_server, c
     assert [record.getMessage()[:37] for record in caplog.records] == [
         "The cache (Redis) cannot be reached, "
     ]
+
+
+def test_after_a_timeout_the_cache_is_not_asked_for_a_while(cache, monkeypatch):
+    """An unreachable host costs a call its whole timeout: a page's later calls must not
+    each wait again."""
+    import time
+
+    from django.core.cache.backends.redis import RedisCache
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from common import cache as module
+
+    asked = []
+
+    def hung(self, *args):
+        asked.append(args)
+        raise RedisTimeoutError("Timeout connecting to server")
+
+    monkeypatch.setattr(RedisCache, "get", hung)
+    monkeypatch.setattr(RedisCache, "incr", hung)
+    now = time.monotonic()
+    monkeypatch.setattr(module.time, "monotonic", lambda: now)
+
+    assert cache.get("colour", "none") == "none"
+    assert cache.get("colour", "none") == "none"
+    with failures_raised(), pytest.raises(CacheUnavailable):
+        cache.incr("counter")
+    assert len(asked) == 1
+
+    now += module.PAUSE_AFTER_TIMEOUT + 1
+    assert cache.get("colour") is None
+    assert len(asked) == 2
