@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "monitoring",
     "api",
     "kb",
+    "exports",
     "backups",
     "jobs",
 ]
@@ -364,10 +365,12 @@ HELPDESK_PAGE_SIZE = 25
 HELPDESK_RETENTION_DAYS = int(os.environ.get("HELPDESK_RETENTION_DAYS", "0"))
 # The list counts matching tickets up to this number, then says "more than".
 HELPDESK_COUNT_LIMIT = 1000
-# An export of more matching tickets is refused (narrow the filters) rather than cut off
-# by the web server's timeout: a row takes ~0.18 ms, so 100,000 stream in ~20 s, well
-# inside a 60 s worker timeout.
+# An export of more matching tickets is not streamed (it would be cut off by the web
+# server's timeout: a row takes ~0.18 ms, so 100,000 stream in ~20 s, well inside a 60 s
+# worker timeout): it is offered to the worker instead (exports/), whose files are kept
+# this many days.
 HELPDESK_EXPORT_MAX_ROWS = int(os.environ.get("HELPDESK_EXPORT_MAX_ROWS", "100000"))
+HELPDESK_EXPORT_KEEP_DAYS = int(os.environ.get("HELPDESK_EXPORT_KEEP_DAYS", "7"))
 
 # The REST API (api/): personal tokens or the site's session (with CSRF); JSON only,
 # errors included. Requests per token (else per user, else per address) are counted in

@@ -16,7 +16,6 @@ from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -150,19 +149,12 @@ def ticket_export(request):
     # The rows stream after the view returns: keep them on the database chosen here.
     tickets = tickets.using(tickets.db)
     if export.too_large(tickets):
-        messages.error(
-            request,
-            _(
-                "More than %(limit)s tickets match these criteria, more than one export "
-                "may hold. Narrow the filters (dates, status, category) and export again."
-            )
-            % {"limit": number_format(settings.HELPDESK_EXPORT_MAX_ROWS, force_grouping=True)},
-        )
+        # Too long for one request: offered to the worker (exports/), with this query.
         params = request.GET.copy()
         for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
             params.pop(name, None)
         query = params.urlencode()
-        return redirect(reverse("tickets:list") + (f"?{query}" if query else ""))
+        return redirect(reverse("exports:new") + (f"?{query}" if query else ""))
     response = StreamingHttpResponse(
         export.rows(tickets, get_language()), content_type="text/csv; charset=utf-8"
     )

@@ -32,7 +32,7 @@ def test_an_export_of_exactly_the_cap_is_made(client, member, settings):
     assert len(read_csv(client.get(URL))) == 5
 
 
-def test_an_export_over_the_cap_is_refused_with_a_message_and_no_file(client, member, settings):
+def test_an_export_over_the_cap_is_offered_to_the_worker_not_streamed(client, member, settings):
     settings.HELPDESK_EXPORT_MAX_ROWS = 4
     TicketFactory.create_batch(5, requester=member)
     client.force_login(member)
@@ -40,11 +40,11 @@ def test_an_export_over_the_cap_is_refused_with_a_message_and_no_file(client, me
     response = client.get(URL, {"priority": "medium", "page": "2"}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 302
-    assert response["Location"] == "/tickets/?priority=medium"
+    assert response["Location"] == "/exports/new/?priority=medium"
     assert not response.streaming
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "More than 4 tickets match these criteria" in page
-    assert "Narrow the filters" in page
+    assert 'name="query" value="priority=medium"' in page
 
 
 def test_a_failure_midway_breaks_the_stream_instead_of_ending_the_file(client, member, monkeypatch):
