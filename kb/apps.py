@@ -7,4 +7,8 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the deflection rule to filing)
+        from tickets import panels as ticket_panels
+
+        from . import panels, signals  # noqa: F401  (signals: the deflection rule on filing)
+
+        ticket_panels.register("kb/_ticket_panel.html", panels.ticket_articles)

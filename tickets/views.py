@@ -22,11 +22,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from categories.selectors import handles_tickets, team_category_ids
+from categories.selectors import handles_tickets
 from common import storage
 from common.replica import reads_from_replica
 
-from . import columns, export, paging, permissions, selectors, services, uploads, workflow
+from . import (
+    columns,
+    export,
+    paging,
+    panels,
+    permissions,
+    selectors,
+    services,
+    uploads,
+    workflow,
+)
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -39,7 +49,7 @@ from .forms import (
     TicketForm,
     UploadForm,
 )
-from .models import Attachment, Status, Ticket
+from .models import Attachment, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -300,9 +310,7 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(forms),
-        # The knowledge base's "from ticket to article" (kb/), for its category's writers.
-        "can_draft_article": ticket.status in (Status.RESOLVED, Status.CLOSED)
-        and (user.is_supervisor or ticket.category_id in team_category_ids(user)),
+        "panels": panels.for_ticket(ticket, user),
         **forms,
     }
     return render(request, "tickets/detail.html", context, status=status)

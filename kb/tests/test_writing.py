@@ -3,6 +3,7 @@ is a revision; the preview renders without saving."""
 
 import pytest
 
+from kb import services as kb_services
 from kb.models import AppendOnlyError, Article, Revision, Visibility
 from tickets import services as tickets
 
@@ -163,11 +164,42 @@ def test_no_draft_from_an_open_or_unseen_ticket(client, responsible, other_respo
     client.force_login(responsible)
     form = client.get(f"/kb/new/?ticket={open_ticket.pk}").context["form"]
     assert form["title"].value() is None
-    assert (
-        "can_draft_article" not in client.get(f"/tickets/{open_ticket.pk}/").context
-        or not (client.get(f"/tickets/{open_ticket.pk}/").context["can_draft_article"])
-    )
+    assert "/kb/new/?ticket=" not in client.get(f"/tickets/{open_ticket.pk}/").text
     client.force_login(other_responsible)
     for value in (str(open_ticket.pk), "x", "9" * 30):
         form = client.get("/kb/new/", {"ticket": value}).context["form"]
         assert form["title"].value() is None
+
+
+def test_the_tickets_page_lists_the_articles_drafted_from_it_to_those_who_may_read_them(
+    client, responsible, member, ticket, django_assert_max_num_queries
+):
+    tickets.resolve(ticket, by=responsible, explanation="Prod kodunu listeden seçin.")
+    article = kb_services.write(
+        by=responsible,
+        category=ticket.category,
+        visibility=Visibility.DRAFT,
+        language="tr",
+        title="Prod kodu listeden seçilir",
+        body="Listeden seçin.",
+        from_ticket=ticket,
+    )
+    client.force_login(member)
+    assert f"/kb/{article.slug}/" not in client.get(f"/tickets/{ticket.pk}/").text  # a draft
+    client.force_login(responsible)
+    assert f"/kb/{article.slug}/" in client.get(f"/tickets/{ticket.pk}/").text
+
+    kb_services.write(
+        by=responsible,
+        article=article,
+        category=ticket.category,
+        visibility=Visibility.MEMBERS,
+        language="tr",
+        title="Prod kodu listeden seçilir",
+        body="Listeden seçin.",
+    )
+    client.force_login(member)
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/tickets/{ticket.pk}/").text
+    assert f"/kb/{article.slug}/" in page
+    assert "/kb/new/?ticket=" not in page  # members do not write
