@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "monitoring",
     "api",
     "kb",
+    "dashboard",
+    "satisfaction",
     "backups",
     "jobs",
 ]
@@ -472,6 +474,11 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A closed ticket's satisfaction survey (satisfaction/): how long its link is valid, and
+# how long after the first answer the requester may change it.
+HELPDESK_SURVEY_DAYS = 14
+HELPDESK_SURVEY_CHANGE_HOURS = 24
+
 # Only the site's own scripts, styles, fonts and images run (django-csp): no inline
 # script or style, no plug-ins, no framing, forms post back here only. Bootstrap draws
 # some controls with data: images.

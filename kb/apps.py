@@ -8,3 +8,9 @@ class KbConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the deflection rule to filing)
+
+    def figures(self, **kwargs):
+        """The dashboard's knowledge-base figures (figures.py), read without an import."""
+        from .figures import figures
+
+        return figures(**kwargs)

@@ -27,7 +27,17 @@ from categories.selectors import handles_tickets, team_category_ids
 from common import storage
 from common.replica import reads_from_replica
 
-from . import columns, export, paging, permissions, selectors, services, uploads, workflow
+from . import (
+    columns,
+    export,
+    paging,
+    panels,
+    permissions,
+    selectors,
+    services,
+    uploads,
+    workflow,
+)
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -143,31 +153,53 @@ def organisation_suggestions(request):
     return JsonResponse({"results": selectors.organisation_suggestions(request.user, text)})
 
 
+def _exported_tickets(request):
+    """The filtered list to export, or the redirect back to it when it is too large."""
+    tickets = selectors.filtered_tickets(request.user, request.GET).qs
+    # The rows are read after the view returns: keep them on the database chosen here.
+    tickets = tickets.using(tickets.db)
+    if not export.too_large(tickets):
+        return tickets, None
+    messages.error(
+        request,
+        _(
+            "More than %(limit)s tickets match these criteria, more than one export "
+            "may hold. Narrow the filters (dates, status, category) and export again."
+        )
+        % {"limit": number_format(settings.HELPDESK_EXPORT_MAX_ROWS, force_grouping=True)},
+    )
+    params = request.GET.copy()
+    for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
+        params.pop(name, None)
+    query = params.urlencode()
+    return None, redirect(reverse("tickets:list") + (f"?{query}" if query else ""))
+
+
 @require_GET
 @reads_from_replica
 def ticket_export(request):
-    tickets = selectors.filtered_tickets(request.user, request.GET).qs
-    # The rows stream after the view returns: keep them on the database chosen here.
-    tickets = tickets.using(tickets.db)
-    if export.too_large(tickets):
-        messages.error(
-            request,
-            _(
-                "More than %(limit)s tickets match these criteria, more than one export "
-                "may hold. Narrow the filters (dates, status, category) and export again."
-            )
-            % {"limit": number_format(settings.HELPDESK_EXPORT_MAX_ROWS, force_grouping=True)},
-        )
-        params = request.GET.copy()
-        for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
-            params.pop(name, None)
-        query = params.urlencode()
-        return redirect(reverse("tickets:list") + (f"?{query}" if query else ""))
+    tickets, refusal = _exported_tickets(request)
+    if refusal:
+        return refusal
     response = StreamingHttpResponse(
         export.rows(tickets, get_language()), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
     return response
+
+
+@require_GET
+@reads_from_replica
+def ticket_export_xlsx(request):
+    tickets, refusal = _exported_tickets(request)
+    if refusal:
+        return refusal
+    return FileResponse(
+        export.xlsx(tickets, get_language()),
+        as_attachment=True,
+        filename="tickets.xlsx",
+        content_type=export.XLSX_TYPE,
+    )
 
 
 def _ticket_form(request, data=None, files=None) -> TicketForm:
@@ -311,6 +343,8 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         # The knowledge base's "from ticket to article" (kb/), for its category's writers.
         "can_draft_article": ticket.status in (Status.RESOLVED, Status.CLOSED)
         and (user.is_supervisor or ticket.category_id in team_category_ids(user)),
+        # What capability apps add (a closed ticket's satisfaction rating): panels.py.
+        "panels": panels.render(request, ticket),
         **forms,
     }
     return render(request, "tickets/detail.html", context, status=status)
