@@ -62,6 +62,10 @@ PAGES = [
     ("ticket page (member)", "oda", "/tickets/{ticket}/"),
     ("ticket page (supervisor)", "tesk", "/tickets/{ticket}/"),
     ("CSV export, one month, first byte", "tesk", "/tickets/export.csv?created_from={month}"),
+    ("dashboard (supervisor, everything)", "tesk", "/dashboard/"),
+    ("dashboard (handler, my categories)", "kapasite", "/dashboard/"),
+    ("dashboard (member, own organisation)", "oda", "/dashboard/"),
+    ("dashboard table as CSV (supervisor)", "tesk", "/dashboard/durations.csv"),
 ]
 FILING = ("filing (POST)", "oda")
 

@@ -128,7 +128,9 @@ def satisfaction_category(scope: Scope, since) -> Table:
     )
 
 
-def satisfaction_assignee(scope: Scope, since) -> Table:
+def satisfaction_assignee(scope: Scope, since) -> Table | None:
+    if scope.kind == "organisation":  # members rate tickets, not the staff by name
+        return None
     rows = [
         (name or _("Unassigned"), n, avg)
         for _id, name, n, avg in figures.satisfaction(scope.tickets, "assignee")

@@ -4,6 +4,7 @@ link gets a page that says so, with status 404, 410 or 409, and nothing is store
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import services, tokens
@@ -24,6 +25,7 @@ def _survey(token: str) -> Survey:
 
 
 @login_not_required
+@never_cache  # the link is a key: no proxy or browser keeps the page
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, token):
     try:

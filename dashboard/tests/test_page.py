@@ -177,3 +177,21 @@ def test_a_supervisor_opts_in_and_out_of_the_weekly_summary(client, supervisor, 
     client.force_login(member)
     assert client.post("/dashboard/summary/", {"weekly": "on"}).status_code == 404
     assert not SummarySubscription.objects.exists()
+
+
+def test_the_page_needs_nothing_the_content_security_policy_blocks(client, file, supervisor):
+    file()
+    client.force_login(supervisor)
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert " style=" not in page
+    assert "<script>" not in page
+    assert "no-store" in client.get("/dashboard/")["Cache-Control"]
+
+
+def test_members_see_satisfaction_per_category_but_not_per_handler(client, member, supervisor):
+    client.force_login(member)
+    page = client.get("/dashboard/", **EN).content.decode()
+    assert "Satisfaction per category" in page
+    assert "Satisfaction per handler" not in page
+    client.force_login(supervisor)
+    assert "Satisfaction per handler" in client.get("/dashboard/", **EN).content.decode()

@@ -112,3 +112,7 @@ def test_handlers_see_the_rating_on_the_ticket_and_members_do_not(
     client.force_login(member)
     page = client.get(closed.get_absolute_url(), **EN).content.decode()
     assert "2/5" not in page
+
+
+def test_the_survey_page_is_never_stored(client, closed):
+    assert "no-store" in client.get(_link(closed))["Cache-Control"]
