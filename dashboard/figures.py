@@ -205,4 +205,4 @@ def knowledge_base(user, scope_kind: str, category_id: int | None, since: dateti
     categories = None if scope_kind == "all" else set(team_category_ids(user))
     if category_id is not None:
         categories = {category_id} if categories is None else categories & {category_id}
-    return apps.get_app_config("kb").figures(category_ids=categories, since=since)
+    return apps.get_app_config("kb").figures(categories=categories, since=since)

@@ -153,10 +153,10 @@ def knowledge_base(scope: Scope, since) -> Table | None:
     if found is None:
         return None
     rows = [
-        (_("Articles viewed"), found["views"]),
-        (_("Useful votes"), found["useful"]),
-        (_("Not useful votes"), found["not_useful"]),
-        (_("Deflections (a suggested article opened, no ticket filed)"), found["deflections"]),
+        (_("Articles viewed"), found["viewed"]),
+        (_("Useful votes"), found["useful_votes"]),
+        (_("Not useful votes"), found["not_useful_votes"]),
+        (_("Deflections (a suggested article opened, no ticket filed)"), found["deflected"]),
     ]
     headers = [_("Figure"), _("Count")]
     return Table("knowledge-base", _("Help articles (six months)"), headers, rows, "bars")

@@ -10,7 +10,9 @@ class KbConfig(AppConfig):
         from . import signals  # noqa: F401  (connects the deflection rule to filing)
 
     def figures(self, **kwargs):
-        """The dashboard's knowledge-base figures (figures.py), read without an import."""
-        from .figures import figures
+        """The dashboard's knowledge-base figures (`selectors.figures`): the dashboard
+        reads them here, through `apps.get_app_config("kb")`, since capability apps
+        never import each other."""
+        from .selectors import figures
 
         return figures(**kwargs)

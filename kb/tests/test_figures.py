@@ -40,15 +40,15 @@ def test_views_votes_and_deflections_match_the_rows(
     since = timezone.now() - timedelta(days=30)
     figures = apps.get_app_config("kb").figures
     # when
-    every = figures(category_ids=None, since=since)
-    one_team = figures(category_ids={capacity.pk}, since=since)
-    later = figures(category_ids=None, since=timezone.now() - timedelta(hours=1))
+    every = figures(categories=None, since=since)
+    one_team = figures(categories={capacity.pk}, since=since)
+    later = figures(categories=None, since=timezone.now() - timedelta(hours=1))
     # then
-    assert every == {"views": 3, "deflections": 1, "useful": 1, "not_useful": 1}
-    assert every["views"] == View.objects.count()
-    assert one_team == {"views": 2, "deflections": 1, "useful": 1, "not_useful": 1}
+    assert every == {"viewed": 3, "deflected": 1, "useful_votes": 1, "not_useful_votes": 1}
+    assert every["viewed"] == View.objects.count()
+    assert one_team == {"viewed": 2, "deflected": 1, "useful_votes": 1, "not_useful_votes": 1}
     assert (
-        later["views"]
+        later["viewed"]
         == View.objects.filter(created_at__gte=timezone.now() - timedelta(hours=1)).count()
         == 2
     )
