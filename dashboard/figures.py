@@ -118,21 +118,28 @@ def _since_filing(end) -> ExpressionWrapper:
 
 def _medians(tickets: QuerySet, end, since: datetime) -> dict[int, timedelta]:
     """Per category, the median of `end` - created_at over tickets filed since `since`
-    that have an `end`."""
+    that have an `end`.
+
+    `end` is written once in the SQL: the rows without one sort last and are not
+    counted (COUNT of a NULL), so no WHERE repeats it; PostgreSQL computes the window's
+    sort key and the selected column once (a subquery `end` would otherwise run per
+    mention)."""
+    took = _since_filing(end)
     ranked = (
         tickets.filter(created_at__gte=since)
         .order_by()
-        .annotate(end=end)
-        .filter(end__isnull=False)
-        .annotate(took=_since_filing(F("end")))
+        .annotate(took=took)
         .annotate(
             rank=Window(
-                RowNumber(), partition_by=[F("category_id")], order_by=[F("took"), F("id")]
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("took").asc(nulls_last=True), F("id")],
             ),
-            total=Window(Count("id"), partition_by=[F("category_id")]),
+            total=Window(Count("took"), partition_by=[F("category_id")]),
         )
         # The middle row, or the two middle rows of an even count.
         .filter(rank__gte=(F("total") + 1) / 2, rank__lte=(F("total") + 2) / 2)
+        .filter(total__gt=0)
         .values_list("category_id", "took")
     )
     middles: dict[int, list[timedelta]] = {}

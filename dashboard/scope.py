@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from accounts.models import Organisation
-from categories.selectors import handles_tickets
+from categories.selectors import handles_tickets, team_category_ids
 from tickets.models import Ticket
 
 ORGANISATION = "organisation"
@@ -26,6 +26,22 @@ class Scope:
     category_id: int | None = None
     user: object = None
     organisation_id: int | None = None
+
+
+def signature(scope: Scope) -> str | None:
+    """What decides the tickets counted, as a cache key's part; None for no tickets.
+
+    Whose they are (everything, a team's categories, one organisation) and the filters:
+    two viewers with the same signature count the same rows."""
+    if scope.kind == "none":
+        return None
+    if scope.kind == "teams":
+        whose = ",".join(str(pk) for pk in sorted(team_category_ids(scope.user)))
+    elif scope.kind == "organisation":
+        whose = str(scope.user.organisation_id)
+    else:
+        whose = ""
+    return f"{scope.kind}:{whose}:{scope.organisation_id or ''}:{scope.category_id or ''}"
 
 
 def _number(value) -> int | None:

@@ -17,7 +17,7 @@ from common.replica import reads_from_replica
 from . import charts, downloads, figures
 from .models import SummarySubscription
 from .scope import scope_for
-from .tables import TABLES, Table
+from .tables import TABLES, Table, build
 
 
 def _chart(table: Table, rtl: bool):
@@ -59,8 +59,8 @@ def dashboard(request):
     since = figures.period_start()
     rtl = get_language_bidi()
     sections = []
-    for build in TABLES.values():
-        table = build(scope, since)
+    for slug in TABLES:
+        table = build(slug, scope, since)
         if table is not None:
             sections.append({"table": table, "chart": _chart(table, rtl)})
     organisations, categories = _filters(request.user)
@@ -80,10 +80,9 @@ def dashboard(request):
 @require_GET
 @reads_from_replica
 def table_download(request, slug, fmt):
-    build = TABLES.get(slug)
-    if build is None or fmt not in ("csv", "xlsx"):
+    if slug not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404
-    table = build(scope_for(request.user, request.GET), figures.period_start())
+    table = build(slug, scope_for(request.user, request.GET), figures.period_start())
     if table is None:
         raise Http404
     return downloads.csv_response(table) if fmt == "csv" else downloads.xlsx_response(table)

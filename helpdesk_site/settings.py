@@ -478,6 +478,8 @@ if HTTPS:
 # how long after the first answer the requester may change it.
 HELPDESK_SURVEY_DAYS = 14
 HELPDESK_SURVEY_CHANGE_HOURS = 24
+# How long the dashboard's figures are kept in the cache for viewers of the same scope.
+HELPDESK_DASHBOARD_CACHE_SECONDS = 300
 
 # Only the site's own scripts, styles, fonts and images run (django-csp): no inline
 # script or style, no plug-ins, no framing, forms post back here only. Bootstrap draws
