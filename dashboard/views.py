@@ -21,16 +21,29 @@ from .tables import TABLES, Table, build
 
 
 def _chart(table: Table, rtl: bool):
-    description = _("The same figures are in the table below the chart.")
+    """The table's picture, whose text alternative says what it shows in words."""
     if table.chart == "trend":
-        labels = [table_row[0].strftime("%d.%m") for table_row in table.rows]
+        labels = [row[0].strftime("%d.%m") for row in table.rows]
+        filed = [row[1] for row in table.rows]
+        resolved = [row[2] for row in table.rows]
+        description = _(
+            "%(weeks)s weeks: %(filed)s tickets filed and %(resolved)s resolved in all; "
+            "the last full week %(last_filed)s filed and %(last_resolved)s resolved."
+        ) % {
+            "weeks": len(table.rows),
+            "filed": sum(filed),
+            "resolved": sum(resolved),
+            "last_filed": filed[-2] if len(filed) > 1 else 0,
+            "last_resolved": resolved[-2] if len(resolved) > 1 else 0,
+        }
         series = [
-            (str(table.headers[1]), "series-filed", [row[1] for row in table.rows]),
-            (str(table.headers[2]), "series-resolved", [row[2] for row in table.rows]),
+            (str(table.headers[1]), "series-filed", filed),
+            (str(table.headers[2]), "series-resolved", resolved),
         ]
         return charts.trend(str(table.title), description, labels, series, rtl=rtl)
     if table.chart == "bars" and table.rows:
         items = [(row[table.label_column], row[table.value_column] or 0) for row in table.rows]
+        description = "; ".join(f"{label}: {value}" for label, value in items)
         return charts.bars(str(table.title), description, items, rtl=rtl)
     return None
 

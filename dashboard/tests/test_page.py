@@ -195,3 +195,12 @@ def test_members_see_satisfaction_per_category_but_not_per_handler(client, membe
     assert "Satisfaction per handler" not in page
     client.force_login(supervisor)
     assert "Satisfaction per handler" in client.get("/dashboard/", **EN).content.decode()
+
+
+def test_a_charts_text_alternative_reads_its_figures(client, file, supervisor):
+    file()
+    file(subject="iki")
+    client.force_login(supervisor)
+    page = client.get("/dashboard/", **EN).content.decode()
+    assert "Waiting: 2; In progress: 0" in page
+    assert "26 weeks: 2 tickets filed and 0 resolved in all" in page
