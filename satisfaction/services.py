@@ -98,6 +98,8 @@ def _tell_supervisors(survey: Survey) -> None:
     ticket = survey.ticket
     url = settings.SITE_URL.rstrip("/") + ticket.get_absolute_url()
     for user in supervisors():
+        if not user.wants_mail("team"):  # turned off on the profile page
+            continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {"ticket": ticket, "survey": survey, "url": url}
             outbox.enqueue(

@@ -116,3 +116,10 @@ def test_handlers_see_the_rating_on_the_ticket_and_members_do_not(
 
 def test_the_survey_page_is_never_stored(client, closed):
     assert "no-store" in client.get(_link(closed))["Cache-Control"]
+
+
+def test_a_supervisor_who_turned_team_notices_off_is_not_told(client, closed, supervisor):
+    supervisor.muted_topics = ["team"]
+    supervisor.save()
+    client.post(_link(closed), {"rating": "1"})
+    assert not OutgoingMail.objects.filter(to=supervisor.email).exists()
