@@ -9,6 +9,7 @@ from outbox.models import OutgoingMail
 from satisfaction import services, tokens
 from satisfaction.models import Survey
 from tickets import services as ticket_services
+from tickets.models import Ticket
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -123,3 +124,12 @@ def test_a_supervisor_who_turned_team_notices_off_is_not_told(client, closed, su
     supervisor.save()
     client.post(_link(closed), {"rating": "1"})
     assert not OutgoingMail.objects.filter(to=supervisor.email).exists()
+
+
+def test_a_ticket_closed_by_the_passing_of_its_reopen_window_sends_a_survey_too(
+    ticket, responsible, member
+):
+    ticket_services.resolve(ticket, by=responsible, explanation="ok")
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - timedelta(days=30))
+    assert ticket_services.close_expired() == 1
+    assert Survey.objects.filter(ticket=ticket, requester=member).count() == 1
