@@ -64,6 +64,10 @@ PAGES = [
     ("CSV export, one month, first byte", "tesk", "/tickets/export.csv?created_from={month}"),
     ("help search, 1,000 articles", "oda", "/kb/?q=kapasite+raporu+prod+kodu"),
     ("help suggestions while filing", "oda", "/kb/suggest/?q=kapasite+raporu+prod+kodu"),
+    ("dashboard (supervisor, everything)", "tesk", "/dashboard/"),
+    ("dashboard (handler, my categories)", "kapasite", "/dashboard/"),
+    ("dashboard (member, own organisation)", "oda", "/dashboard/"),
+    ("dashboard table as CSV (supervisor)", "tesk", "/dashboard/durations.csv"),
 ]
 ARTICLES = 1000
 FILING = ("filing (POST)", "oda")

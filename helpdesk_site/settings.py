@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "api",
     "kb",
     "exports",
+    "dashboard",
+    "satisfaction",
     "backups",
     "jobs",
 ]
@@ -365,10 +367,9 @@ HELPDESK_PAGE_SIZE = 25
 HELPDESK_RETENTION_DAYS = int(os.environ.get("HELPDESK_RETENTION_DAYS", "0"))
 # The list counts matching tickets up to this number, then says "more than".
 HELPDESK_COUNT_LIMIT = 1000
-# An export of more matching tickets is not streamed (it would be cut off by the web
-# server's timeout: a row takes ~0.18 ms, so 100,000 stream in ~20 s, well inside a 60 s
-# worker timeout): it is offered to the worker instead (exports/), whose files are kept
-# this many days.
+# An export of more matching tickets is not streamed, or the web server's timeout would
+# cut it off (a row takes ~0.18 ms: 100,000 stream in ~20 s, inside a 60 s worker timeout);
+# it is offered to the worker instead (exports/), whose files are kept this many days.
 HELPDESK_EXPORT_MAX_ROWS = int(os.environ.get("HELPDESK_EXPORT_MAX_ROWS", "100000"))
 HELPDESK_EXPORT_KEEP_DAYS = int(os.environ.get("HELPDESK_EXPORT_KEEP_DAYS", "7"))
 
@@ -475,6 +476,13 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A closed ticket's satisfaction survey (satisfaction/): how long its link is valid, and
+# how long after the first answer the requester may change it.
+HELPDESK_SURVEY_DAYS = 14
+HELPDESK_SURVEY_CHANGE_HOURS = 24
+# How long the dashboard's figures are kept in the cache for viewers of the same scope.
+HELPDESK_DASHBOARD_CACHE_SECONDS = 300
+
 # Only the site's own scripts, styles, fonts and images run (django-csp): no inline
 # script or style, no plug-ins, no framing, forms post back here only. Bootstrap draws
 # some controls with data: images.

@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("kb/", include("kb.urls")),
     path("exports/", include("exports.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("survey/", include("satisfaction.urls")),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # The admin has no sign-in of its own: the site's two steps guard it.

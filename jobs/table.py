@@ -34,6 +34,13 @@ JOBS = (
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
     Job("build_exports", "exports.services.build_pending", every=timedelta(minutes=1)),
     Job("anonymise_closed", "privacy.services.anonymise_closed", every=timedelta(days=1)),
+    # Mondays at 06:00 UTC (the epoch was a Thursday).
+    Job(
+        "weekly_summary",
+        "dashboard.summary.send_weekly",
+        every=timedelta(days=7),
+        offset=timedelta(days=4, hours=6),
+    ),
 )
 
 BY_NAME = {job.name: job for job in JOBS}

@@ -12,3 +12,11 @@ class KbConfig(AppConfig):
         from . import panels, signals  # noqa: F401  (signals: the deflection rule on filing)
 
         ticket_panels.register("kb/_ticket_panel.html", panels.ticket_articles)
+
+    def figures(self, **kwargs):
+        """The dashboard's knowledge-base figures (`selectors.figures`): the dashboard
+        reads them here, through `apps.get_app_config("kb")`, since capability apps
+        never import each other."""
+        from .selectors import figures
+
+        return figures(**kwargs)

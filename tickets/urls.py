@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("export.csv", views.ticket_export, name="export"),
+    path("export.xlsx", views.ticket_export_xlsx, name="export_xlsx"),
     path("organisations/", views.organisation_suggestions, name="organisations"),
     path("new/", views.ticket_create, name="create"),
     path("<int:pk>/", views.ticket_detail, name="detail"),

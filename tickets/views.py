@@ -152,24 +152,47 @@ def organisation_suggestions(request):
     return JsonResponse({"results": selectors.organisation_suggestions(request.user, text)})
 
 
+def _exported_tickets(request):
+    """The filtered list to export, or, when it is too large for one request, the
+    redirect to the page that offers it to the worker."""
+    tickets = selectors.filtered_tickets(request.user, request.GET).qs
+    # The rows are read after the view returns: keep them on the database chosen here.
+    tickets = tickets.using(tickets.db)
+    if not export.too_large(tickets):
+        return tickets, None
+    # Too long for one request: offered to the worker (exports/), with this query.
+    params = request.GET.copy()
+    for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
+        params.pop(name, None)
+    query = params.urlencode()
+    return None, redirect(reverse("exports:new") + (f"?{query}" if query else ""))
+
+
 @require_GET
 @reads_from_replica
 def ticket_export(request):
-    tickets = selectors.filtered_tickets(request.user, request.GET).qs
-    # The rows stream after the view returns: keep them on the database chosen here.
-    tickets = tickets.using(tickets.db)
-    if export.too_large(tickets):
-        # Too long for one request: offered to the worker (exports/), with this query.
-        params = request.GET.copy()
-        for name in (paging.PAGE, paging.AFTER, paging.BEFORE):
-            params.pop(name, None)
-        query = params.urlencode()
-        return redirect(reverse("exports:new") + (f"?{query}" if query else ""))
+    tickets, refusal = _exported_tickets(request)
+    if refusal:
+        return refusal
     response = StreamingHttpResponse(
         export.rows(tickets, get_language()), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
     return response
+
+
+@require_GET
+@reads_from_replica
+def ticket_export_xlsx(request):
+    tickets, refusal = _exported_tickets(request)
+    if refusal:
+        return refusal
+    return FileResponse(
+        export.xlsx(tickets, get_language()),
+        as_attachment=True,
+        filename="tickets.xlsx",
+        content_type=export.XLSX_TYPE,
+    )
 
 
 def _ticket_form(request, data=None, files=None) -> TicketForm:

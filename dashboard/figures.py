@@ -1,0 +1,215 @@
+"""The dashboard's figures, each one aggregate query over the scope's tickets.
+
+Every query is bounded: counts grouped by a short key, top lists cut at TOP rows, time
+series and medians over the last WEEKS weeks only. Medians are the middle row(s) picked
+by window functions in the database (the same SQL on SQLite and PostgreSQL): the
+rows that leave the database are at most two per category.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncWeek
+from django.utils import timezone
+
+from categories.models import Category
+from tickets.models import OPEN_STATUSES, EventKind, TicketEvent
+
+WEEKS = 26  # six months
+TOP = 10
+OLDEST = 10
+
+
+def period_start(now: datetime | None = None) -> datetime:
+    """The Monday, at midnight local time, that starts the WEEKS-week window."""
+    today = timezone.localdate(now or timezone.now())
+    monday = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    return timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+
+
+def open_by_status(tickets: QuerySet) -> list[tuple[str, int]]:
+    counts = dict(
+        tickets.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return [(status, counts.get(status, 0)) for status in OPEN_STATUSES]
+
+
+def open_by(tickets: QuerySet, field: str) -> list[tuple[int, str, int]]:
+    """The TOP (id, name, open tickets) of `field` ("category" or "organisation")."""
+    return list(
+        tickets.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values_list(f"{field}_id", f"{field}__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", f"{field}__name")[:TOP]
+    )
+
+
+def filing_organisations(tickets: QuerySet, since: datetime) -> list[tuple[int, str, int]]:
+    """The TOP organisations by tickets filed since `since`."""
+    return list(
+        tickets.filter(created_at__gte=since)
+        .order_by()
+        .values_list("organisation_id", "organisation__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation__name")[:TOP]
+    )
+
+
+def _per_week(tickets: QuerySet, field: str, since: datetime) -> dict:
+    rows = (
+        tickets.filter(**{f"{field}__gte": since})
+        .order_by()
+        .annotate(week=TruncWeek(field))
+        .values_list("week")
+        .annotate(n=Count("id"))
+    )
+    return {timezone.localdate(week) if isinstance(week, datetime) else week: n for week, n in rows}
+
+
+def weekly(tickets: QuerySet, since: datetime) -> list[tuple]:
+    """(week's Monday, filed, resolved) for each of the WEEKS weeks, empty ones too.
+
+    Resolved counts the tickets whose resolution date falls in the week (a reopened
+    ticket has none until it is resolved again)."""
+    filed = _per_week(tickets, "created_at", since)
+    resolved = _per_week(tickets, "resolved_at", since)
+    first = timezone.localdate(since)
+    weeks = [first + timedelta(weeks=n) for n in range(WEEKS)]
+    return [(week, filed.get(week, 0), resolved.get(week, 0)) for week in weeks]
+
+
+def first_response_at():
+    """When a handler first answered: the first public reply or information request by
+    someone other than the requester's side (the requester and their organisation's
+    members). A read receipt is no answer."""
+    answers = (
+        TicketEvent.objects.filter(
+            ticket=OuterRef("pk"),
+            kind__in=[EventKind.REPLIED, EventKind.INFO_REQUESTED],
+            internal=False,
+            actor__isnull=False,
+        )
+        .exclude(actor_id=OuterRef("requester_id"))
+        .exclude(actor__organisation_id=OuterRef("organisation_id"))
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    return Subquery(answers)
+
+
+def _since_filing(end) -> ExpressionWrapper:
+    return ExpressionWrapper(end - F("created_at"), output_field=DurationField())
+
+
+def _medians(tickets: QuerySet, end, since: datetime) -> dict[int, timedelta]:
+    """Per category, the median of `end` - created_at over tickets filed since `since`
+    that have an `end`.
+
+    `end` is written once in the SQL: the rows without one sort last and are not
+    counted (COUNT of a NULL), so no WHERE repeats it; PostgreSQL computes the window's
+    sort key and the selected column once (a subquery `end` would otherwise run per
+    mention)."""
+    took = _since_filing(end)
+    ranked = (
+        tickets.filter(created_at__gte=since)
+        .order_by()
+        .annotate(took=took)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("took").asc(nulls_last=True), F("id")],
+            ),
+            total=Window(Count("took"), partition_by=[F("category_id")]),
+        )
+        # The middle row, or the two middle rows of an even count.
+        .filter(rank__gte=(F("total") + 1) / 2, rank__lte=(F("total") + 2) / 2)
+        .filter(total__gt=0)
+        .values_list("category_id", "took")
+    )
+    middles: dict[int, list[timedelta]] = {}
+    for category_id, took in ranked:
+        if not isinstance(took, timedelta):  # SQLite may hand microseconds
+            took = timedelta(microseconds=took)
+        middles.setdefault(category_id, []).append(took)
+    return {key: sum(values, timedelta()) / len(values) for key, values in middles.items()}
+
+
+def hours(duration: timedelta | None) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 3600, 1)
+
+
+@dataclass(frozen=True)
+class Durations:
+    category_id: int
+    category: str
+    to_read: float | None
+    to_first_response: float | None
+    to_resolve: float | None
+
+
+def durations(tickets: QuerySet, since: datetime) -> list[Durations]:
+    """Median hours to read, to first response and to resolve, per category."""
+    read = _medians(tickets, F("read_at"), since)
+    answered = _medians(tickets, first_response_at(), since)
+    resolved = _medians(tickets, F("resolved_at"), since)
+    ids = set(read) | set(answered) | set(resolved)
+    names = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return sorted(
+        (
+            Durations(
+                key,
+                names.get(key, ""),
+                hours(read.get(key)),
+                hours(answered.get(key)),
+                hours(resolved.get(key)),
+            )
+            for key in ids
+        ),
+        key=lambda row: row.category,
+    )
+
+
+def oldest_open(tickets: QuerySet) -> list:
+    return list(
+        tickets.filter(status__in=OPEN_STATUSES)
+        .select_related("organisation", "category")
+        .order_by("created_at", "id")[:OLDEST]
+    )
+
+
+def satisfaction(tickets: QuerySet, by: str) -> list[tuple[int, str, int, float]]:
+    """(id, name, answers, average rating) per `by` ("category" or "assignee"), from the
+    satisfaction app when it is installed: it exposes `ratings` on its app config, so
+    that the dashboard needs no import of it (capability apps never import each other)."""
+    if not apps.is_installed("satisfaction"):
+        return []
+    return apps.get_app_config("satisfaction").ratings(tickets, by=by, top=TOP)
+
+
+def knowledge_base(user, scope_kind: str, category_id: int | None, since: datetime):
+    """Articles viewed, useful votes and deflections since `since` (kb exposes `figures`
+    on its app config), for the categories the viewer handles; members see none."""
+    if scope_kind not in ("all", "teams") or not apps.is_installed("kb"):
+        return None
+    from categories.selectors import team_category_ids
+
+    categories = None if scope_kind == "all" else set(team_category_ids(user))
+    if category_id is not None:
+        categories = {category_id} if categories is None else categories & {category_id}
+    return apps.get_app_config("kb").figures(categories=categories, since=since)

@@ -1,0 +1,204 @@
+"""The dashboard's tables: each figure as a title, a header and rows of plain values,
+which the page shows beside its chart and the CSV and XLSX downloads write out."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Status
+
+from . import figures
+from .scope import Scope, signature
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    headers: list
+    rows: list[tuple] = field(default_factory=list)
+    # For the picture: "bars" (label, value) from these columns, or "trend".
+    chart: str = ""
+    label_column: int = 0
+    value_column: int = 1
+    # Links to a ticket, per row (the oldest open tickets): the first cell links there.
+    links: list[str] | None = None
+
+    @property
+    def lines(self):
+        """(link or None, row) for the page's table."""
+        links = self.links or [None] * len(self.rows)
+        return list(zip(links, self.rows, strict=True))
+
+
+def _status(code: str) -> str:
+    return str(dict(Status.choices).get(code, code))
+
+
+def _week(value: date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def open_status(scope: Scope, since) -> Table:
+    rows = [(_status(code), n) for code, n in figures.open_by_status(scope.tickets)]
+    return Table("open-status", _("Open tickets by status"), [_("Status"), _("Open")], rows, "bars")
+
+
+def open_category(scope: Scope, since) -> Table:
+    rows = [(name, n) for _id, name, n in figures.open_by(scope.tickets, "category")]
+    headers = [_("Category"), _("Open")]
+    return Table("open-category", _("Open tickets by category"), headers, rows, "bars")
+
+
+def open_organisation(scope: Scope, since) -> Table:
+    rows = [(name, n) for _id, name, n in figures.open_by(scope.tickets, "organisation")]
+    headers = [_("Organisation"), _("Open")]
+    return Table("open-organisation", _("Open tickets by organisation"), headers, rows, "bars")
+
+
+def weekly(scope: Scope, since) -> Table:
+    rows = figures.weekly(scope.tickets, since)
+    headers = [_("Week of"), _("Filed"), _("Resolved")]
+    return Table("weekly", _("Filed and resolved per week"), headers, rows, "trend")
+
+
+def durations(scope: Scope, since) -> Table:
+    rows = [
+        (row.category, row.to_read, row.to_first_response, row.to_resolve)
+        for row in figures.durations(scope.tickets, since)
+    ]
+    headers = [
+        _("Category"),
+        _("Median hours to read"),
+        _("Median hours to first response"),
+        _("Median hours to resolve"),
+    ]
+    return Table("durations", _("Median times per category"), headers, rows, "bars", value_column=3)
+
+
+def oldest(scope: Scope, since) -> Table:
+    tickets = figures.oldest_open(scope.tickets)
+    now = timezone.now()
+    rows = [
+        (
+            ticket.pk,
+            ticket.subject,
+            ticket.organisation.name,
+            ticket.category.name,
+            _status(ticket.status),
+            timezone.localtime(ticket.created_at).replace(tzinfo=None),
+            (now - ticket.created_at).days,
+        )
+        for ticket in tickets
+    ]
+    headers = [
+        _("Id"),
+        _("Subject"),
+        _("Organisation"),
+        _("Category"),
+        _("Status"),
+        _("Created on"),
+        _("Days open"),
+    ]
+    table = Table("oldest", _("Oldest open tickets"), headers, rows)
+    table.links = [ticket.get_absolute_url() for ticket in tickets]
+    return table
+
+
+def filing(scope: Scope, since) -> Table:
+    rows = [(name, n) for _id, name, n in figures.filing_organisations(scope.tickets, since)]
+    headers = [_("Organisation"), _("Filed")]
+    return Table("filing", _("Organisations that file most (six months)"), headers, rows, "bars")
+
+
+def satisfaction_category(scope: Scope, since) -> Table:
+    rows = [(name, n, avg) for _id, name, n, avg in figures.satisfaction(scope.tickets, "category")]
+    headers = [_("Category"), _("Answers"), _("Average rating (1–5)")]
+    return Table(
+        "satisfaction-category",
+        _("Satisfaction per category"),
+        headers,
+        rows,
+        "bars",
+        value_column=2,
+    )
+
+
+def satisfaction_assignee(scope: Scope, since) -> Table | None:
+    if scope.kind == "organisation":  # members rate tickets, not the staff by name
+        return None
+    rows = [
+        (name or _("Unassigned"), n, avg)
+        for _id, name, n, avg in figures.satisfaction(scope.tickets, "assignee")
+    ]
+    headers = [_("Handler"), _("Answers"), _("Average rating (1–5)")]
+    return Table(
+        "satisfaction-handler",
+        _("Satisfaction per handler"),
+        headers,
+        rows,
+        "bars",
+        value_column=2,
+    )
+
+
+def knowledge_base(scope: Scope, since) -> Table | None:
+    if scope.organisation_id:  # article views belong to no organisation
+        return None
+    found = figures.knowledge_base(scope.user, scope.kind, scope.category_id, since)
+    if found is None:
+        return None
+    rows = [
+        (_("Articles viewed"), found["viewed"]),
+        (_("Useful votes"), found["useful_votes"]),
+        (_("Not useful votes"), found["not_useful_votes"]),
+        (_("Deflections (a suggested article opened, no ticket filed)"), found["deflected"]),
+    ]
+    headers = [_("Figure"), _("Count")]
+    return Table("knowledge-base", _("Help articles (six months)"), headers, rows, "bars")
+
+
+def build(slug: str, scope: Scope, since) -> Table | None:
+    """The table `slug` for `scope`, from the cache when the same rows were counted in
+    the last HELPDESK_DASHBOARD_CACHE_SECONDS (per language: its labels are translated).
+
+    A million tickets' aggregates take seconds; a dashboard a few minutes old is as
+    useful, and the key holds everything that decides which tickets are counted."""
+    seconds = settings.HELPDESK_DASHBOARD_CACHE_SECONDS
+    key = signature(scope)
+    if not seconds or key is None:
+        return TABLES[slug](scope, since)
+    key = f"dashboard:{slug}:{get_language()}:{since.date().isoformat()}:{key}"
+    table = cache.get(key)
+    if table is None:
+        table = TABLES[slug](scope, since)
+        if table is not None:
+            table.title = str(table.title)
+            table.headers = [str(header) for header in table.headers]
+            table.rows = [
+                tuple(str(v) if isinstance(v, Promise) else v for v in row) for row in table.rows
+            ]
+        cache.set(key, table or False, seconds)
+    return table or None
+
+
+TABLES: dict[str, Callable[[Scope, object], Table | None]] = {
+    "open-status": open_status,
+    "open-category": open_category,
+    "open-organisation": open_organisation,
+    "weekly": weekly,
+    "durations": durations,
+    "oldest": oldest,
+    "filing": filing,
+    "satisfaction-category": satisfaction_category,
+    "satisfaction-handler": satisfaction_assignee,
+    "knowledge-base": knowledge_base,
+}
