@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "monitoring",
     "api",
     "kb",
+    "canned",
     "backups",
     "jobs",
 ]
