@@ -314,6 +314,13 @@ ACTIONS = {
 }
 
 
+# The forms that answer what the requester's side is asked, by the kind of the question.
+AWAITED_FORMS = {
+    "info_requested": {"reply_form"},
+    "resolved": {"reopen_form", "confirm_form"},
+}
+
+
 def _list_nav(request, ticket) -> dict | None:
     """Next and previous in the list the user came from; after a form, only the way back."""
     list_query = _list_query(request)
@@ -340,12 +347,15 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
     answers = permissions.acting_side("reply", user, ticket) == workflow.Side.REQUESTER and any(
         name in forms for name in ("reply_form", "reopen_form", "confirm_form")
     )
+    awaited = conversation.awaited(ticket, events, answers=answers)
+    # The forms the awaited box holds are not offered again beside the page.
+    beside = set(forms) - (AWAITED_FORMS.get(awaited.kind, set()) if awaited else set())
     context = {
         "ticket": ticket,
         "events": events,
         "conversation": conversation.messages(ticket, events, order=order),
         "conversation_order": order,
-        "awaited": conversation.awaited(ticket, events, answers=answers),
+        "awaited": awaited,
         # The optimistic check: the forms carry the newest event the page showed.
         "last_event_id": events[-1].pk if events else 0,
         "linkable": references.visible_numbers(
@@ -355,7 +365,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
         "can_attach": permissions.can("attach", user, ticket),
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
-        "has_actions": bool(forms),
+        "has_actions": bool(beside),
         "is_handler": handler,
         "viewers": viewers,
         "list_nav": _list_nav(request, ticket),

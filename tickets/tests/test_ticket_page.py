@@ -91,6 +91,7 @@ def test_an_information_request_and_its_answer_form_come_first_for_the_member(
     assert f'action="/tickets/{ticket.pk}/reply/"' in awaited
     assert html.index('id="awaited-title"') < html.index('id="conversation"')
     assert html.count('id="reply-form"') == 1
+    assert 'id="ticket-actions"' not in html  # nothing else to do: no empty column
 
 
 def test_a_resolution_comes_first_with_confirm_and_reopen(client, ticket, responsible, member):
