@@ -1,8 +1,11 @@
 """Canned replies: their team's and the shared ones, filled for the ticket, picked in the
 reply form; another team's is a 404."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from canned.models import Action, CannedReply
 from tickets import services
@@ -207,3 +210,13 @@ def test_the_admin_lists_and_edits_canned_replies(client, canned, capacity, tesk
 
     assert "Codes" in client.get("/admin/canned/cannedreply/", **EN).content.decode()
     assert client.get(f"/admin/canned/cannedreply/{reply.pk}/change/").status_code == 200
+
+
+def test_the_demo_replies_are_seeded_once(capacity, technical, settings):
+    settings.DEBUG = True
+
+    call_command("seed_canned", stdout=io.StringIO())
+    call_command("seed_canned", stdout=io.StringIO())
+
+    assert CannedReply.objects.count() == 5
+    assert CannedReply.objects.filter(category=capacity, action=Action.REQUEST_INFO).exists()

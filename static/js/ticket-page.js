@@ -13,6 +13,12 @@
   var status = document.getElementById("shortcuts-status");
   var me = document.getElementById("shortcuts-me").dataset.user;
   var STORE = "helpdesk.shortcuts";
+  // Screen readers announce each shortcut on the field or button it leads to.
+  [["#reply-form [name=body]", "r n"], ["#resolve-form [name=explanation]", "s"],
+    ["#assign-form [type=submit]", "a"], ["#shortcuts-open", "Shift+?"]].forEach(function (pair) {
+    var target = document.querySelector(pair[0]);
+    if (target) { target.setAttribute("aria-keyshortcuts", pair[1]); }
+  });
 
   function enabled() {
     try { return window.localStorage.getItem(STORE) !== "off"; } catch (e) { return true; }
