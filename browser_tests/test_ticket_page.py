@@ -140,3 +140,29 @@ def test_a_canned_reply_picked_fills_the_form_that_sets_its_status(open_page):
     ticket.refresh_from_db()
     assert ticket.status == Status.INFO_REQUESTED
     assert ticket.events.get(kind=EventKind.INFO_REQUESTED).note == text
+
+
+def test_the_new_parts_pass_axe(open_page):
+    from .test_accessibility import report, serious_violations
+
+    ticket = file("Erişilebilirlik")
+    kapasite = User.objects.get(username="kapasite")
+    services.reply(ticket, by=kapasite, body=f"Bkz. #{ticket.pk}.", internal=True)
+    services.request_info(ticket, by=kapasite, body="Sicil numarası?")
+    CannedReply.objects.create(title="Selam", language="tr", body="Merhaba {requester}")
+    found = {}
+
+    page = open_page("fa", user="kapasite")
+    page.goto(ticket.get_absolute_url())
+    expect(page.locator("#canned-select")).to_be_visible()
+    found["handler"] = serious_violations(page)
+    page.keyboard.press("Shift+?")
+    found["shortcuts"] = serious_violations(page)
+    for url in ["/canned/", "/canned/new/", f"/canned/ticket/{ticket.pk}/pick/"]:
+        page.goto(url)
+        found[url] = serious_violations(page)
+    page = open_page("tr", PHONE, user="oda")
+    page.goto(ticket.get_absolute_url())
+    found["member, phone"] = serious_violations(page)
+
+    assert {where: v for where, v in found.items() if v} == {}, report(found)
