@@ -271,3 +271,27 @@ def test_next_in_a_filtered_list_skips_what_the_filter_hides(client, file, respo
 def test_the_shortcuts_help_is_for_handlers(client, ticket, responsible, member):
     assert 'id="shortcuts-dialog"' in page(client, responsible, ticket)
     assert 'id="shortcuts-dialog"' not in page(client, member, ticket)
+
+
+@pytest.mark.parametrize(
+    "listing",
+    ["created_from=xx&status=bogus", "sort=nonsense", "after=forged", "%ff=%00", "q=" + "a" * 3000],
+)
+def test_a_broken_list_query_shows_the_ticket_without_neighbours(
+    client, ticket, responsible, listing
+):
+    client.force_login(responsible)
+
+    response = client.get(f"/tickets/{ticket.pk}/?" + urlencode({"list": listing}), **EN)
+
+    assert response.status_code == 200
+    assert 'rel="next"' not in response.content.decode()
+
+
+def test_after_an_action_the_page_keeps_the_list_it_came_from(client, ticket, responsible):
+    client.force_login(responsible)
+
+    response = reply(client, ticket, "On it.", list="sort=id&status=open")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{ticket.pk}/?list=sort%3Did%26status%3Dopen"
