@@ -295,3 +295,21 @@ def test_after_an_action_the_page_keeps_the_list_it_came_from(client, ticket, re
 
     assert response.status_code == 302
     assert response["Location"] == f"/tickets/{ticket.pk}/?list=sort%3Did%26status%3Dopen"
+
+
+def test_next_and_previous_cost_the_same_however_long_the_list(
+    client, file, responsible, django_assert_max_num_queries
+):
+    middle = [file(subject=f"T{n}") for n in range(3)][1]
+    url = f"/tickets/{middle.pk}/?" + urlencode({"list": "sort=subject"})
+    client.force_login(responsible)
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for n in range(30):
+        file(subject=f"U{n}")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+
+    assert 'rel="next"' in html and 'rel="prev"' in html
