@@ -367,11 +367,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def restorable_database(django_db_setup, django_db_blocker):
+def restorable_database(django_db_setup, django_db_blocker, _flush_past_the_log_guard):
     """Empty tables for a serialized rollback to restore, requested before it: an earlier
     transactional test without one may have flushed and let post_migrate make the content
     types again under new ids (PostgreSQL does not reuse them), which the restore would
-    collide with."""
+    collide with. Asked first of all, it needs the flush that passes the log's guard."""
     from django.core.management import call_command
 
     with django_db_blocker.unblock():

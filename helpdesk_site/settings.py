@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "exports",
     "dashboard",
     "satisfaction",
+    "canned",
     "backups",
     "jobs",
 ]

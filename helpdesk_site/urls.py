@@ -23,6 +23,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("survey/", include("satisfaction.urls")),
+    path("canned/", include("canned.urls")),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # The admin has no sign-in of its own: the site's two steps guard it.

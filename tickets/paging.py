@@ -208,3 +208,19 @@ def get_page(queryset: QuerySet, params, page_size: int) -> TicketPage:
     if page.has_previous:
         page.previous_token = _token(keys, page.object_list[0], page.number - 1)
     return page
+
+
+def neighbours(queryset: QuerySet, pk: int) -> tuple[int | None, int | None]:
+    """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
+    same however deep the ticket sits); None at either end or when `pk` is gone."""
+    keys = sort_keys(queryset)
+    values = queryset.model._base_manager.filter(pk=pk).values_list(*(k.path for k in keys)).first()
+    if values is None:
+        return None, None
+    found = []
+    for reverse in (True, False):
+        ordered = queryset.order_by(*(key.order(reverse=reverse) for key in keys))
+        found.append(
+            ordered.filter(_past(keys, list(values), reverse)).values_list("pk", flat=True).first()
+        )
+    return found[0], found[1]

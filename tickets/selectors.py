@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.http import QueryDict
 
 from accounts.models import Organisation
 from categories.selectors import team_category_ids
 
 from . import facts, paging, permissions
 from .filters import MINE, TicketFilter, organisations_for, with_default_view
-from .models import Attachment, Ticket, TicketEvent
+from .models import Attachment, EventKind, Ticket, TicketEvent
 
 
 def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter:
@@ -91,3 +92,28 @@ def attachment_for_download(user, pk) -> Attachment:
     if attachment.internal and not permissions.is_handler(user, attachment.ticket):
         raise Attachment.DoesNotExist
     return attachment
+
+
+def changes_since(ticket: Ticket, user, event_id: int) -> list:
+    """What others did to the ticket after event `event_id`, as `user` may see it (the
+    optimistic check of the page's forms); `read` events are not changes."""
+    events = (
+        ticket.events.filter(pk__gt=event_id)
+        .exclude(kind=EventKind.READ)
+        .exclude(actor=user)
+        .select_related("actor")
+    )
+    if not permissions.is_handler(user, ticket):
+        events = events.filter(internal=False)
+    events = list(events)
+    facts.describe(events)
+    return events
+
+
+def list_neighbours(user, ticket: Ticket, list_query: str) -> dict:
+    """The tickets before and after `ticket` in the list the user came from (its query
+    string, carried in `?list=`), with the links back to it; empty without one."""
+    params = QueryDict(list_query)
+    ticket_filter = filtered_tickets(user, params)
+    previous, following = paging.neighbours(ticket_filter.qs, ticket.pk)
+    return {"previous": previous, "next": following, "query": list_query}

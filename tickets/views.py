@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -28,10 +28,13 @@ from common.replica import reads_from_replica
 
 from . import (
     columns,
+    conversation,
     export,
     paging,
     panels,
     permissions,
+    presence,
+    references,
     selectors,
     services,
     uploads,
@@ -61,6 +64,13 @@ def _visible_ticket(request, pk) -> Ticket:
         raise Http404 from None
 
 
+def _list_query(request) -> str | None:
+    """The query string of the list the user came from (`list`), carried from the list
+    through the ticket's page and its forms, for next/previous and the way back."""
+    value = request.POST.get("list") if request.method == "POST" else request.GET.get("list")
+    return None if value is None else value[:2000]
+
+
 def _after_change(request, ticket, url_name="tickets:detail"):
     """Back to the ticket, or to the list when the change took it out of the user's
     sight (filed on behalf in another team's category, redirected to another team).
@@ -74,6 +84,10 @@ def _after_change(request, ticket, url_name="tickets:detail"):
         logger.exception("Ticket #%s is saved, but choosing the page after it failed.", ticket.pk)
         visible = True  # the ticket's own page decides who sees it
     if visible:
+        list_query = _list_query(request)
+        if url_name == "tickets:detail" and list_query is not None:
+            url = reverse(url_name, args=[ticket.pk])
+            return redirect(f"{url}?{QueryDict.fromkeys(['list'], list_query).urlencode()}")
         return redirect(url_name, pk=ticket.pk)
     return redirect("tickets:list")
 
@@ -316,7 +330,24 @@ ACTIONS = {
 }
 
 
-def _render_detail(request, ticket, *, bound=None, status=200):
+# The forms that answer what the requester's side is asked, by the kind of the question.
+AWAITED_FORMS = {
+    "info_requested": {"reply_form"},
+    "resolved": {"reopen_form", "confirm_form"},
+}
+
+
+def _list_nav(request, ticket) -> dict | None:
+    """Next and previous in the list the user came from; after a form, only the way back."""
+    list_query = _list_query(request)
+    if list_query is None:
+        return None
+    if request.method != "GET":
+        return {"query": list_query}
+    return selectors.list_neighbours(request.user, ticket, list_query)
+
+
+def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
     user = request.user
     forms = {
         name: form.build(user, ticket, None, None)
@@ -325,14 +356,35 @@ def _render_detail(request, ticket, *, bound=None, status=200):
     }
     if bound:
         forms.update(bound)
+    events = selectors.timeline(ticket, user)
+    order = conversation.order_for(request)
+    handler = permissions.is_handler(user, ticket)
+    # The requester's side answers an information request or a resolution first thing.
+    answers = permissions.acting_side("reply", user, ticket) == workflow.Side.REQUESTER and any(
+        name in forms for name in ("reply_form", "reopen_form", "confirm_form")
+    )
+    awaited = conversation.awaited(ticket, events, answers=answers)
+    # The forms the awaited box holds are not offered again beside the page.
+    beside = set(forms) - (AWAITED_FORMS.get(awaited.kind, set()) if awaited else set())
     context = {
         "ticket": ticket,
-        "events": selectors.timeline(ticket, user),
+        "events": events,
+        "conversation": conversation.messages(ticket, events, order=order),
+        "conversation_order": order,
+        "awaited": awaited,
+        # The optimistic check: the forms carry the newest event the page showed.
+        "last_event_id": events[-1].pk if events else 0,
+        "linkable": references.visible_numbers(
+            user, [ticket.description, *(event.note for event in events)]
+        ),
         "documents": selectors.documents(ticket, user),
         "can_attach": permissions.can("attach", user, ticket),
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
-        "has_actions": bool(forms),
+        "has_actions": bool(beside),
+        "is_handler": handler,
+        "viewers": viewers,
+        "list_nav": _list_nav(request, ticket),
         "panels": panels.for_ticket(ticket, user),
         **forms,
     }
@@ -342,7 +394,10 @@ def _render_detail(request, ticket, *, bound=None, status=200):
 @require_GET
 def ticket_detail(request, pk):
     ticket = services.mark_read(_visible_ticket(request, pk), by=request.user)
-    return _render_detail(request, ticket)
+    viewers = ()
+    if permissions.is_handler(request.user, ticket):
+        viewers = presence.opened(ticket.pk, request.user)
+    return _render_detail(request, ticket, viewers=viewers)
 
 
 def _act(request, pk, form_name, action, success):
@@ -358,6 +413,14 @@ def _act(request, pk, form_name, action, success):
     form = detail_action.build(request.user, ticket, request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, ticket, bound={form_name: form})
+    # Someone else is on it: what changed since the page was shown comes back with the
+    # form, and nothing is saved until the user confirms (posts it again).
+    seen = request.POST.get("seen_event", "")
+    if seen.isascii() and seen.isdigit() and not request.POST.get("confirm_changes"):
+        changes = selectors.changes_since(ticket, request.user, int(seen))
+        if changes:
+            form.changes = changes
+            return _render_detail(request, ticket, bound={form_name: form}, status=409)
     try:
         result = action(ticket, form.cleaned_data)
     except services.TicketStateError as error:

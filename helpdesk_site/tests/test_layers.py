@@ -18,6 +18,7 @@ APPS = [
     "exports",
     "dashboard",
     "satisfaction",
+    "canned",
     "backups",
     "jobs",
     "outbox",
@@ -32,6 +33,7 @@ CAPABILITIES = {
     "exports",
     "dashboard",
     "satisfaction",
+    "canned",
     "backups",
 }
 # What each package must never import (its tests and migrations included). Migration
@@ -51,6 +53,7 @@ FORBIDDEN = {
     # Reads kb's and satisfaction's figures through their app configs, never an import.
     "dashboard": CAPABILITIES - {"dashboard"} | {"jobs", "helpdesk_site"},
     "satisfaction": CAPABILITIES - {"satisfaction"} | {"jobs", "helpdesk_site"},
+    "canned": CAPABILITIES - {"canned"} | {"jobs", "helpdesk_site"},
     "outbox": {
         "accounts",
         "categories",
