@@ -305,6 +305,8 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "events": selectors.timeline(ticket, user),
         "documents": selectors.documents(ticket, user),
         "can_attach": permissions.can("attach", user, ticket),
+        # Service levels (sla/'s card) are the handlers' business, never the member's.
+        "is_handler": permissions.is_handler(user, ticket),
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(forms),
