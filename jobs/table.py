@@ -32,6 +32,7 @@ class Job:
 JOBS = (
     Job("send_mail", "outbox.delivery.send_pending", every=timedelta(minutes=1)),
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
+    Job("escalate", "sla.escalation.escalate", every=timedelta(minutes=5)),
     Job("anonymise_closed", "privacy.services.anonymise_closed", every=timedelta(days=1)),
 )
 

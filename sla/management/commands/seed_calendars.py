@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from sla import seeding
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the working calendars (Turkey's, the default, with its public holidays; "
+        "an Iranian and a Russian example) and the default service level targets, if missing."
+    )
+
+    def handle(self, *args, **options):
+        made = seeding.seed()
+        self.stdout.write(", ".join(made) if made else "Nothing to create.")
