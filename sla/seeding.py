@@ -126,6 +126,19 @@ def russian_holidays():
 HOLIDAYS = {"Türkiye": turkish_holidays, "Iran": iranian_holidays, "Россия": russian_holidays}
 
 
+def merged(holidays) -> list[tuple[str, tuple[date, date]]]:
+    """One holiday for days that two share (19 May inside Kurban Bayramı 2027): the
+    admin refuses overlapping holidays, and so does the seed."""
+    result: list[tuple[str, tuple[date, date]]] = []
+    for name, (first, last) in sorted(holidays, key=lambda item: item[1]):
+        if result and first <= result[-1][1][1]:
+            previous, (start, end) = result[-1]
+            result[-1] = (f"{previous}, {name}"[:100], (start, max(end, last)))
+        else:
+            result.append((name, (first, last)))
+    return result
+
+
 @transaction.atomic
 def seed() -> list[str]:
     """Create what is missing, change nothing an admin edited; returns what it made."""
@@ -143,7 +156,7 @@ def seed() -> list[str]:
             )
             Holiday.objects.bulk_create(
                 Holiday(calendar=calendar, name=title, first_day=first, last_day=last)
-                for title, (first, last) in HOLIDAYS[name]()
+                for title, (first, last) in merged(HOLIDAYS[name]())
             )
     if not Calendar.objects.filter(is_default=True).exists():
         Calendar.objects.filter(name="Türkiye").update(is_default=True)
