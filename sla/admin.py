@@ -88,8 +88,11 @@ class CalendarAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
+            # A new default calendar concerns every ticket without a calendar of its
+            # category's own; other edits, the tickets counted by this calendar.
+            ids = None if "is_default" in form.changed_data else [form.instance.pk]
             with transaction.atomic():
-                _recomputed(request, self, clocks.recompute(calendar_ids=[form.instance.pk]))
+                _recomputed(request, self, clocks.recompute(calendar_ids=ids))
 
 
 @admin.register(CategoryCalendar)

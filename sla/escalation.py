@@ -47,13 +47,14 @@ def _clock_kind():
 def candidates(now):
     """Running tickets due within `due_soon` whose breach was not escalated yet, most
     urgent first: the due index's range, bounded by BATCH per run."""
-    breached = Escalation.objects.filter(
-        ticket=OuterRef("pk"), clock=OuterRef("sla_clock_kind"), level=EscalationLevel.BREACH
-    )
+    done = Escalation.objects.filter(ticket=OuterRef("pk"), clock=OuterRef("sla_clock_kind"))
+    breached = done.filter(level=EscalationLevel.BREACH)
+    warned = done.filter(level=EscalationLevel.WARNING)
     return (
         Ticket.objects.filter(due_at__lte=now + due_soon())
         .annotate(sla_clock_kind=_clock_kind())
-        .filter(~Exists(breached))
+        # A warned ticket comes back only once its due has passed.
+        .filter(~Exists(breached), Q(due_at__lte=now) | ~Exists(warned))
         .select_related("category")
         .order_by("due_at", "pk")[:BATCH]
     )

@@ -56,7 +56,12 @@ class Calendar(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="sla_one_default_calendar"
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="sla_one_default_calendar",
+                violation_error_message=_(
+                    "Another calendar is the default already; make it not the default first."
+                ),
             )
         ]
 

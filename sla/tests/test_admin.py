@@ -200,3 +200,32 @@ def test_seeding_makes_three_calendars_once_with_holidays_that_do_not_overlap(db
     assert seeding.seed() == []
     # 19 May falls in Kurban Bayramı in 2027: one holiday for both
     assert turkey.holidays.get(first_day=date(2027, 5, 16)).last_day == date(2027, 5, 19)
+
+
+def test_a_second_default_calendar_is_refused(admin_client, calendar):
+    response = post(
+        admin_client,
+        "/admin/sla/calendar/add/",
+        calendar_form(
+            is_default="on", hours=[{"weekday": "0", "starts": "09:00", "ends": "17:00"}]
+        ),
+    )
+    assert "Another calendar is the default already" in errors_of(response)
+    assert Calendar.objects.count() == 1
+
+
+def test_a_category_given_its_own_calendar_moves_its_tickets(
+    admin_client, at, ticket_factory, capacity
+):
+    from sla.tests.conftest import make_calendar
+
+    saturdays = make_calendar("Six days", days=range(6))
+    at(istanbul(2026, 12, 11, 16, 0))  # Friday
+    ticket = ticket_factory()
+    response = post(
+        admin_client,
+        "/admin/sla/categorycalendar/add/",
+        {"category": str(capacity.pk), "calendar": str(saturdays.pk)},
+    )
+    assert response.status_code == 302
+    assert Ticket.objects.get(pk=ticket.pk).first_response_due_at == istanbul(2026, 12, 12, 12, 0)
