@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tickets import services
-from tickets.models import Status, Ticket
+from tickets.models import EventKind, Status, Ticket
 
 from . import worktime
 from .models import Calendar, CategoryCalendar, Clock, ClockKind, Pause, Target
@@ -198,6 +198,33 @@ def recompute(*, calendar_ids=None, category_ids=None, batch: int = 500) -> int:
         _store(ticket, clock, "moved", reason="calendar")
         moved += before != (ticket.first_response_due_at, ticket.resolution_due_at)
     return moved
+
+
+ANSWERS = (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
+
+
+def start_missing(now: datetime | None = None) -> int:
+    """Start the clocks of the tickets not yet closed that have none (filed before
+    service levels were set up): from their filing, answered at their first public
+    answer from outside the requester's organisation, paused from now on if they wait
+    for the member. Returns how many started."""
+    now = now or timezone.now()
+    started = 0
+    waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)
+    for ticket in waiting.order_by("pk").iterator(chunk_size=500):
+        answer = (
+            ticket.events.filter(kind__in=ANSWERS, internal=False, actor__isnull=False)
+            .exclude(actor__organisation_id=ticket.organisation_id)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if answer and ticket.first_responded_at is None:
+            services.set_service_level(ticket, clocks={"first_responded_at": answer})
+        if ticket.status in PAUSING and not Pause.objects.filter(ticket=ticket).exists():
+            Pause.objects.create(ticket=ticket, started_at=now)
+        started += start(ticket) is not None
+    return started
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,29 @@ def test_working_hours_rows_without_days_mean_no_clocks_not_an_error(at, ticket_
     at(istanbul(2026, 12, 7, 10, 0))
     ticket = fresh(ticket_factory())
     assert ticket.due_at is None
+
+
+def test_tickets_filed_before_the_calendars_get_their_clocks_when_seeded(
+    at, ticket_factory, responsible, calendar, targets
+):
+    # given tickets filed while no calendar existed: one answered, one waiting for the member
+    calendar.is_default = False
+    calendar.save()
+    at(istanbul(2026, 12, 7, 10, 0))
+    answered = ticket_factory(subject="answered")
+    waiting = ticket_factory(subject="waiting")
+    at(istanbul(2026, 12, 7, 11, 0))
+    services.reply(answered, by=responsible, body="On it.")
+    services.request_info(waiting, by=responsible, body="Which year?")
+    assert fresh(answered).due_at is None
+    # when the calendars are set up
+    calendar.is_default = True
+    calendar.save()
+    at(istanbul(2026, 12, 7, 12, 0))
+    assert clocks.start_missing() == 2
+    # then the answered one runs toward its resolution, the other stands still
+    answered, waiting = fresh(answered), fresh(waiting)
+    assert answered.first_responded_at == istanbul(2026, 12, 7, 11, 0)
+    assert answered.due_at == answered.resolution_due_at == istanbul(2026, 12, 9, 10, 0)
+    assert waiting.due_at is None and waiting.sla_paused_at is not None
+    assert clocks.start_missing() == 0
