@@ -254,3 +254,20 @@ def test_tickets_filed_before_the_calendars_get_their_clocks_when_seeded(
     assert answered.due_at == answered.resolution_due_at == istanbul(2026, 12, 9, 10, 0)
     assert waiting.due_at is None and waiting.sla_paused_at is not None
     assert clocks.start_missing() == 0
+
+
+def test_a_due_across_daylight_saving_keeps_the_teams_wall_clock_hours(
+    at, ticket_factory, calendar
+):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    calendar.time_zone = "America/New_York"
+    calendar.save()
+    # Friday 6 March 2026, 16:00 in New York (EST); the clocks go forward on Sunday
+    at(datetime(2026, 3, 6, 16, 0, tzinfo=new_york))
+    ticket = fresh(ticket_factory(priority=Priority.HIGH))
+    # 8 working hours: 1 on Friday, 7 on Monday from 09:00 EDT, i.e. 16:00 EDT = 20:00 UTC
+    assert ticket.resolution_due_at == datetime(2026, 3, 9, 16, 0, tzinfo=new_york)
+    assert ticket.resolution_due_at == datetime(2026, 3, 9, 20, 0, tzinfo=UTC)
