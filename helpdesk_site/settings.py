@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "dashboard",
     "satisfaction",
     "canned",
+    "sla",
     "backups",
     "jobs",
 ]
@@ -362,6 +363,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # A member may reopen a resolved ticket for this many days.
 HELPDESK_REOPEN_DAYS = int(os.environ.get("HELPDESK_REOPEN_DAYS", "3"))
+# A service level due closer than this is "due soon" (the list's sla=due_soon) and
+# the category's team is warned (sla/escalation.py).
+HELPDESK_SLA_DUE_SOON_MINUTES = 120
 HELPDESK_PAGE_SIZE = 25
 # Closed tickets older than this many days lose their personal text (`anonymise_closed`);
 # 0 keeps them for ever.

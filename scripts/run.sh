@@ -7,4 +7,5 @@ scripts/setup.sh
 .venv/bin/python manage.py seed_demo --force
 .venv/bin/python manage.py seed_kb --force
 .venv/bin/python manage.py seed_canned --force
+.venv/bin/python manage.py seed_calendars
 exec .venv/bin/python manage.py runserver "${1:-127.0.0.1:8000}"

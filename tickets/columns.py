@@ -1,14 +1,17 @@
 """The list's columns, defined once: the table's header, its rows, the phone cards
 (the cells' `data-label`) and the CSV export all read `COLUMNS`."""
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Priority, Status, Ticket
@@ -20,6 +23,7 @@ NAME = "name"  # a person's or an organisation's name, isolated with <bdi>; "—
 DATE = "date"
 TEXT = "text"
 BADGE = "badge"  # the column's `badge` partial, rendered with the ticket
+DUE = "due"  # a `DueBadge`: how long until (or since) the service level's next due
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,38 @@ class Column:
         if self.cell == DATE:
             return date_format(timezone.localtime(value), "Y-m-d H:i")
         return str(value)
+
+
+class DueBadge(NamedTuple):
+    text: str
+    css: str
+
+
+def span(length: datetime.timedelta) -> str:
+    """A wall-clock length, short: "1 d 3 h", "2 h", "45 min"."""
+    minutes = max(int(length.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return pgettext("duration", "%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return pgettext("duration", "%(hours)d h") % {"hours": hours}
+    return pgettext("duration", "%(minutes)d min") % {"minutes": minutes}
+
+
+def due_badge(ticket: Ticket, now: datetime.datetime | None = None) -> DueBadge | None:
+    """ "due in 2 h", "overdue 1 d 3 h", or "paused" while the member is asked."""
+    if ticket.due_at is None:
+        if ticket.sla_paused_at is not None and ticket.status == Status.INFO_REQUESTED:
+            return DueBadge(gettext("paused"), "text-bg-secondary")
+        return None
+    left = ticket.due_at - (now or timezone.now())
+    if left <= datetime.timedelta(0):
+        return DueBadge(gettext("overdue %(time)s") % {"time": span(-left)}, "text-bg-danger")
+    text = gettext("due in %(time)s") % {"time": span(left)}
+    if left <= datetime.timedelta(minutes=settings.HELPDESK_SLA_DUE_SOON_MINUTES):
+        return DueBadge(text, "text-bg-warning")
+    return DueBadge(text, "text-bg-light border")
 
 
 def _assignee(ticket: Ticket) -> str | None:
@@ -104,6 +140,8 @@ COLUMNS = (
         sort="resolved",
         css="text-nowrap",
     ),
+    Column(_("Due"), due_badge, cell=DUE, sort="due", css="text-nowrap", in_export=False),
+    Column(_("Due"), lambda t: t.due_at, cell=DATE, in_list=False),
     Column(
         _("Status"),
         lambda t: t.status,

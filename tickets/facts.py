@@ -5,13 +5,16 @@ priority that a Turkish user changed. The detail page and the mail notices both
 show an event's facts through `Facts`.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext, pgettext
 
 from categories.models import Category
+from common.calendars import format_datetime
 
 from .models import EventKind, Priority
 
@@ -29,6 +32,7 @@ class Facts:
     after: object = ""
     person: str = ""  # who was assigned
     released: str = ""  # who was no longer assigned after a redirect
+    lines: tuple = ()  # plain lines of text (a service level's change and its dues)
 
     def _lines(self):
         """Each line as a format string (the HTML isolates names) and its values."""
@@ -45,9 +49,11 @@ class Facts:
             yield "<bdi>{}</bdi>", (self.person,)
         if self.released:
             yield "{}", (gettext("no longer assigned to %(name)s") % {"name": self.released},)
+        for line in self.lines:
+            yield "{}", (line,)
 
     def __bool__(self):
-        return any((self.after, self.person, self.released))
+        return any((self.after, self.person, self.released, self.lines))
 
     def as_html(self):
         lines = (format_html(template, *values) for template, values in self._lines())
@@ -98,4 +104,48 @@ def _facts(event, categories, people) -> Facts:
         )
     if event.kind == EventKind.ASSIGNED and "to" in data:
         return Facts(person=name(data["to"]))
+    if event.kind == EventKind.SERVICE_LEVEL:
+        return Facts(lines=tuple(_service_level_lines(data)))
     return Facts()
+
+
+def _service_level_changes() -> dict:
+    return {
+        "started": gettext("Clocks started"),
+        "paused": gettext("Clocks paused"),
+        "resumed": gettext("Clocks resumed; the dues moved by the paused working time"),
+        "moved": gettext("Dues moved"),
+        "responded": gettext("First response given"),
+        "warned": gettext("About to breach: the team was told"),
+        "breached": gettext("Breached: the supervisors were told"),
+        "stopped": gettext("Clocks stopped"),
+    }
+
+
+def _service_level_lines(data: dict):
+    clocks = {
+        "first_response": gettext("First response"),
+        "resolution": gettext("Resolution"),
+    }
+    change = _service_level_changes().get(data.get("change"), "")
+    if change and data.get("clock") in clocks:
+        change = f"{change} ({clocks[data['clock']]})"
+    if change:
+        yield change
+    dues = (
+        ("first_response_due", gettext("First response due: %(when)s")),
+        ("resolution_due", gettext("Resolution due: %(when)s")),
+    )
+    for key, text in dues:
+        when = _moment(data.get(key))
+        if when is not None:
+            yield text % {"when": format_datetime(timezone.localtime(when))}
+
+
+def _moment(value):
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None

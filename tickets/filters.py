@@ -8,6 +8,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -23,6 +24,7 @@ from .models import OPEN_STATUSES, Priority, Status, TicketKind
 
 MAX_ID = 2**63 - 1
 OPEN, MINE, ME, NOBODY = "open", "mine", "me", "none"
+DUE_SOON, OVERDUE = "due_soon", "overdue"
 # The GET parameters that narrow the list; without any, a user's default view applies.
 FILTER_PARAMS = (
     "q",
@@ -138,6 +140,13 @@ class TicketFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     assignee = django_filters.CharFilter(label=_("Assignee"), method="filter_assignee")
+    # The service level's next due (sla/ keeps it on the ticket; NULL when paused or met).
+    sla = django_filters.ChoiceFilter(
+        label=_("Service level"),
+        choices=[(DUE_SOON, _("Due soon")), (OVERDUE, _("Overdue"))],
+        method="filter_sla",
+        empty_label=_("All"),
+    )
     # In the page's calendar: Solar Hijri in Persian (common/calendars.py).
     created_from = CalendarDateFilter(label=_("Start date"), method="filter_created_from")
     created_to = CalendarDateFilter(label=_("End date"), method="filter_created_to")
@@ -152,6 +161,7 @@ class TicketFilter(django_filters.FilterSet):
             ("created_at", "created"),
             ("read_at", "read"),
             ("resolved_at", "resolved"),
+            ("due_at", "due"),
             ("status", "status"),
         ),
         label=_("Sort"),
@@ -216,6 +226,14 @@ class TicketFilter(django_filters.FilterSet):
         if _is_id(value):
             return queryset.filter(assignee_id=int(value))
         return queryset
+
+    def filter_sla(self, queryset, name, value):
+        """Running clocks past their due, or due within HELPDESK_SLA_DUE_SOON_MINUTES."""
+        now = timezone.now()
+        if value == OVERDUE:
+            return queryset.filter(due_at__lte=now)
+        soon = now + datetime.timedelta(minutes=settings.HELPDESK_SLA_DUE_SOON_MINUTES)
+        return queryset.filter(due_at__gt=now, due_at__lte=soon)
 
     def filter_text(self, queryset, name, value):
         """Every word must be found: in the text, as the ticket's number, or in the

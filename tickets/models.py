@@ -52,6 +52,8 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("event", "Closed")
     # Notes of earlier events emptied by a supervisor's decision (personal data).
     REDACTED = "redacted", pgettext_lazy("event", "Redacted")
+    # A service level clock started, paused, resumed, moved, met or breached (sla/).
+    SERVICE_LEVEL = "service_level", pgettext_lazy("event", "Service level")
 
 
 class TicketKind(models.Model):
@@ -130,6 +132,23 @@ class Ticket(models.Model):
     # The folded names the list sorts by, kept by save() (sortkeys.py).
     organisation_key = models.CharField(max_length=255, editable=False, default="")
     category_key = models.CharField(max_length=100, editable=False, default="")
+    # Service level clocks, computed in working time by sla/ (tickets/ only stores and
+    # lists them): the dues of the first response and of the resolution, when the
+    # first response came, the next due that still runs (NULL when paused or met:
+    # the list filters and sorts by it), and since when the clocks are paused.
+    first_response_due_at = models.DateTimeField(
+        _("first response due"), null=True, blank=True, editable=False
+    )
+    first_responded_at = models.DateTimeField(
+        _("first response on"), null=True, blank=True, editable=False
+    )
+    resolution_due_at = models.DateTimeField(
+        _("resolution due"), null=True, blank=True, editable=False
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
+    sla_paused_at = models.DateTimeField(
+        _("service level paused on"), null=True, blank=True, editable=False
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -152,6 +171,10 @@ class Ticket(models.Model):
             models.Index(fields=["-organisation_key", "-id"], name="ticket_org_key_desc"),
             models.Index(fields=["category_key", "-id"], name="ticket_cat_key"),
             models.Index(fields=["-category_key", "-id"], name="ticket_cat_key_desc"),
+            # sort=due / -due, each with the newest first among equal dues; the range
+            # filters sla=overdue and sla=due_soon read the same index.
+            models.Index(fields=["due_at", "-id"], name="ticket_due"),
+            models.Index(fields=["-due_at", "-id"], name="ticket_due_desc"),
         ]
 
     def __str__(self):

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 WINDOW_SECONDS = 5 * 60
+# A stamp younger than this is not written again: a page reloaded costs one read.
+REFRESH_SECONDS = 60
 
 
 def _key(ticket_id: int) -> str:
@@ -29,6 +31,8 @@ def opened(ticket_id: int, user) -> list[str]:
         (seen for viewer, seen in viewers.items() if viewer != user.pk),
         key=lambda seen: -seen[0],
     )
-    viewers[user.pk] = [now, user.display_name()]
-    cache.set(key, viewers, WINDOW_SECONDS)
+    mine = viewers.get(user.pk)
+    if mine is None or now - mine[0] >= REFRESH_SECONDS:
+        viewers[user.pk] = [now, user.display_name()]
+        cache.set(key, viewers, WINDOW_SECONDS)
     return [name for _, name in others]

@@ -21,7 +21,16 @@ from common.storage import StoreUnavailable  # noqa: F401 - raised by the servic
 
 from . import notifications, permissions, redaction, search, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
-from .workflow import ACTIONS, Side, TicketStateError, filed, transition
+from .workflow import (
+    ACTIONS,
+    Side,
+    TicketStateError,
+    field_changed,
+    filed,
+    handler_responded,
+    sla_breached,
+    transition,
+)
 
 
 class DuplicateSubmission(Exception):  # noqa: N818 - not an error: the first one won
@@ -173,8 +182,9 @@ def file_ticket(
         if first is None:
             raise
         raise DuplicateSubmission(first) from None
-    filed(ticket, by=by)
     created = _log(ticket, by, EventKind.CREATED, data={"channel": channel})
+    # After the `created` event, so that what the hook logs (service levels) follows it.
+    filed(ticket, by=by)
     saved = _store(ticket, by, accepted, internal=False)
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
@@ -251,6 +261,7 @@ def reply(
             search.refresh(locked)  # the conversation is searchable; notes stay out
             _move(locked, "reply", side, by)
             if side == Side.HANDLER:
+                handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.REPLIED)
                 notifications.queue(locked, event, {locked.requester: "answered"})
             elif locked.assignee:
                 notifications.queue(locked, event, {locked.assignee: "team"})
@@ -264,6 +275,7 @@ def request_info(ticket: Ticket, *, by, body: str) -> Ticket:
     locked = _lock(ticket)
     side = permissions.check("request_info", by, locked)
     _move(locked, "request_info", side, by)
+    handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.INFO_REQUESTED)
     event = _log(locked, by, EventKind.INFO_REQUESTED, note=body)
     notifications.queue(locked, event, {locked.requester: "info_requested"})
     return locked
@@ -284,6 +296,9 @@ def redirect_to_category(ticket: Ticket, *, by, category, body: str = "") -> Tic
         locked.assignee = None
         data["unassigned"] = released.pk
     _move(locked, "redirect", side, by, also=["category", "assignee"])
+    field_changed.send(
+        sender=Ticket, ticket=locked, field="category", old=data["from"], new=category.pk, by=by
+    )
     event = _log(locked, by, EventKind.REDIRECTED, note=body, data=data)
     _notify_team(locked, event)
     return locked
@@ -323,6 +338,9 @@ def change_priority(ticket: Ticket, *, by, priority: str) -> Ticket:
     data = {"from": locked.priority, "to": priority}
     locked.priority = priority
     locked.save(update_fields=["priority"])
+    field_changed.send(
+        sender=Ticket, ticket=locked, field="priority", old=data["from"], new=priority, by=by
+    )
     _log(locked, by, EventKind.PRIORITY_CHANGED, data=data)
     return locked
 
@@ -332,6 +350,7 @@ def resolve(ticket: Ticket, *, by, explanation: str) -> Ticket:
     locked = _lock(ticket)
     side = permissions.check("resolve", by, locked)
     _move(locked, "resolve", side, by)
+    handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.RESOLVED)
     event = _log(locked, by, EventKind.RESOLVED, note=explanation)
     notifications.queue(locked, event, {locked.requester: "resolved"})
     return locked
@@ -389,6 +408,62 @@ def redact(
         locked.save(update_fields=["subject", "description"])
     search.refresh(locked)
     return logged
+
+
+SERVICE_LEVEL_FIELDS = (
+    "first_response_due_at",
+    "first_responded_at",
+    "resolution_due_at",
+    "due_at",
+    "sla_paused_at",
+)
+
+
+@transaction.atomic
+def set_service_level(
+    ticket: Ticket, *, clocks: dict, change: str = "", data: dict | None = None
+) -> TicketEvent | None:
+    """Store the service level clocks that sla/ computed for `ticket` (the fields of
+    SERVICE_LEVEL_FIELDS in `clocks`) and, with `change` ("started", "paused", ...),
+    log it as an internal event: the requester's side never sees service levels.
+
+    Periodic and system work, no person: called by sla/'s signal handlers inside the
+    service that changed the ticket, or by its commands. Returns the event, if any.
+    """
+    unknown = set(clocks) - set(SERVICE_LEVEL_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a service level field: {sorted(unknown)}")
+    locked = Ticket.objects.select_for_update(of=("self",)).only("pk", *clocks).get(pk=ticket.pk)
+    changed = {name: value for name, value in clocks.items() if getattr(locked, name) != value}
+    if changed:
+        Ticket.objects.filter(pk=ticket.pk).update(**changed)
+    for name, value in clocks.items():
+        setattr(ticket, name, value)  # the caller's copy, which may be saved again
+    if not change:
+        return None
+    return _log(
+        ticket,
+        None,
+        EventKind.SERVICE_LEVEL,
+        internal=True,
+        data={"change": change, **(data or {})},
+    )
+
+
+@transaction.atomic
+def record_breach(ticket: Ticket, *, clock: str, due_at) -> TicketEvent:
+    """Log that `ticket` missed the due of `clock` ("first_response" or "resolution")
+    and send `sla_breached` in the transaction; sla/ records each breach once."""
+    Ticket.objects.select_for_update(of=("self",)).only("pk").get(pk=ticket.pk)
+    event = _log(
+        ticket,
+        None,
+        EventKind.SERVICE_LEVEL,
+        internal=True,
+        data={"change": "breached", "clock": clock, "due": due_at.isoformat()},
+    )
+    sla_breached.send(sender=Ticket, ticket=ticket, kind=clock)
+    return event
 
 
 def close_expired(now=None) -> int:

@@ -382,6 +382,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(beside),
+        # Shortcuts, presence and the service levels' card are the handlers' business.
         "is_handler": handler,
         "viewers": viewers,
         "list_nav": _list_nav(request, ticket),

@@ -131,6 +131,17 @@ FILE_ON_BEHALF = frozenset({HANDLER})
 # hook for service levels, webhooks and metrics. Arguments: ticket, old (None for a
 # new ticket), new, by (None for periodic work).
 status_changed = django.dispatch.Signal()
+# Sent inside the transaction when a handler answers the requester's side: a public
+# reply, an information request or a resolution (a read receipt is not an answer).
+# Arguments: ticket (locked), by, kind (the event kind of the answer).
+handler_responded = django.dispatch.Signal()
+# Sent inside the transaction when the terms of a ticket's service level change.
+# Arguments: ticket (locked), field ("priority" or "category"), old, new (codes or
+# ids), by.
+field_changed = django.dispatch.Signal()
+# Sent when sla/ records that a ticket missed a due (once per ticket and clock).
+# Arguments: ticket, kind ("first_response" or "resolution").
+sla_breached = django.dispatch.Signal()
 
 
 def transition(ticket: Ticket, to: str, *, by: User | None, also: Iterable[str] = ()) -> bool:

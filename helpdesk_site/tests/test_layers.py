@@ -19,6 +19,7 @@ APPS = [
     "dashboard",
     "satisfaction",
     "canned",
+    "sla",
     "backups",
     "jobs",
     "outbox",
@@ -34,6 +35,7 @@ CAPABILITIES = {
     "dashboard",
     "satisfaction",
     "canned",
+    "sla",
     "backups",
 }
 # What each package must never import (its tests and migrations included). Migration
@@ -54,6 +56,7 @@ FORBIDDEN = {
     "dashboard": CAPABILITIES - {"dashboard"} | {"jobs", "helpdesk_site"},
     "satisfaction": CAPABILITIES - {"satisfaction"} | {"jobs", "helpdesk_site"},
     "canned": CAPABILITIES - {"canned"} | {"jobs", "helpdesk_site"},
+    "sla": CAPABILITIES - {"sla"} | {"jobs", "helpdesk_site"},
     "outbox": {
         "accounts",
         "categories",

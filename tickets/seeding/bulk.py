@@ -35,6 +35,9 @@ TICKETS = Table(
         "status", "channel", "subject", "description", "assignee_id", "created_at",
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
         "organisation_key", "category_key",
+        # Service level clocks: none for generated tickets (sla/ starts them on filing).
+        "first_response_due_at", "first_responded_at", "resolution_due_at", "due_at",
+        "sla_paused_at",
     ],
 )  # fmt: skip
 EVENTS = Table(
@@ -155,6 +158,7 @@ class Filler:
                     logchain.head_seal(ticket_id, head) if life.events else "",
                     self.organisation_keys[life.organisation_id],
                     self.category_keys[life.category_id],
+                    None, None, None, None, None,
                 )
             )  # fmt: skip
             for e in life.events:

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SlaConfig(AppConfig):
+    name = "sla"
+    verbose_name = _("Service levels")
+
+    def ready(self):
+        from tickets import workflow
+        from tickets.models import Ticket
+
+        from . import clocks
+
+        # tickets/ knows nothing of service levels: the clocks follow its signals,
+        # inside the transaction of the change that sent them.
+        workflow.status_changed.connect(clocks.status_changed, sender=Ticket, dispatch_uid="sla")
+        workflow.handler_responded.connect(
+            clocks.handler_responded, sender=Ticket, dispatch_uid="sla"
+        )
+        workflow.field_changed.connect(clocks.field_changed, sender=Ticket, dispatch_uid="sla")

@@ -1,0 +1,293 @@
+"""Each ticket's clocks: started when it is filed, paused while it waits for the member
+(`info_requested`) and after `resolved`, resumed on the member's answer or a reopen,
+moved when its priority or category changes, recomputed when a calendar changes.
+
+Every due is computed from scratch from the same facts (the start, the targets, the
+calendar, the pauses so far): a resume, a move and a calendar edit are one computation,
+and a pause over a holiday costs only the working time it held. The results are stored
+on the ticket through `tickets.services.set_service_level`, which logs the change.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tickets import services
+from tickets.models import EventKind, Status, Ticket
+
+from . import worktime
+from .models import Calendar, CategoryCalendar, Clock, ClockKind, Pause, Target
+
+# The clocks stand still in these statuses: the ticket waits for the member, or for
+# the member's confirmation of the resolution.
+PAUSING = frozenset({Status.INFO_REQUESTED, Status.RESOLVED})
+
+
+def calendar_for(category_id: int) -> Calendar | None:
+    """The category's own calendar, else the deployment's default."""
+    override = (
+        CategoryCalendar.objects.filter(category_id=category_id).select_related("calendar").first()
+    )
+    if override is not None:
+        return override.calendar
+    return Calendar.objects.filter(is_default=True).first()
+
+
+def target_for(*, priority: str, category_id: int, kind_id: int) -> Target | None:
+    """The most specific target: for the category (and kind), else the kind, else the
+    priority alone."""
+    candidates = Target.objects.filter(
+        Q(category_id=category_id) | Q(category__isnull=True),
+        Q(kind_id=kind_id) | Q(kind__isnull=True),
+        priority=priority,
+    )
+    return min(candidates, key=lambda t: (t.category_id is None, t.kind_id is None), default=None)
+
+
+def _pauses(ticket: Ticket) -> list[Pause]:
+    return list(Pause.objects.filter(ticket_id=ticket.pk).order_by("started_at"))
+
+
+def dues(clock: Clock, ticket: Ticket, pauses: list[Pause]) -> dict:
+    """The ticket's clock fields, computed afresh from `clock` and `pauses`."""
+    schedule = clock.calendar.schedule()
+    held = [(p.started_at, p.ended_at) for p in pauses if p.ended_at is not None]
+    paused_at = next((p.started_at for p in pauses if p.ended_at is None), None)
+    first_response = worktime.add(schedule, clock.started_at, clock.first_response_target, held)
+    resolution = worktime.add(schedule, clock.started_at, clock.resolution_target, held)
+    running = paused_at is None and ticket.status != Status.CLOSED
+    pending = [resolution] if ticket.first_responded_at else [first_response, resolution]
+    return {
+        "first_response_due_at": first_response,
+        "resolution_due_at": resolution,
+        "due_at": min(pending) if running else None,
+        "sla_paused_at": paused_at,
+    }
+
+
+def _store(ticket: Ticket, clock: Clock, change: str, **data) -> None:
+    try:
+        fields = dues(clock, ticket, _pauses(ticket))
+    except worktime.NoWorkingTime:
+        return  # a calendar without working time counts nothing; its admin is told
+    moved = any(
+        getattr(ticket, name) != fields[name]
+        for name in ("first_response_due_at", "resolution_due_at")
+    )
+    if change == "moved" and not moved:
+        change = ""  # nothing to tell
+    if change in ("started", "moved", "resumed"):
+        data["first_response_due"] = fields["first_response_due_at"].isoformat()
+        data["resolution_due"] = fields["resolution_due_at"].isoformat()
+    services.set_service_level(ticket, clocks=fields, change=change, data=data)
+
+
+def start(ticket: Ticket) -> Clock | None:
+    """Start the clocks of a ticket from its filing, if a target and a calendar apply."""
+    calendar = calendar_for(ticket.category_id)
+    target = target_for(
+        priority=ticket.priority, category_id=ticket.category_id, kind_id=ticket.kind_id
+    )
+    if calendar is None or target is None:
+        return None
+    clock = Clock.objects.create(
+        ticket=ticket,
+        started_at=ticket.created_at,
+        calendar=calendar,
+        first_response_minutes=target.first_response_minutes,
+        resolution_minutes=target.resolution_minutes,
+    )
+    _store(ticket, clock, "started")
+    return clock
+
+
+def _clock(ticket: Ticket) -> Clock | None:
+    return Clock.objects.select_related("calendar").filter(ticket_id=ticket.pk).first()
+
+
+def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
+    if old is None:
+        start(ticket)
+        return
+    now = timezone.now()
+    if new in PAUSING and old not in PAUSING:
+        Pause.objects.create(ticket=ticket, started_at=now)
+        change = "paused"
+    elif old in PAUSING and new not in PAUSING and new != Status.CLOSED:
+        Pause.objects.filter(ticket_id=ticket.pk, ended_at__isnull=True).update(ended_at=now)
+        change = "resumed"
+    else:
+        return
+    clock = _clock(ticket)
+    if clock is not None:
+        _store(ticket, clock, change)
+
+
+def handler_responded(sender, *, ticket: Ticket, **kwargs) -> None:
+    """The first public answer of a handler meets the first response clock."""
+    if ticket.first_responded_at is not None:
+        return
+    clock = _clock(ticket)
+    ticket.first_responded_at = timezone.now()
+    if clock is None:
+        services.set_service_level(ticket, clocks={"first_responded_at": ticket.first_responded_at})
+        return
+    try:
+        fields = dues(clock, ticket, _pauses(ticket))
+    except worktime.NoWorkingTime:
+        fields = {"first_response_due_at": ticket.first_response_due_at}
+    fields["first_responded_at"] = ticket.first_responded_at
+    due = fields["first_response_due_at"]
+    met = due is None or fields["first_responded_at"] <= due
+    services.set_service_level(
+        ticket,
+        clocks=fields,
+        change="responded",
+        data={"clock": ClockKind.FIRST_RESPONSE, "met": met},
+    )
+
+
+def field_changed(sender, *, ticket: Ticket, field: str, **kwargs) -> None:
+    """A new priority or category: its target (and the category's calendar) apply
+    from the filing on, as if they had been chosen then."""
+    if field not in ("priority", "category"):
+        return
+    clock = _clock(ticket)
+    if clock is None:
+        start(ticket)
+        return
+    retarget(clock, ticket)
+    _store(ticket, clock, "moved", reason=field)
+
+
+def retarget(clock: Clock, ticket: Ticket) -> None:
+    """Point `clock` at the ticket's current calendar and targets (kept when none
+    applies any more: a clock never silently stops)."""
+    calendar = calendar_for(ticket.category_id)
+    target = target_for(
+        priority=ticket.priority, category_id=ticket.category_id, kind_id=ticket.kind_id
+    )
+    if calendar is not None:
+        clock.calendar = calendar
+    if target is not None:
+        clock.first_response_minutes = target.first_response_minutes
+        clock.resolution_minutes = target.resolution_minutes
+    clock.save(update_fields=["calendar", "first_response_minutes", "resolution_minutes"])
+
+
+def recompute(*, calendar_ids=None, category_ids=None, batch: int = 500) -> int:
+    """Recompute the dues of every ticket not yet closed (of the calendars given, or
+    whose category's calendar may have changed); returns how many moved. Targets stay
+    as they were; a ticket moves to the calendar its category now uses."""
+    clocks = Clock.objects.exclude(ticket__status=Status.CLOSED).select_related("ticket")
+    if calendar_ids is not None:
+        clocks = clocks.filter(calendar_id__in=calendar_ids)
+    if category_ids is not None:
+        clocks = clocks.filter(ticket__category_id__in=category_ids)
+    moved = 0
+    calendars: dict[int, Calendar] = {}
+    for clock in clocks.order_by("pk").iterator(chunk_size=batch):
+        ticket = clock.ticket
+        calendar = calendar_for(ticket.category_id) or clock.calendar
+        # One schedule per calendar for the whole run, not per ticket.
+        clock.calendar = calendars.setdefault(calendar.pk, calendar)
+        Clock.objects.filter(pk=clock.pk).update(calendar=calendar)
+        before = (ticket.first_response_due_at, ticket.resolution_due_at)
+        _store(ticket, clock, "moved", reason="calendar")
+        moved += before != (ticket.first_response_due_at, ticket.resolution_due_at)
+    return moved
+
+
+ANSWERS = (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
+
+
+def start_missing(now: datetime | None = None) -> int:
+    """Start the clocks of the tickets not yet closed that have none (filed before
+    service levels were set up): from their filing, answered at their first public
+    answer from outside the requester's organisation, paused from now on if they wait
+    for the member. Returns how many started."""
+    now = now or timezone.now()
+    started = 0
+    waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)
+    for ticket in waiting.order_by("pk").iterator(chunk_size=500):
+        answer = (
+            ticket.events.filter(kind__in=ANSWERS, internal=False, actor__isnull=False)
+            .exclude(actor__organisation_id=ticket.organisation_id)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if answer and ticket.first_responded_at is None:
+            services.set_service_level(ticket, clocks={"first_responded_at": answer})
+        if ticket.status in PAUSING and not Pause.objects.filter(ticket=ticket).exists():
+            Pause.objects.create(ticket=ticket, started_at=now)
+        started += start(ticket) is not None
+    return started
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One clock as the ticket's page shows it."""
+
+    kind: str
+    label: str
+    target: timedelta
+    due: datetime
+    used: timedelta  # working time counted so far (or until it was met)
+    met_at: datetime | None
+    paused: bool
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        if self.met_at is not None:
+            return "met" if self.met_at <= self.due else "met_late"
+        if self.paused:
+            return "paused"
+        return "overdue" if self.overdue else "running"
+
+
+def readings(ticket: Ticket, now: datetime | None = None) -> tuple[list[Reading], timedelta]:
+    """The ticket's clocks and the working time they stood still; ([], 0) without clocks."""
+    clock = _clock(ticket)
+    if clock is None or ticket.resolution_due_at is None:
+        return [], timedelta(0)
+    now = now or timezone.now()
+    pauses = _pauses(ticket)
+    try:
+        schedule = clock.calendar.schedule()
+    except worktime.NoWorkingTime:
+        return [], timedelta(0)
+    held = [(p.started_at, p.ended_at or now) for p in pauses]
+    paused = ticket.sla_paused_at is not None
+    held_time = sum((worktime.between(schedule, start, end) for start, end in held), timedelta(0))
+    until = ticket.sla_paused_at or now
+    first_met = ticket.first_responded_at
+    resolution_met = (
+        ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else None
+    )
+    result = [
+        Reading(
+            ClockKind.FIRST_RESPONSE,
+            ClockKind.FIRST_RESPONSE.label,
+            clock.first_response_target,
+            ticket.first_response_due_at,
+            worktime.between(schedule, clock.started_at, first_met or until, held),
+            first_met,
+            paused and first_met is None,
+            until > ticket.first_response_due_at,
+        ),
+        Reading(
+            ClockKind.RESOLUTION,
+            ClockKind.RESOLUTION.label,
+            clock.resolution_target,
+            ticket.resolution_due_at,
+            worktime.between(schedule, clock.started_at, resolution_met or until, held),
+            resolution_met,
+            paused and resolution_met is None,
+            until > ticket.resolution_due_at,
+        ),
+    ]
+    return result, held_time
