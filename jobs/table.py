@@ -31,6 +31,7 @@ class Job:
 
 JOBS = (
     Job("send_mail", "outbox.delivery.send_pending", every=timedelta(minutes=1)),
+    Job("send_webhooks", "webhooks.delivery.send_pending", every=timedelta(minutes=1)),
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
     Job("anonymise_closed", "privacy.services.anonymise_closed", every=timedelta(days=1)),
 )

@@ -19,9 +19,10 @@ APPS = [
     "jobs",
     "outbox",
     "common",
+    "webhooks",
 ]
 # The capability apps: they call tickets/services.py, never the reverse, nor each other.
-CAPABILITIES = {"privacy", "monitoring", "api", "kb", "backups"}
+CAPABILITIES = {"privacy", "monitoring", "api", "kb", "backups", "webhooks"}
 # What each package must never import (its tests and migrations included). Migration
 # dependencies are not imports: outbox's first migration follows tickets 0005, which
 # handed it the outbox table.
@@ -44,6 +45,7 @@ FORBIDDEN = {
         "jobs",
         "helpdesk_site",
     },
+    "webhooks": CAPABILITIES - {"webhooks"} | {"jobs", "helpdesk_site"},
     # Reads every table through Django alone; nothing imports it.
     "backups": CAPABILITIES - {"backups"} | {"jobs", "helpdesk_site"},
     # The periodic work calls the apps that own it; they never know it runs periodically.

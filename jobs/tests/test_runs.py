@@ -85,9 +85,15 @@ def test_run_jobs_once_runs_what_is_due_and_the_second_time_nothing(smtp_server,
     call_command("run_jobs", "--once")
     second = capsys.readouterr().out.splitlines()
 
-    assert first == ["send_mail: (1, 0)", "close_resolved: 0", "anonymise_closed: 0"]
+    assert first == [
+        "send_mail: (1, 0)",
+        "send_webhooks: (0, 0)",
+        "close_resolved: 0",
+        "anonymise_closed: 0",
+    ]
     assert second == [
         "send_mail: already run in this period",
+        "send_webhooks: already run in this period",
         "close_resolved: already run in this period",
         "anonymise_closed: already run in this period",
     ]
