@@ -34,6 +34,7 @@ JOBS = (
     Job("send_webhooks", "webhooks.delivery.send_pending", every=timedelta(minutes=1)),
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
     Job("anonymise_closed", "privacy.services.anonymise_closed", every=timedelta(days=1)),
+    Job("prune_webhooks", "webhooks.delivery.prune", every=timedelta(days=1)),
 )
 
 BY_NAME = {job.name: job for job in JOBS}

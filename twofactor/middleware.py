@@ -11,6 +11,8 @@ ALWAYS_OPEN = {"logout", "set_language", "healthz"}
 SETUP = {"twofactor:setup", "twofactor:confirm"}
 # A program talks to these: it gets a JSON 401, not a page to sign in on.
 API_PREFIX = "/api/"
+# The API's schema and documentation are public: nothing to owe for them.
+API_PUBLIC = {"api:schema", "api:docs"}
 
 
 class SecondStepMiddleware:
@@ -32,7 +34,7 @@ class SecondStepMiddleware:
         if not user.is_authenticated or user.is_verified():
             return None
         view = request.resolver_match.view_name
-        if view in ALWAYS_OPEN:
+        if view in ALWAYS_OPEN or view in API_PUBLIC:
             return None
         if request.path.startswith(API_PREFIX):
             return self._api_refusal(request, user)

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=5)
 USER_AGENT = "Helpdesk-Webhooks/1"
+# How long a hook's log keeps its settled deliveries (the daily `prune_webhooks` job).
+KEEP_DAYS = 30
 
 _held: ContextVar[list[int] | None] = ContextVar("webhooks_held", default=None)
 
@@ -189,13 +191,22 @@ def attempt(delivery: Delivery, owner: str) -> bool:
         code = post(hook.url, raw, headers)
     except netguard.Refused as refused:
         error = str(refused)
-    except (OSError, http.client.HTTPException) as problem:
+    except Exception as problem:  # noqa: BLE001 - one bad receiver never stops the queue
         error = f"{type(problem).__name__}: {problem}"[:1000]
     if code is not None and 200 <= code < 300:
         _succeeded(delivery, owner, code)
         return True
     _failed(delivery, owner, code, error or f"HTTP {code}")
     return False
+
+
+def prune(now=None) -> int:
+    """Forget deliveries settled more than KEEP_DAYS ago (the log keeps the recent ones);
+    returns how many. Waiting ones stay, however old."""
+    cutoff = (now or timezone.now()) - timedelta(days=KEEP_DAYS)
+    settled = Delivery.objects.filter(created_at__lt=cutoff).exclude(state=DeliveryState.PENDING)
+    deleted, _by_model = settled.delete()
+    return deleted
 
 
 def _succeeded(delivery: Delivery, owner: str, code: int) -> None:

@@ -20,6 +20,9 @@ class Refused(ValueError):
     """The URL may not be called; the message says why, in the user's language."""
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 @dataclass(frozen=True)
 class Target:
     scheme: str
@@ -31,8 +34,13 @@ class Target:
 
 def _allowed(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address carried inside an IPv6 one is judged as itself.
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo and ip.teredo[1])
+        if embedded is None and ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast
 
 

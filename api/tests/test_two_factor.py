@@ -51,3 +51,9 @@ def test_a_bearer_token_is_not_held_up_by_the_sessions_second_step(api, client, 
 
     assert response.status_code == 200
     assert response.json()["username"] == enrolled.username
+
+
+def test_the_schema_stays_open_to_a_session_that_owes_its_code(client, enrolled):
+    client.force_login(enrolled)
+
+    assert client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").status_code == 200

@@ -90,12 +90,14 @@ def test_run_jobs_once_runs_what_is_due_and_the_second_time_nothing(smtp_server,
         "send_webhooks: (0, 0)",
         "close_resolved: 0",
         "anonymise_closed: 0",
+        "prune_webhooks: 0",
     ]
     assert second == [
         "send_mail: already run in this period",
         "send_webhooks: already run in this period",
         "close_resolved: already run in this period",
         "anonymise_closed: already run in this period",
+        "prune_webhooks: already run in this period",
     ]
     assert [message["To"] for message in smtp_server.messages] == ["ayse@example.org"]
 

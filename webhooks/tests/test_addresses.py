@@ -20,6 +20,8 @@ REFUSED_URLS = [
     "http://[::1]/hook",
     "http://[fe80::1]/hook",
     "http://[::ffff:127.0.0.1]/hook",
+    "http://[64:ff9b::a00:1]/hook",
+    "http://[2002:a00:1::]/hook",
     "http://0.0.0.0/hook",
     "http://user:pass@93.184.215.14/hook",
 ]

@@ -111,3 +111,20 @@ def test_a_receiver_that_is_down_is_a_failure_with_its_error_logged(hook, superv
     assert row.response_code is None
     assert "ConnectionRefusedError" in row.last_error
     assert row.state == "pending"
+
+
+def test_the_daily_job_forgets_settled_deliveries_after_a_month_but_not_waiting_ones(
+    hook, supervisor, file
+):
+    registered = hook(supervisor, [FILED])
+    for number in range(3):
+        file(subject=f"Konu {number}")
+    old, waiting, recent = Delivery.objects.order_by("pk")
+    Delivery.objects.filter(pk__in=[old.pk, waiting.pk]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    Delivery.objects.filter(pk__in=[old.pk, recent.pk]).update(state=DeliveryState.DELIVERED)
+
+    assert delivery.prune() == 1
+
+    assert set(registered.deliveries.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
