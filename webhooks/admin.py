@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .forms import clean_url
-from .models import Delivery, EventType, Webhook
+from .models import Attempt, Delivery, EventType, Webhook
 
 
 class WebhookAdminForm(forms.ModelForm):
@@ -32,8 +32,20 @@ class WebhookAdmin(admin.ModelAdmin):
     readonly_fields = ["consecutive_failures", "disabled_at", "created_at"]
 
 
+class AttemptInline(admin.TabularInline):
+    model = Attempt
+    fields = ["at", "response_code", "error", "duration_ms"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
+    inlines = [AttemptInline]
     list_display = ["created_at", "webhook", "event", "ticket_id", "state", "response_code"]
     list_filter = ["state", "event", "webhook"]
     list_select_related = ["webhook"]

@@ -32,7 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import netguard, payloads, signing
-from .models import Delivery, DeliveryState, Webhook
+from .models import Attempt, Delivery, DeliveryState, Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -187,12 +187,19 @@ def attempt(delivery: Delivery, owner: str) -> bool:
         signing.EVENT: delivery.event,
     }
     code, error = None, ""
+    started = time.monotonic()
     try:
         code = post(hook.url, raw, headers)
     except netguard.Refused as refused:
         error = str(refused)
     except Exception as problem:  # noqa: BLE001 - one bad receiver never stops the queue
         error = f"{type(problem).__name__}: {problem}"[:1000]
+    Attempt.objects.create(
+        delivery_id=delivery.pk,
+        response_code=code,
+        error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
     if code is not None and 200 <= code < 300:
         _succeeded(delivery, owner, code)
         return True

@@ -128,3 +128,21 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.event} #{self.ticket_id} ({self.uid})"
+
+
+class Attempt(models.Model):
+    """One try of a delivery: when, and what the receiver answered (or what failed)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.response_code or self.error}"

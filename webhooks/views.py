@@ -37,7 +37,7 @@ def webhook_list(request):
 
 def webhook_detail(request, pk):
     hook = _own(request, pk)
-    deliveries = hook.deliveries.order_by("-created_at", "-pk")[:LOG_SIZE]
+    deliveries = hook.deliveries.order_by("-created_at", "-pk").prefetch_related("tries")[:LOG_SIZE]
     return render(request, "webhooks/detail.html", {"hook": hook, "deliveries": deliveries})
 
 

@@ -43,6 +43,7 @@ def test_a_failed_delivery_is_retried_later_with_back_off_and_the_same_id(
     assert delivery.send_pending() == (1, 0)
     row.refresh_from_db()
     assert (row.state, row.attempts, row.response_code) == ("delivered", 3, 200)
+    assert [t.response_code for t in row.tries.all()] == [500, 503, 200]
     # the same body and delivery id each time
     assert len({r["body"] for r in receiver.requests}) == 1
     assert {r["headers"]["X-Helpdesk-Delivery"] for r in receiver.requests} == {str(row.uid)}
@@ -92,6 +93,7 @@ def test_a_hook_is_switched_off_after_repeated_failures_and_resumes_when_switche
     page = client.get(registered.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "after repeated failed deliveries" in page
     assert "<td>404</td>" in page
+    assert "Every attempt" not in page  # one attempt each so far
     client.post(f"/webhooks/{registered.pk}/enable/")
     make_due(Delivery.objects.all())
     assert delivery.send_pending() == (4, 0)
@@ -110,6 +112,8 @@ def test_a_receiver_that_is_down_is_a_failure_with_its_error_logged(hook, superv
     row = Delivery.objects.get()
     assert row.response_code is None
     assert "ConnectionRefusedError" in row.last_error
+    [attempt] = row.tries.all()
+    assert (attempt.response_code, attempt.error) == (None, row.last_error)
     assert row.state == "pending"
 
 

@@ -82,6 +82,27 @@ def test_the_delivery_log_page_costs_the_same_queries_for_many_deliveries(
     assert response.content.decode().count("ticket.filed") >= 30
 
 
+def test_the_delivery_log_shows_every_attempt_of_a_retried_delivery(
+    client, supervisor, hook, file, receiver
+):
+    from webhooks import delivery
+    from webhooks.models import Delivery
+
+    registered = hook(supervisor, ["ticket.filed"])
+    receiver.answers = [502]
+    file()
+    delivery.send_pending()
+    Delivery.objects.update(next_attempt_at=Delivery.objects.get().created_at)
+    delivery.send_pending()
+    client.force_login(supervisor)
+
+    page = client.get(f"/webhooks/{registered.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Every attempt" in page
+    assert ": 502</li>" in page
+    assert ": 200</li>" in page
+
+
 def test_the_admin_refuses_a_private_address(admin_client, supervisor, settings):
     settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE = False
 
