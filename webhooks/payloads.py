@@ -3,9 +3,10 @@
 import json
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
-from tickets import permissions
+from tickets import permissions, selectors
 from tickets.models import Ticket, TicketEvent
 
 from .models import Delivery
@@ -39,6 +40,25 @@ def _ticket(ticket: Ticket) -> dict:
     }
 
 
+def _documents(ticket: Ticket, owner) -> list[dict]:
+    """The ticket's documents the owner may download (internal ones only for a handler),
+    with the API's address of each."""
+    site = settings.SITE_URL.rstrip("/")
+    return [
+        {
+            "id": document.pk,
+            "name": document.original_name,
+            "size": document.size,
+            "content_type": document.content_type,
+            "internal": document.internal,
+            "event": document.event_id,
+            "url": site + reverse("api:attachment", args=[document.pk]),
+        }
+        for document in selectors.documents(ticket, owner)
+        if not document.redacted
+    ]
+
+
 def _action(event: TicketEvent) -> dict:
     return {
         "id": event.pk,
@@ -69,6 +89,7 @@ def build(delivery: Delivery) -> str | None:
             "event": delivery.event,
             "created_at": _date(delivery.created_at),
             "ticket": _ticket(ticket),
+            "documents": _documents(ticket, owner),
         }
         if delivery.ticket_event_id is not None:
             event = (

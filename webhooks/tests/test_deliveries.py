@@ -214,3 +214,28 @@ def test_delivery_ids_are_unique_uuids(receiver, hook, supervisor, responsible, 
     ids = list(Delivery.objects.values_list("uid", flat=True))
     assert len(set(ids)) == 2
     assert all(isinstance(value, uuid.UUID) for value in ids)
+
+
+def test_documents_are_listed_as_the_owner_may_download_them(
+    receiver, hook, ticket, member, responsible, django_capture_on_commit_callbacks
+):
+    from tickets.tests.files import PDF, upload
+
+    handlers = hook(responsible, [REPLIED])
+    members = hook(member, [REPLIED])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(
+            ticket, by=responsible, body="İç belge", internal=True, files=[upload("ic.pdf", PDF)]
+        )
+        services.reply(ticket, by=responsible, body="Belge", files=[upload("rapor.pdf", PDF)])
+
+    def names(hook_):
+        bodies = [json.loads(row.body) for row in hook_.deliveries.all()]
+        return [[document["name"] for document in body["documents"]] for body in bodies]
+
+    assert names(handlers) == [["ic.pdf", "rapor.pdf"], ["ic.pdf", "rapor.pdf"]]
+    assert names(members) == [["rapor.pdf"]]
+    public = json.loads(members.deliveries.get().body)["documents"][0]
+    assert public["url"] == f"http://127.0.0.1:8000/api/v1/attachments/{public['id']}"
+    assert "ic.pdf" not in "".join(d.body for d in members.deliveries.all())
