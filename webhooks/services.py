@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from .models import Webhook
+from .models import new_secret as make_secret
 
 
 @transaction.atomic
@@ -19,3 +20,14 @@ def set_active(hook: Webhook, *, active: bool) -> None:
     hook.consecutive_failures = 0 if active else hook.consecutive_failures
     hook.disabled_at = None
     hook.save(update_fields=["is_active", "consecutive_failures", "disabled_at"])
+
+
+@transaction.atomic
+def update(*, form) -> Webhook:
+    """Save a valid WebhookForm bound to an existing hook."""
+    return form.save()
+
+
+def new_secret(hook: Webhook) -> None:
+    hook.secret = make_secret()
+    hook.save(update_fields=["secret"])

@@ -35,10 +35,36 @@ def webhook_list(request):
     return render(request, "webhooks/list.html", {"form": form, "hooks": hooks})
 
 
+def _detail(request, hook, form=None):
+    deliveries = hook.deliveries.order_by("-created_at", "-pk").prefetch_related("tries")
+    context = {
+        "hook": hook,
+        "deliveries": deliveries[:LOG_SIZE],
+        "form": form or WebhookForm(instance=hook, prefix="edit"),
+    }
+    return render(request, "webhooks/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def webhook_detail(request, pk):
+    """The hook, its log, and the form that changes its address, events and scope."""
     hook = _own(request, pk)
-    deliveries = hook.deliveries.order_by("-created_at", "-pk").prefetch_related("tries")[:LOG_SIZE]
-    return render(request, "webhooks/detail.html", {"hook": hook, "deliveries": deliveries})
+    if request.method == "GET":
+        return _detail(request, hook)
+    form = WebhookForm(request.POST, instance=hook, prefix="edit")
+    if not form.is_valid():
+        return _detail(request, hook, form)
+    services.update(form=form)
+    messages.success(request, _("The webhook %(name)s was saved.") % {"name": hook.name})
+    return redirect(hook)
+
+
+@require_POST
+def webhook_new_secret(request, pk):
+    """A new signing secret, e.g. when the old one may have leaked; the old one stops."""
+    services.new_secret(_own(request, pk))
+    messages.success(request, _("The webhook has a new signing secret."))
+    return redirect("webhooks:detail", pk=pk)
 
 
 @require_POST

@@ -155,3 +155,67 @@ def test_my_webhooks_are_in_my_personal_data_export_without_their_secret(client,
     raw = archive.read("personal-data.json").decode()
     assert [h["name"] for h in json.loads(raw)["webhooks"]] == [mine.name]
     assert mine.secret not in raw
+
+
+def test_the_owner_changes_a_hooks_events_and_scope(client, supervisor, hook, technical):
+    mine = hook(supervisor, ["ticket.filed"])
+    client.force_login(supervisor)
+
+    response = client.post(
+        f"/webhooks/{mine.pk}/",
+        {
+            "edit-name": "Teknik ERP",
+            "edit-url": mine.url,
+            "edit-events": ["ticket.resolved"],
+            "edit-categories": [technical.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.name, mine.events) == ("Teknik ERP", ["ticket.resolved"])
+    assert list(mine.categories.all()) == [technical]
+
+
+def test_a_change_to_a_private_address_is_refused_and_nothing_changes(
+    client, supervisor, hook, settings
+):
+    mine = hook(supervisor, ["ticket.filed"])
+    settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE = False
+    client.force_login(supervisor)
+
+    response = client.post(
+        f"/webhooks/{mine.pk}/",
+        {"edit-name": "x", "edit-url": "http://192.168.0.10/", "edit-events": ["ticket.filed"]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "private" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.url.startswith("http://127.0.0.1:")
+
+
+def test_a_new_secret_replaces_the_old_one(client, supervisor, hook):
+    mine = hook(supervisor)
+    old = mine.secret
+    client.force_login(supervisor)
+
+    client.post(f"/webhooks/{mine.pk}/secret/")
+
+    mine.refresh_from_db()
+    assert mine.secret != old and len(mine.secret) == 64
+
+
+def test_nobody_changes_another_supervisors_hook(client, supervisor, hook, tesk):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+
+    theirs = hook(supervisor)
+    secret = theirs.secret
+    client.force_login(UserFactory(username="tesk3", organisation=tesk, role=Role.SUPERVISOR))
+
+    assert client.post(f"/webhooks/{theirs.pk}/secret/").status_code == 404
+    assert client.post(f"/webhooks/{theirs.pk}/", {"edit-name": "x"}).status_code == 404
+    theirs.refresh_from_db()
+    assert (theirs.secret, theirs.name) == (secret, "tesk's ERP")
