@@ -7,4 +7,9 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        from . import schema  # noqa: F401 - registers the token scheme with the schema
+        from common.personal_data import collect
+
+        from . import personal_data, schema  # noqa: F401 - schema registers the token scheme
+
+        # The user's tokens in their privacy export, without privacy/ knowing the API.
+        collect.connect(personal_data.tokens, dispatch_uid="api-tokens")

@@ -17,6 +17,23 @@ from .models import Scope
 User = get_user_model()
 
 
+# -- errors --------------------------------------------------------------------------
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error under /api/ (api/errors.py): a machine code, a message in the
+    request's language, and per field what is wrong with it."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=FieldErrorSerializer(many=True), required=False)
+
+
 # -- small references ----------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from .errors import error_body
 from .models import ApiToken, IdempotencyKey
 
 ERRORS = {
-    code: OpenApiResponse(description=text)
+    code: OpenApiResponse(response=s.ErrorSerializer, description=text)
     for code, text in (
         (400, "Invalid fields (`fields` says which)"),
         (401, "No token, or one that is unknown, expired or revoked"),

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "sla",
     "backups",
     "jobs",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +387,17 @@ HELPDESK_API_RATE = os.environ.get("HELPDESK_API_RATE", "120/minute")
 HELPDESK_API_MAX_PAGE_SIZE = int(os.environ.get("HELPDESK_API_MAX_PAGE_SIZE", "100"))
 # Days a personal token lasts when its creator names none.
 HELPDESK_API_TOKEN_DAYS = int(os.environ.get("HELPDESK_API_TOKEN_DAYS", "90"))
+
+# Webhooks (webhooks/): signed POSTs to the URLs supervisors register. Never to a
+# loopback, private or link-local address unless allowed (a closed network's receiver;
+# the tests' loopback server): else a hook could reach the server's own network.
+HELPDESK_WEBHOOK_ALLOW_PRIVATE = env_bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", False)
+# Failed attempts in a row after which a hook is switched off until re-enabled.
+HELPDESK_WEBHOOK_FAILURE_LIMIT = int(os.environ.get("HELPDESK_WEBHOOK_FAILURE_LIMIT", "10"))
+# Attempts of one delivery (with back-off: 1, 2, 4 ... minutes apart) before it is failed.
+HELPDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("HELPDESK_WEBHOOK_MAX_ATTEMPTS", "8"))
+# Seconds a receiver has to connect and answer.
+HELPDESK_WEBHOOK_TIMEOUT = float(os.environ.get("HELPDESK_WEBHOOK_TIMEOUT", "5"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
@@ -412,6 +424,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.inline_nullable_refs",
+    ],
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

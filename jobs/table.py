@@ -31,6 +31,7 @@ class Job:
 
 JOBS = (
     Job("send_mail", "outbox.delivery.send_pending", every=timedelta(minutes=1)),
+    Job("send_webhooks", "webhooks.delivery.send_pending", every=timedelta(minutes=1)),
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
     Job("build_exports", "exports.services.build_pending", every=timedelta(minutes=1)),
     Job("escalate", "sla.escalation.escalate", every=timedelta(minutes=5)),
@@ -42,6 +43,7 @@ JOBS = (
         every=timedelta(days=7),
         offset=timedelta(days=4, hours=6),
     ),
+    Job("prune_webhooks", "webhooks.delivery.prune", every=timedelta(days=1)),
 )
 
 BY_NAME = {job.name: job for job in JOBS}

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from accounts.models import User
+from common import personal_data
 
 from . import selectors
 
@@ -149,6 +150,9 @@ def json_parts(person: User, viewer: User) -> Iterator[str]:
     yield from _array("tickets", map(_ticket, tickets))
     yield from _array("messages", map(_message, selectors.messages(person, viewer)))
     yield from _array("documents", map(_document, selectors.documents(person, viewer)))
+    # What other apps keep about the person (API tokens, webhooks, ...), each its list.
+    for name, rows in personal_data.sections(person, viewer):
+        yield from _array(name, rows)
     yield "\n}\n"
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from common import storage
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
-from . import notifications, permissions, redaction, search, uploads, workflow
+from . import notifications, permissions, redaction, search, signals, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
 from .workflow import (
     ACTIONS,
@@ -28,7 +28,6 @@ from .workflow import (
     field_changed,
     filed,
     handler_responded,
-    sla_breached,
     transition,
 )
 
@@ -60,7 +59,9 @@ def _lock(ticket: Ticket) -> Ticket:
 
 
 def _log(ticket, by, kind, note="", **extra) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, actor=by, kind=kind, note=note, **extra)
+    event = TicketEvent.objects.create(ticket=ticket, actor=by, kind=kind, note=note, **extra)
+    signals.event_logged.send(sender=TicketEvent, ticket=ticket, event=event, by=by)
+    return event
 
 
 def _team(ticket) -> list:
@@ -462,7 +463,7 @@ def record_breach(ticket: Ticket, *, clock: str, due_at) -> TicketEvent:
         internal=True,
         data={"change": "breached", "clock": clock, "due": due_at.isoformat()},
     )
-    sla_breached.send(sender=Ticket, ticket=ticket, kind=clock)
+    signals.sla_breached.send(sender=Ticket, ticket=ticket, kind=clock, due_at=due_at)
     return event
 
 

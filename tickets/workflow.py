@@ -139,9 +139,6 @@ handler_responded = django.dispatch.Signal()
 # Arguments: ticket (locked), field ("priority" or "category"), old, new (codes or
 # ids), by.
 field_changed = django.dispatch.Signal()
-# Sent when sla/ records that a ticket missed a due (once per ticket and clock).
-# Arguments: ticket, kind ("first_response" or "resolution").
-sla_breached = django.dispatch.Signal()
 
 
 def transition(ticket: Ticket, to: str, *, by: User | None, also: Iterable[str] = ()) -> bool:

@@ -191,3 +191,14 @@ def test_with_a_bucket_and_no_keys_boto3_finds_its_own(reload_with):
 
     options = settings.STORAGES["default"]["OPTIONS"]
     assert not {"endpoint_url", "access_key", "secret_key", "region_name"} & set(options)
+
+
+def test_webhooks_refuse_private_addresses_unless_the_environment_allows_them(reload_with):
+    names = ["ALLOW_PRIVATE", "FAILURE_LIMIT", "MAX_ATTEMPTS", "TIMEOUT"]
+    settings = reload_with(**{f"HELPDESK_WEBHOOK_{name}": None for name in names})
+
+    assert settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE is False
+    assert settings.HELPDESK_WEBHOOK_FAILURE_LIMIT == 10
+    assert settings.HELPDESK_WEBHOOK_MAX_ATTEMPTS == 8
+    assert settings.HELPDESK_WEBHOOK_TIMEOUT == 5
+    assert reload_with(HELPDESK_WEBHOOK_ALLOW_PRIVATE="1").HELPDESK_WEBHOOK_ALLOW_PRIVATE is True

@@ -10,7 +10,7 @@ from sla.models import Escalation
 from sla.tests.conftest import istanbul
 from tickets import services
 from tickets.models import EventKind, Priority
-from tickets.workflow import sla_breached
+from tickets.signals import sla_breached
 
 
 @pytest.fixture
