@@ -29,6 +29,9 @@ class Facts:
     after: object = ""
     person: str = ""  # who was assigned
     released: str = ""  # who was no longer assigned after a redirect
+    merged_into: int | None = None  # a merge: the ticket that carries on
+    merged_from: int | None = None  # a merge: the duplicate, or where a copy came from
+    copied: bool = False  # the entry is a copy of the duplicate's conversation
 
     def _lines(self):
         """Each line as a format string (the HTML isolates names) and its values."""
@@ -45,9 +48,17 @@ class Facts:
             yield "<bdi>{}</bdi>", (self.person,)
         if self.released:
             yield "{}", (gettext("no longer assigned to %(name)s") % {"name": self.released},)
+        if self.merged_into:
+            yield "{}", (gettext("merged into #%(id)s") % {"id": self.merged_into},)
+        if self.merged_from:
+            if self.copied:
+                text = gettext("copied from #%(id)s when it was merged into this ticket")
+            else:
+                text = gettext("#%(id)s was merged into this ticket")
+            yield "{}", (text % {"id": self.merged_from},)
 
     def __bool__(self):
-        return any((self.after, self.person, self.released))
+        return any((self.after, self.person, self.released, self.merged_into, self.merged_from))
 
     def as_html(self):
         lines = (format_html(template, *values) for template, values in self._lines())
@@ -98,4 +109,8 @@ def _facts(event, categories, people) -> Facts:
         )
     if event.kind == EventKind.ASSIGNED and "to" in data:
         return Facts(person=name(data["to"]))
+    if event.kind == EventKind.MERGED:
+        return Facts(merged_into=data.get("into"), merged_from=data.get("from"))
+    if "merged_from" in data:
+        return Facts(merged_from=data["merged_from"], copied=True)
     return Facts()

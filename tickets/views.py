@@ -41,6 +41,7 @@ from .forms import (
     UploadForm,
 )
 from .models import Attachment, Status, Ticket
+from .relation_views import detail_context as relation_context
 
 logger = logging.getLogger(__name__)
 
@@ -312,6 +313,7 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "can_draft_article": ticket.status in (Status.RESOLVED, Status.CLOSED)
         and (user.is_supervisor or ticket.category_id in team_category_ids(user)),
         **forms,
+        **relation_context(user, ticket),
     }
     return render(request, "tickets/detail.html", context, status=status)
 
