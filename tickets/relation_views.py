@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, relations, selectors
-from .models import Ticket
+from .models import Status, Ticket
 from .workflow import TicketStateError
 
 # A ticket number as people type it: "6" or "#6".
@@ -52,13 +52,15 @@ def _other(request, name: str) -> Ticket | None:
 
 def detail_context(user, ticket) -> dict:
     """What the detail page's relation partials show (a fixed few queries)."""
-    handler = permissions.is_handler(user, ticket)
+    # A closed ticket is read-only: no forms, nobody to tell of changes that cannot come.
+    open_ = ticket.status != Status.CLOSED
+    handler = open_ and permissions.is_handler(user, ticket)
     people = relations.followers(ticket)
     context = {
         "related_tickets": relations.related(ticket, user),
         "followers": people,
-        "following": any(person.pk == user.pk for person in people),
-        "can_follow": permissions.may_follow(user, ticket),
+        "following": open_ and any(person.pk == user.pk for person in people),
+        "can_follow": open_ and permissions.may_follow(user, ticket),
         "can_link": handler,
         "can_merge": permissions.can("merge", user, ticket),
     }

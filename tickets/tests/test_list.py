@@ -255,8 +255,11 @@ def read_csv(response) -> list[list[str]]:
 
 
 def read_csv_text(body: str) -> list[list[str]]:
+    """Rows of an export, read with the separator of its language (export.separator)."""
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
+    header = body[1:].split("\r\n", 1)[0]
+    delimiter = ";" if header.startswith('"') and '";"' in header else ","
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=delimiter))
 
 
 def test_the_export_is_the_filtered_visible_list_as_csv(
