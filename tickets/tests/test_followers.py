@@ -167,3 +167,22 @@ def test_an_e_mail_address_is_not_a_mention(ticket, responsible, supervisor):
     services.reply(ticket, by=responsible, body="yaz: info@tesk bilgi", internal=True)
 
     assert not told(ticket, supervisor)
+
+
+def test_a_follower_who_turned_the_topic_off_is_not_told(ticket, chamber_colleague, responsible):
+    chamber_colleague.muted_topics = ["following"]
+    chamber_colleague.save()
+    services.follow(ticket, by=chamber_colleague)
+
+    services.reply(ticket, by=responsible, body="Yanıt")
+
+    assert not told(ticket, chamber_colleague)
+
+
+def test_a_handler_who_turned_mentions_off_is_not_told(ticket, responsible, supervisor):
+    supervisor.muted_topics = ["mentioned"]
+    supervisor.save()
+
+    services.reply(ticket, by=responsible, body="@tesk bak", internal=True)
+
+    assert not told(ticket, supervisor)
