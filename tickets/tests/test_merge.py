@@ -3,6 +3,7 @@ events, the duplicate is closed, both logs say so; refusals change nothing."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -230,3 +231,38 @@ def test_a_handler_of_the_duplicate_who_does_not_handle_the_target_may_not(
     with pytest.raises(services.TicketStateError):
         services.merge(duplicate, by=teknik, into=target)
     assert Ticket.objects.get(pk=duplicate.pk).status != Status.CLOSED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_merges_of_a_pair_each_way_at_once_make_one_merge(file, responsible, supervisor):
+    import threading
+
+    first, second = file(subject="Bir"), file(subject="İki")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def merge(user, source, target):
+        try:
+            barrier.wait()
+            services.merge(
+                Ticket.objects.get(pk=source.pk), by=user, into=Ticket.objects.get(pk=target.pk)
+            )
+            outcomes.append("merged")
+        except services.TicketStateError:
+            outcomes.append("refused")
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [
+        threading.Thread(target=merge, args=(responsible, first, second)),
+        threading.Thread(target=merge, args=(supervisor, second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["merged", "refused"]
+    assert TicketEvent.objects.filter(kind=EventKind.MERGED).count() == 2
+    assert Ticket.objects.filter(status=Status.CLOSED).count() == 1
