@@ -65,7 +65,8 @@ def detail_context(user, ticket) -> dict:
         "can_merge": permissions.can("merge", user, ticket),
     }
     if handler:
-        followed = {person.pk for person in people}
+        # Oneself follows with the button; a colleague already following is not offered.
+        followed = {person.pk for person in people} | {user.pk}
         context["follower_candidates"] = [
             c for c in relations.colleagues(ticket) if c.pk not in followed
         ]

@@ -90,7 +90,9 @@ def test_a_handler_adds_a_colleague_of_the_category_team(client, ticket, respons
     capacity.responsibles.add(colleague)
     client.force_login(responsible)
     page = client.get(ticket.get_absolute_url()).text
-    assert f'<option value="{colleague.pk}">' in page
+    picker = page.split('id="follower-user"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{colleague.pk}">' in picker
+    assert f'<option value="{responsible.pk}">' not in picker  # oneself: the Follow button
 
     client.post(reverse("tickets:add_follower", args=[ticket.pk]), {"user": colleague.pk})
     # An answer to the requester: the team is not told of it, a follower is.
