@@ -7,6 +7,8 @@ Topics (what a user may choose to receive, `User.wants_mail`): "filed", "answere
 changes); "mentioned" for a handler named as `@username` in an internal note.
 """
 
+import copy
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -78,11 +80,15 @@ def queue_mentions(ticket, event, people) -> None:
     """Tell each handler named in an internal note; the caller checked who handles it."""
     if not all(permissions.is_handler(person, ticket) for person in people):
         raise ValueError("Only the ticket's handlers may be told of an internal note.")
-    _write(ticket, event, dict.fromkeys(people, "mentioned"))
+    # Internal notes are never mailed: the notice says where to look, not what it says.
+    _write(ticket, event, dict.fromkeys(people, "mentioned"), with_note=False)
 
 
-def _write(ticket, event, recipients: dict) -> None:
+def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
+    event = copy.copy(event)
     facts.describe([event])  # shown in each recipient's language below
+    if not with_note:
+        event.typed_note = ""
     rows = []
     seen = set()
     for user, topic in recipients.items():

@@ -148,6 +148,10 @@ def test_an_at_mention_in_an_internal_note_tells_that_colleague(ticket, responsi
 
     assert told(ticket, supervisor, "mentioned")
     assert not told(ticket, responsible)  # not about one's own note
+    # Internal notes are never mailed: the notice links to the ticket, without the text.
+    mail = OutgoingMail.objects.get(to=supervisor.email, topic="mentioned")
+    assert "bunu görür müsün" not in mail.text + mail.html
+    assert f"/tickets/{ticket.pk}/" in mail.text
 
 
 def test_a_mention_never_tells_a_member_nor_someone_outside_the_ticket(
