@@ -13,6 +13,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.storage import StoreUnavailable
+
 from . import permissions, relations, selectors
 from .models import Status, Ticket
 from .workflow import TicketStateError
@@ -86,7 +88,7 @@ def ticket_merge(request, pk):
     except TicketStateError as error:
         messages.error(request, str(error))
         return redirect(ticket)
-    except relations.storage.StoreUnavailable:
+    except StoreUnavailable:
         messages.error(
             request, _("The documents could not be copied just now: nothing was merged.")
         )

@@ -9,7 +9,6 @@ the ticket.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -43,9 +42,9 @@ def _visible(user, pk) -> bool:
 # Merge ---------------------------------------------------------------------------
 
 
-def _copy_document(target, document, *, by, event) -> Attachment:
-    """A copy of the file under a new name: a redaction of one ticket's copy must not
-    take the other's file with it."""
+def _copy_document(target, document, *, event) -> Attachment | None:
+    """A copy of the file under a new name (a redaction of one ticket's copy must not
+    take the other's file with it), streamed from the store; None when the file is gone."""
     copy = Attachment(
         ticket=target,
         event=event,
@@ -58,18 +57,18 @@ def _copy_document(target, document, *, by, event) -> Attachment:
     )
     field = copy.file.field
     try:
-        with document.file.open("rb") as handle:
-            content = ContentFile(handle.read())
+        handle = document.file.open("rb")
     except FileNotFoundError:
         return None
     except storage.STORE_ERRORS as error:
         raise storage.StoreUnavailable(str(error)) from error
-    copy.file = storage.save(
-        copy.file.storage,
-        field.generate_filename(copy, document.original_name),
-        content,
-        max_length=field.max_length,
-    )
+    with handle:
+        copy.file = storage.save(
+            copy.file.storage,
+            field.generate_filename(copy, document.original_name),
+            handle,
+            max_length=field.max_length,
+        )
     copy.save()
     return copy
 
@@ -109,7 +108,7 @@ def _copy_conversation(source, target, *, by) -> None:
                 internal=document.internal,
                 data={**origin, "event": event.pk},
             )
-            _copy_document(target, document, by=by, event=owner)
+            _copy_document(target, document, event=owner)
 
 
 def _move_followers(source, target, *, by) -> None:

@@ -266,3 +266,24 @@ def test_two_merges_of_a_pair_each_way_at_once_make_one_merge(file, responsible,
     assert sorted(outcomes) == ["merged", "refused"]
     assert TicketEvent.objects.filter(kind=EventKind.MERGED).count() == 2
     assert Ticket.objects.filter(status=Status.CLOSED).count() == 1
+
+
+def test_a_store_that_fails_while_copying_documents_merges_nothing(
+    client, ticket, duplicate, responsible, monkeypatch
+):
+    from common import storage
+
+    def refuse(*args, **kwargs):
+        raise storage.StoreUnavailable("down")
+
+    monkeypatch.setattr(storage, "save", refuse)
+    before = _nothing_changed(ticket, duplicate)
+    client.force_login(responsible)
+
+    response = client.post(
+        merge_url(duplicate), {"into": ticket.pk}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+
+    assert "nothing was merged" in response.text
+    assert _nothing_changed(ticket, duplicate) == before
+    assert not TicketFollower.objects.filter(ticket=ticket).exists()
