@@ -152,6 +152,39 @@ class RefusalForm(forms.Form):
     )
 
 
+class RegistrationStatusFilter(admin.SimpleListFilter):
+    """Opens on the applications waiting for approval: the admin's work; "All" shows
+    the decided ones too."""
+
+    title = _("status")
+    parameter_name = "status"
+    EVERY = "all"
+
+    def lookups(self, request, model_admin):
+        return RegistrationStatus.choices
+
+    def value(self):
+        return super().value() or RegistrationStatus.PENDING
+
+    def queryset(self, request, queryset):
+        if self.value() == self.EVERY:
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() == self.EVERY,
+            "query_string": changelist.get_query_string({self.parameter_name: self.EVERY}),
+            "display": _("All"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 @admin.register(RegistrationRequest)
 class RegistrationRequestAdmin(admin.ModelAdmin):
     list_display = [
@@ -163,7 +196,7 @@ class RegistrationRequestAdmin(admin.ModelAdmin):
         "created_at",
         "decided_at",
     ]
-    list_filter = ["status", "created_at"]
+    list_filter = [RegistrationStatusFilter, "created_at"]
     search_fields = [
         "user__username",
         "user__email",

@@ -164,10 +164,12 @@ class NotificationTopic(models.TextChoices):
     RESOLVED = "resolved", _("My ticket is resolved")
     TEAM = "team", _("A ticket of my categories is new, redirected or reopened")
     ASSIGNED = "assigned", _("A ticket is assigned to me")
+    FOLLOWING = "following", _("A ticket I follow changes")
+    MENTIONED = "mentioned", _("A colleague mentions me in an internal note")
 
 
 # Topics about handling others' tickets; members are not offered them.
-HANDLER_TOPICS = {NotificationTopic.TEAM, NotificationTopic.ASSIGNED}
+HANDLER_TOPICS = {NotificationTopic.TEAM, NotificationTopic.ASSIGNED, NotificationTopic.MENTIONED}
 
 
 def erased_username(pk: int) -> str:

@@ -32,3 +32,22 @@ def normalise(text: str) -> str:
 def terms(query: str, limit: int = 10) -> list[str]:
     """The folded words of a query; at most `limit`, so a query stays cheap."""
     return [word for word in normalise(query).split() if word][:limit]
+
+
+# Languages whose dotted and dotless i are two letters: "i" capitalises to "İ".
+_DOTTED_I_LANGUAGES = ("tr", "az")
+
+
+def capfirst(text) -> str:
+    """The text with its first letter capitalised as the active language writes it:
+    in Turkish "işlem kayıtları" becomes "İşlem kayıtları", not "Işlem kayıtları"."""
+    from django.utils.translation import get_language
+
+    text = str(text) if text is not None else ""
+    if not text:
+        return text
+    first = text[0]
+    language = (get_language() or "").split("-")[0]
+    if first == "i" and language in _DOTTED_I_LANGUAGES:
+        return "İ" + text[1:]
+    return first.upper() + text[1:]

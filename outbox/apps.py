@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.core.signals import request_finished, request_started
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outbox"
+    verbose_name = _("Outgoing mail")
 
     def ready(self):
         from . import delivery

@@ -4,7 +4,7 @@ registered in apps.py)."""
 
 from django.dispatch import receiver
 
-from tickets.models import Status, Ticket
+from tickets.models import EventKind, Status, Ticket
 from tickets.permissions import is_handler
 from tickets.workflow import status_changed
 
@@ -13,7 +13,10 @@ from . import selectors, services
 
 @receiver(status_changed, sender=Ticket, dispatch_uid="satisfaction_closed")
 def ticket_closed(sender, ticket, old, new, by, **kwargs):
-    if new == Status.CLOSED:
+    if new != Status.CLOSED:
+        return
+    # A duplicate closed by a merge was answered in the ticket it went into.
+    if not ticket.events.filter(kind=EventKind.MERGED, data__has_key="into").exists():
         services.send_survey(ticket)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -56,10 +57,15 @@ def rows(tickets, language: str):
         yield from _rows(tickets)
 
 
+def separator() -> str:
+    """The column separator a spreadsheet expects in the active language: where the
+    decimal mark is a comma (Turkish, Russian), Excel splits columns at ";"."""
+    return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
+
+
 def _rows(tickets):
-    # Every cell quoted: spreadsheets in locales whose separator is ";" (Turkish,
-    # Russian) would split an unquoted cell at a ";", which QUOTE_MINIMAL leaves bare.
-    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    # Every cell quoted: a cell holding the separator stays one cell.
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL, delimiter=separator())
     yield "\ufeff" + writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
     for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
         yield writer.writerow(safe_cell(column.text(ticket)) for column in EXPORT_COLUMNS)

@@ -33,6 +33,9 @@ class Facts:
     person: str = ""  # who was assigned
     released: str = ""  # who was no longer assigned after a redirect
     lines: tuple = ()  # plain lines of text (a service level's change and its dues)
+    merged_into: int | None = None  # a merge: the ticket that carries on
+    merged_from: int | None = None  # a merge: the duplicate, or where a copy came from
+    copied: bool = False  # the entry is a copy of the duplicate's conversation
 
     def _lines(self):
         """Each line as a format string (the HTML isolates names) and its values."""
@@ -51,9 +54,19 @@ class Facts:
             yield "{}", (gettext("no longer assigned to %(name)s") % {"name": self.released},)
         for line in self.lines:
             yield "{}", (line,)
+        if self.merged_into:
+            yield "{}", (gettext("merged into #%(id)s") % {"id": self.merged_into},)
+        if self.merged_from:
+            if self.copied:
+                text = gettext("copied from #%(id)s when it was merged into this ticket")
+            else:
+                text = gettext("#%(id)s was merged into this ticket")
+            yield "{}", (text % {"id": self.merged_from},)
 
     def __bool__(self):
-        return any((self.after, self.person, self.released, self.lines))
+        return any(
+            (self.after, self.person, self.released, self.lines, self.merged_into, self.merged_from)
+        )
 
     def as_html(self):
         lines = (format_html(template, *values) for template, values in self._lines())
@@ -106,6 +119,10 @@ def _facts(event, categories, people) -> Facts:
         return Facts(person=name(data["to"]))
     if event.kind == EventKind.SERVICE_LEVEL:
         return Facts(lines=tuple(_service_level_lines(data)))
+    if event.kind == EventKind.MERGED:
+        return Facts(merged_into=data.get("into"), merged_from=data.get("from"))
+    if "merged_from" in data:
+        return Facts(merged_from=data["merged_from"], copied=True)
     return Facts()
 
 

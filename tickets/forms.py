@@ -35,7 +35,28 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-class TicketForm(forms.Form):
+CHOOSE_FILES_AGAIN = _(
+    "The form could not be sent, and a browser does not keep chosen files: choose your "
+    "documents again before you send it."
+)
+
+
+class ChosenFilesNotKept:
+    """A form that comes back with an error says plainly, next to the file field, that
+    the files chosen must be chosen again (browsers empty a file field on reload)."""
+
+    files_field = "attachments"
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self._errors or self.files_field not in self.fields:
+            return
+        chosen = self.files.getlist(self.files_field) if hasattr(self.files, "getlist") else []
+        if any(chosen):
+            self.add_error(self.files_field, forms.ValidationError(CHOOSE_FILES_AGAIN))
+
+
+class TicketForm(ChosenFilesNotKept, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
     )
@@ -111,7 +132,7 @@ class ResolveForm(forms.Form):
     explanation = _text(_("Explanation"), help_text=_("What was done; the requester reads this."))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(ChosenFilesNotKept, forms.Form):
     body = _text(_("Message"))
     attachments = MultipleFileField(label=_("Documents"))
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)

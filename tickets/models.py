@@ -54,6 +54,8 @@ class EventKind(models.TextChoices):
     REDACTED = "redacted", pgettext_lazy("event", "Redacted")
     # A service level clock started, paused, resumed, moved, met or breached (sla/).
     SERVICE_LEVEL = "service_level", pgettext_lazy("event", "Service level")
+    # A duplicate merged into another ticket: written on both (data "into" / "from").
+    MERGED = "merged", pgettext_lazy("event", "Merged")
 
 
 class TicketKind(models.Model):
@@ -329,6 +331,61 @@ class Attachment(models.Model):
     def download_name(self) -> str:
         """The name as sent, with the suffix of the type found in the content."""
         return uploads.download_name(self.original_name, self.content_type)
+
+
+class TicketFollower(models.Model):
+    """Someone who gets a ticket's notices without being its requester or handler."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("follower"),
+        on_delete=models.CASCADE,
+        related_name="followed_tickets",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="follower_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → #{self.ticket_id}"
+
+
+class TicketLink(models.Model):
+    """ "Related to": one row per pair, the lower id first, shown on both tickets."""
+
+    low = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("related ticket")
+        verbose_name_plural = _("related tickets")
+        constraints = [
+            models.UniqueConstraint(fields=["low", "high"], name="link_once"),
+            models.CheckConstraint(condition=models.Q(low__lt=models.F("high")), name="link_order"),
+        ]
+        indexes = [models.Index(fields=["high"], name="link_high")]
+
+    def __str__(self):
+        return f"#{self.low_id} ↔ #{self.high_id}"
 
 
 # The kinds every site starts with (migration 0002); the names are message ids.

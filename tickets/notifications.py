@@ -3,8 +3,11 @@ the outbox in the change's transaction and are sent after the commit (outbox/).
 
 Topics (what a user may choose to receive, `User.wants_mail`): "filed", "answered",
 "info_requested", "resolved" for the requester; "team" for a category's team;
-"assigned" for the assignee.
+"assigned" for the assignee; "following" for the followers of a ticket (on its public
+changes); "mentioned" for a handler named as `@username` in an internal note.
 """
+
+import copy
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -14,12 +17,29 @@ from django.utils.translation import gettext as _
 from outbox import services as outbox
 from outbox.models import OutgoingMail
 
-from . import facts
-from .models import EventKind
+from . import facts, permissions
+from .models import EventKind, TicketFollower
+
+# What a ticket's followers hear about: its public changes, not an assignment (whose
+# notice says "assigned to you") nor its filing (nobody follows it yet).
+FOLLOWED = {
+    EventKind.REPLIED,
+    EventKind.INFO_REQUESTED,
+    EventKind.RESOLVED,
+    EventKind.REDIRECTED,
+    EventKind.REOPENED,
+    EventKind.MERGED,
+}
 
 
-def _headline(ticket, kind) -> str:
-    values = {"id": ticket.pk, "subject": ticket.subject, "category": ticket.category}
+def _headline(ticket, event, topic) -> str:
+    kind = event.kind
+    values = {
+        "id": ticket.pk,
+        "subject": ticket.subject,
+        "category": ticket.category,
+        "into": (event.data or {}).get("into", ""),
+    }
     headlines = {
         EventKind.CREATED: _("Ticket #%(id)s was filed: %(subject)s"),
         EventKind.REPLIED: _("New reply on ticket #%(id)s: %(subject)s"),
@@ -28,20 +48,47 @@ def _headline(ticket, kind) -> str:
         EventKind.REDIRECTED: _("Ticket #%(id)s was redirected to %(category)s: %(subject)s"),
         EventKind.REOPENED: _("Ticket #%(id)s was reopened: %(subject)s"),
         EventKind.ASSIGNED: _("Ticket #%(id)s was assigned to you: %(subject)s"),
+        EventKind.MERGED: _("Ticket #%(id)s was merged into #%(into)s: %(subject)s"),
     }
+    if topic == "mentioned":
+        headlines[kind] = _("You were mentioned on ticket #%(id)s: %(subject)s")
     # A mail header is one line, whatever the subject holds.
     return " ".join((headlines[kind] % values).split())
 
 
+def _followers(ticket) -> list:
+    """Who follows the ticket and still may (left the organisation, the team: no more)."""
+    people = [f.user for f in TicketFollower.objects.filter(ticket=ticket).select_related("user")]
+    return [person for person in people if permissions.may_follow(person, ticket)]
+
+
 def queue(ticket, event, recipients: dict) -> None:
     """Write a notice of `event` for each recipient; `recipients` maps user → topic.
+    The ticket's followers are told of its public changes too.
 
     Internal events are never mailed; the actor is mailed about their own act only to
     confirm a ticket they filed.
     """
     if event.internal:
         return
+    if event.kind in FOLLOWED:
+        recipients = {**dict.fromkeys(_followers(ticket), "following"), **recipients}
+    _write(ticket, event, recipients)
+
+
+def queue_mentions(ticket, event, people) -> None:
+    """Tell each handler named in an internal note; the caller checked who handles it."""
+    if not all(permissions.is_handler(person, ticket) for person in people):
+        raise ValueError("Only the ticket's handlers may be told of an internal note.")
+    # Internal notes are never mailed: the notice says where to look, not what it says.
+    _write(ticket, event, dict.fromkeys(people, "mentioned"), with_note=False)
+
+
+def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
+    event = copy.copy(event)
     facts.describe([event])  # shown in each recipient's language below
+    if not with_note:
+        event.typed_note = ""
     rows = []
     seen = set()
     for user, topic in recipients.items():
@@ -56,7 +103,7 @@ def queue(ticket, event, recipients: dict) -> None:
             context = {
                 "ticket": ticket,
                 "event": event,
-                "headline": _headline(ticket, event.kind),
+                "headline": _headline(ticket, event, topic),
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
                 "recipient": user,
             }

@@ -80,9 +80,16 @@ def can(action: str, user, ticket) -> bool:
     return True
 
 
+def may_follow(user, ticket) -> bool:
+    """Members of the requester's organisation and the ticket's handlers follow it."""
+    return is_handler(user, ticket) or is_requester_side(user, ticket)
+
+
 def marks_read(user, ticket) -> bool:
-    """Opening the ticket counts as reading it: a handler who is not the requester's side."""
-    return is_handler(user, ticket) and not is_requester_side(user, ticket)
+    """Opening the ticket counts as reading it for the category's team or the assignee
+    (not the requester's side). A supervisor's look is not the team's read receipt."""
+    on_it = ticket.assignee_id == user.pk or ticket.category_id in team_category_ids(user)
+    return user.is_active and on_it and not is_requester_side(user, ticket)
 
 
 def can_file_on_behalf(user) -> bool:

@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from common import storage
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
-from . import notifications, permissions, redaction, search, signals, uploads, workflow
+from . import mentions, notifications, permissions, redaction, search, signals, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
 from .workflow import (
     ACTIONS,
@@ -65,7 +68,16 @@ def _log(ticket, by, kind, note="", **extra) -> TicketEvent:
 
 
 def _team(ticket) -> list:
-    return list(ticket.category.responsibles.filter(is_active=True))
+    """Who hears of the category's tickets: its team, or, for a category with no team
+    (it would swallow them), the supervisors."""
+    team = list(ticket.category.responsibles.filter(is_active=True))
+    if team:
+        return team
+    return list(
+        get_user_model().objects.filter(
+            Q(role=Role.SUPERVISOR) | Q(is_superuser=True), is_active=True
+        )
+    )
 
 
 def _notify_team(ticket, event, *, also=()):
@@ -258,7 +270,9 @@ def reply(
                 raise DuplicateSubmission(locked) from None
             raise
         saved = _store(locked, by, accepted, internal=internal, event=event)
-        if not internal:
+        if internal:
+            mentions.notify(locked, event)
+        else:
             search.refresh(locked)  # the conversation is searchable; notes stay out
             _move(locked, "reply", side, by)
             if side == Side.HANDLER:
@@ -480,3 +494,7 @@ def close_expired(now=None) -> int:
             continue  # reopened or closed meanwhile
         closed += 1
     return closed
+
+
+# Merging, links and followers (relations.py builds on the helpers above).
+from .relations import follow, link, merge, unfollow, unlink  # noqa: E402, F401

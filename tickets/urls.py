@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import relation_views, views
 
 app_name = "tickets"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("<int:pk>/resolve/", views.ticket_resolve, name="resolve"),
     path("<int:pk>/reopen/", views.ticket_reopen, name="reopen"),
     path("<int:pk>/close/", views.ticket_confirm, name="confirm"),
+    path("<int:pk>/merge/", relation_views.ticket_merge, name="merge"),
+    path("<int:pk>/links/", relation_views.ticket_link, name="link"),
+    path("<int:pk>/links/<int:other>/delete/", relation_views.ticket_unlink, name="unlink"),
+    path("<int:pk>/follow/", relation_views.ticket_follow, name="follow"),
+    path("<int:pk>/unfollow/", relation_views.ticket_unfollow, name="unfollow"),
+    path("<int:pk>/followers/", relation_views.ticket_add_follower, name="add_follower"),
 ]

@@ -53,6 +53,7 @@ from .forms import (
     UploadForm,
 )
 from .models import Attachment, Ticket
+from .relation_views import detail_context as relation_context
 
 logger = logging.getLogger(__name__)
 
@@ -388,6 +389,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
         "list_nav": _list_nav(request, ticket),
         "panels": panels.for_ticket(ticket, user),
         **forms,
+        **relation_context(user, ticket),
     }
     return render(request, "tickets/detail.html", context, status=status)
 

@@ -101,6 +101,8 @@ ACTIONS: dict[str, Action] = {
     "assign": Action(HANDLERS, OPEN, ALREADY_RESOLVED, moves={HANDLER: TAKES_INTO_WORK}),
     "priority": Action(HANDLERS, NOT_CLOSED, CLOSED),
     "resolve": Action(HANDLERS, OPEN, ALREADY_RESOLVED, to=Status.RESOLVED),
+    # A duplicate is closed into the ticket that carries on (relations.merge).
+    "merge": Action(HANDLERS, NOT_CLOSED, CLOSED, to=Status.CLOSED),
     "reopen": Action(
         frozenset({REQUESTER}),
         RESOLVED,

@@ -223,3 +223,16 @@ def test_the_whole_way_register_approve_sign_in(client, registration_data, revie
     response = client.post("/accounts/login/", credentials)
     assert response.status_code == 302
     assert response["Location"] == "/tickets/"
+
+
+def test_the_admin_opens_on_the_applications_waiting_for_approval(
+    admin_web, pending, pending_proposal, reviewer
+):
+    services.approve(pending_proposal, by=reviewer)
+
+    page = admin_web.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    everything = admin_web.get(CHANGELIST, {"status": "all"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "İnegöl Marangozlar Odası" in page
+    assert "Gemlik Kahveciler Odası" not in page
+    assert "Gemlik Kahveciler Odası" in everything.content.decode()

@@ -14,7 +14,7 @@ def profile_data(**changes):
         "email": "oda@example.org",
         "phone": "",
         "language": "",
-        "mail_topics": ["filed", "answered", "info_requested", "resolved"],
+        "mail_topics": ["filed", "answered", "info_requested", "resolved", "following"],
     }
     return {**data, **changes}
 

@@ -133,3 +133,14 @@ def test_a_ticket_closed_by_the_passing_of_its_reopen_window_sends_a_survey_too(
     Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - timedelta(days=30))
     assert ticket_services.close_expired() == 1
     assert Survey.objects.filter(ticket=ticket, requester=member).count() == 1
+
+
+def test_a_duplicate_closed_by_a_merge_sends_no_survey(file, ticket, responsible):
+    duplicate = file(subject="Aynı sorun")
+
+    ticket_services.merge(duplicate, by=responsible, into=ticket)
+
+    duplicate.refresh_from_db()
+    assert duplicate.status == "closed"
+    assert not Survey.objects.filter(ticket=duplicate).exists()
+    assert not OutgoingMail.objects.filter(ticket_id=duplicate.pk, topic=services.TOPIC).exists()

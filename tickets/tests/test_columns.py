@@ -1,8 +1,6 @@
 """The list's columns, defined once: its header, its rows, the phone cards and the export;
 and the links that sort it, page it and export it."""
 
-import csv
-import io
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,6 +8,7 @@ from django.utils import timezone, translation
 
 from tickets import services
 from tickets.columns import EXPORT_COLUMNS, LIST_COLUMNS
+from tickets.tests.test_list import read_csv_text
 
 LIST_HEADER = [
     "Id",
@@ -99,8 +98,7 @@ def query(href: str) -> dict[str, list[str]]:
 
 
 def read_csv(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    return read_csv_text(b"".join(response.streaming_content).decode("utf-8"))
 
 
 def test_the_lists_header_names_the_defined_columns(client, ticket, member):

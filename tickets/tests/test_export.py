@@ -86,3 +86,22 @@ def test_the_export_cursor_streams_inside_a_transaction_not_with_hold(client, me
 
     assert holdable == [False]
     assert len(list(stream)) == 4
+
+
+@pytest.mark.parametrize(
+    ("language", "separator"), [("tr", ";"), ("ru", ";"), ("en", ","), ("fa", ",")]
+)
+def test_the_columns_are_split_where_the_languages_spreadsheet_expects(
+    client, member, language, separator
+):
+    TicketFactory(requester=member, subject="Bir; iki, üç")
+    client.force_login(member)
+
+    body = b"".join(client.get(URL, HTTP_ACCEPT_LANGUAGE=language).streaming_content).decode(
+        "utf-8"
+    )
+
+    assert body.startswith("\ufeff")
+    header, row = body[1:].splitlines()[:2]
+    assert header.count(f'"{separator}"') == len(export.EXPORT_COLUMNS) - 1
+    assert '"Bir; iki, üç"' in row
