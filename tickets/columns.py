@@ -105,6 +105,13 @@ COLUMNS = (
         css="text-nowrap",
     ),
     Column(
+        _("Last activity"),
+        lambda t: t.last_activity_at,
+        cell=DATE,
+        sort="activity",
+        css="text-nowrap",
+    ),
+    Column(
         _("Status"),
         lambda t: t.status,
         cell=BADGE,
