@@ -86,9 +86,7 @@ def test_a_members_views_are_their_organisations(
     assert len(listed_ids(client.get("/tickets/", {"view": "unrouted"}))) == 3
 
 
-def test_a_union_member_sees_its_chambers_tickets_but_they_are_not_ours(
-    client, file, union_member
-):
+def test_a_union_member_sees_its_chambers_tickets_but_they_are_not_ours(client, file, union_member):
     file(subject="the chamber's")
     client.force_login(union_member)
 
@@ -150,9 +148,7 @@ def test_a_view_combines_with_the_filters(client, file, responsible):
 # Last activity
 
 
-def test_a_public_event_moves_the_last_activity_and_an_internal_note_does_not(
-    ticket, responsible
-):
+def test_a_public_event_moves_the_last_activity_and_an_internal_note_does_not(ticket, responsible):
     filed_at = Ticket.objects.get(pk=ticket.pk).last_activity_at
     services.reply(ticket, by=responsible, body="Looking into it.")
     replied = Ticket.objects.get(pk=ticket.pk)
@@ -261,4 +257,3 @@ def test_an_empty_list_because_of_the_criteria_offers_to_clear_them(client, tick
     assert "No ticket matches these criteria." in page
     assert "Clear the criteria" in page
     assert "There are no tickets yet." not in page
-
