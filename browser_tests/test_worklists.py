@@ -82,6 +82,7 @@ def test_no_column_of_the_list_is_cut(open_page, screenshot, language, width):
     page.goto("/tickets/?view=open")
 
     expect(page.locator("tbody tr").first).to_be_visible()
+    screenshot(page, f"list-{language}-{width}")
     box = page.locator(".ticket-list").bounding_box()
     # The table fits its card: nothing to scroll sideways, nothing hidden.
     assert page.evaluate(
@@ -94,6 +95,6 @@ def test_no_column_of_the_list_is_cut(open_page, screenshot, language, width):
         assert cell["x"] >= box["x"] - 1, headers.nth(i).inner_text()
         assert cell["x"] + cell["width"] <= box["x"] + box["width"] + 1, headers.nth(i).inner_text()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls"
     status = page.locator("tbody tr").first.locator("td").last
     expect(status.locator(".badge")).to_be_visible()
-    screenshot(page, f"list-{language}-{width}")
