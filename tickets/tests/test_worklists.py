@@ -145,6 +145,14 @@ def test_a_view_combines_with_the_filters(client, file, responsible):
     assert [Ticket.objects.get(pk=pk).subject for pk in listed_ids(response)] == ["Kapasite"]
 
 
+def test_a_long_organisation_name_carries_its_full_name_on_hover(client, ticket, responsible):
+    client.force_login(responsible)
+
+    page = client.get("/tickets/").content.decode()
+
+    assert '<bdi title="İnegöl Marangozlar Odası">İnegöl Marangozlar Odası</bdi>' in page
+
+
 # Last activity
 
 
