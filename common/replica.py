@@ -53,9 +53,10 @@ def reads_from_replica(view):
     return marked
 
 
-# Writes that change no page's data (a session's last activity, a rate limit's count):
-# they never make a list stale.
-HOUSEKEEPING = ("django_session", "helpdesk_cache", "axes_")
+# Writes that change no page's data (a session's last activity, a rate limit's count,
+# when a user last opened a ticket): they never make a list stale, at most an
+# "updated" marker shows a moment longer.
+HOUSEKEEPING = ("django_session", "helpdesk_cache", "axes_", "tickets_ticketseen")
 
 
 def _noting_writes(noted: list):

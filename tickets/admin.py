@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attachment, Ticket, TicketEvent, TicketKind
+from .models import Attachment, SavedSearch, Ticket, TicketEvent, TicketKind
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -71,3 +71,11 @@ class TicketEventAdmin(admin.ModelAdmin):
 class TicketKindAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "is_active"]
     prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "team", "query", "created_at"]
+    list_select_related = ["owner", "team"]
+    raw_id_fields = ["owner"]
+    search_fields = ["name", "owner__username"]

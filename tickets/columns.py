@@ -143,6 +143,13 @@ COLUMNS = (
     Column(_("Due"), due_badge, cell=DUE, sort="due", css="text-nowrap", in_export=False),
     Column(_("Due"), lambda t: t.due_at, cell=DATE, in_list=False),
     Column(
+        _("Last activity"),
+        lambda t: t.last_activity_at,
+        cell=DATE,
+        sort="activity",
+        css="text-nowrap",
+    ),
+    Column(
         _("Status"),
         lambda t: t.status,
         cell=BADGE,

@@ -37,6 +37,7 @@ FILTER_PARAMS = (
     "assignee",
     "created_from",
     "created_to",
+    "view",
 )
 
 
@@ -78,6 +79,16 @@ def _holding(manager, field: str, words: list[str]) -> dict[str, list[int]]:
             if word in key and len(found[word]) <= NAMES_PER_WORD:
                 found[word].append(pk)
     return {word: ids for word, ids in found.items() if len(ids) <= NAMES_PER_WORD}
+
+
+def _handled_by(user) -> Q | None:
+    """The tickets whose internal notes `user` may search: all for a supervisor, their
+    teams' and those assigned to them for a responsible, none for a member."""
+    if user.is_supervisor:
+        return Q()
+    if not handles_tickets(user):
+        return None
+    return Q(assignee=user) | Q(category_id__in=team_category_ids(user))
 
 
 class OrganisationInput(forms.TextInput):
@@ -163,6 +174,7 @@ class TicketFilter(django_filters.FilterSet):
             ("resolved_at", "resolved"),
             ("due_at", "due"),
             ("status", "status"),
+            ("last_activity_at", "activity"),
         ),
         label=_("Sort"),
     )
@@ -241,9 +253,12 @@ class TicketFilter(django_filters.FilterSet):
         words = terms(value)
         organisations = _holding(Organisation.objects, "name_key", words)
         people = _holding(User.objects, "search_key", words)
+        handled = _handled_by(self.user)
         condition = Q()
         for word in words:
             found = Q(search_text__contains=word)
+            if handled is not None:
+                found |= Q(note_text__contains=word) & handled
             number = word.removeprefix("#")
             if _is_id(number):
                 found |= Q(pk=int(number))

@@ -129,6 +129,8 @@ class Ticket(models.Model):
     # Subject, description and public replies folded for case- and accent-blind
     # search, built by `search.ticket_text` alone; a trigram index serves it on PostgreSQL.
     search_text = models.TextField(editable=False, default="")
+    # Internal notes and internal documents' names, folded: searched for handlers only.
+    note_text = models.TextField(editable=False, default="")
     # The hash chain's seal over the newest event (see logchain.py).
     log_seal = models.CharField(max_length=64, editable=False, default="")
     # The folded names the list sorts by, kept by save() (sortkeys.py).
@@ -151,6 +153,10 @@ class Ticket(models.Model):
     sla_paused_at = models.DateTimeField(
         _("service level paused on"), null=True, blank=True, editable=False
     )
+    # The time of the last public event (not a read, not an internal note) and whose
+    # side wrote it; kept by services._log (the list's "Last activity" and "updated").
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    last_activity_side = models.CharField(max_length=10, editable=False, default="")
 
     objects = TicketQuerySet.as_manager()
 
@@ -177,6 +183,8 @@ class Ticket(models.Model):
             # filters sla=overdue and sla=due_soon read the same index.
             models.Index(fields=["due_at", "-id"], name="ticket_due"),
             models.Index(fields=["-due_at", "-id"], name="ticket_due_desc"),
+            models.Index(fields=["last_activity_at", "id"], name="ticket_activity"),
+            models.Index(fields=["-last_activity_at", "-id"], name="ticket_activity_desc"),
         ]
 
     def __str__(self):
@@ -390,3 +398,63 @@ class TicketLink(models.Model):
 
 # The kinds every site starts with (migration 0002); the names are message ids.
 DEFAULT_KIND_NAMES = [gettext_noop("Problem"), gettext_noop("Suggestion")]
+
+
+class ActivitySide(models.TextChoices):
+    """Who wrote a ticket's last public event: the "updated" marker shows it to the other."""
+
+    REQUESTER = "requester", _("Requester")
+    HANDLER = "handler", _("Handler")
+    SYSTEM = "system", _("System")
+
+
+class TicketSeen(models.Model):
+    """When a user last opened a ticket: one row per user and ticket, upserted."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="ticket_seen_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} #{self.ticket_id} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class SavedSearch(models.Model):
+    """A filter combination of the list kept under a name: the owner's own, or shared
+    with the team of one of the owner's categories."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    # The list's query string, kept to the parameters the list understands.
+    query = models.CharField(max_length=1000)
+    team = models.ForeignKey(
+        "categories.Category",
+        verbose_name=_("shared with the team of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "name"], name="saved_search_owner"),
+            models.Index(fields=["team", "name"], name="saved_search_team"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tickets:saved_search", args=[self.pk])

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.http import QueryDict
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from categories.selectors import team_category_ids
 
-from . import facts, paging, permissions
+from . import facts, paging, permissions, worklists
 from .filters import MINE, TicketFilter, organisations_for, with_default_view
 from .models import Attachment, EventKind, Ticket, TicketEvent
 
@@ -17,7 +17,11 @@ def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter
     (or, with `default_view`, by the user's default view when there are none)."""
     if default_view:
         params = with_default_view(user, params)
-    visible = Ticket.objects.visible_to(user, teams_only=params.get("team") == MINE)
+    worklist = worklists.find(user, params.get("view"))
+    if worklist is not None:
+        visible = worklist.tickets(user)
+    else:
+        visible = Ticket.objects.visible_to(user, teams_only=params.get("team") == MINE)
     return TicketFilter(params, queryset=visible.with_relations(), user=user)
 
 
@@ -25,6 +29,21 @@ def ticket_list(user, params):
     """The filter (for its form) and the requested page of tickets (tickets/paging.py)."""
     ticket_filter = filtered_tickets(user, params)
     return ticket_filter, paging.get_page(ticket_filter.qs, params, settings.HELPDESK_PAGE_SIZE)
+
+
+def colleagues(user) -> list:
+    """Whom a handler may assign tickets to from the list: the active responsibles of
+    their teams' categories (everyone's for a supervisor), themselves first."""
+    from categories.selectors import ticket_handlers
+
+    if user.is_supervisor:
+        people = ticket_handlers()
+    else:
+        people = User.objects.filter(
+            team_categories__in=team_category_ids(user), is_active=True
+        ).distinct()
+    people = list(people.order_by("first_name", "username")[:200])
+    return sorted(people, key=lambda person: person.pk != user.pk)
 
 
 SUGGESTIONS = 20

@@ -23,7 +23,16 @@ from common import storage
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
 from . import mentions, notifications, permissions, redaction, search, signals, uploads, workflow
-from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
+from .models import (
+    ActivitySide,
+    Attachment,
+    Channel,
+    EventKind,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketSeen,
+)
 from .workflow import (
     ACTIONS,
     Side,
@@ -61,10 +70,39 @@ def _lock(ticket: Ticket) -> Ticket:
     )
 
 
+# Events that are not activity: a read changes nothing; internal ones are never public.
+NOT_ACTIVITY = (EventKind.READ, EventKind.REDACTED)
+
+
+def _side(by, ticket) -> str:
+    if by is None:
+        return ActivitySide.SYSTEM
+    return ActivitySide.HANDLER if permissions.is_handler(by, ticket) else ActivitySide.REQUESTER
+
+
 def _log(ticket, by, kind, note="", **extra) -> TicketEvent:
     event = TicketEvent.objects.create(ticket=ticket, actor=by, kind=kind, note=note, **extra)
+    if not event.internal and kind not in NOT_ACTIVITY:
+        # The list's "Last activity" and the other side's "updated" marker.
+        ticket.last_activity_at, ticket.last_activity_side = event.created_at, _side(by, ticket)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            last_activity_at=ticket.last_activity_at,
+            last_activity_side=ticket.last_activity_side,
+        )
     signals.event_logged.send(sender=TicketEvent, ticket=ticket, event=event, by=by)
     return event
+
+
+def mark_seen(ticket: Ticket, *, by) -> None:
+    """Note that `by` opened the ticket now: one upsert, for the "updated" marker."""
+    if not by.is_authenticated:
+        return
+    TicketSeen.objects.bulk_create(
+        [TicketSeen(user=by, ticket=ticket, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "ticket"],
+        update_fields=["seen_at"],
+    )
 
 
 def _team(ticket) -> list:
@@ -199,6 +237,8 @@ def file_ticket(
     # After the `created` event, so that what the hook logs (service levels) follows it.
     filed(ticket, by=by)
     saved = _store(ticket, by, accepted, internal=False)
+    if saved:
+        search.refresh(ticket)  # the documents' names are searchable
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
     )
@@ -238,6 +278,7 @@ def attach(ticket: Ticket, *, by, files, internal: bool = False) -> Result:
         side = permissions.check("attach", by, locked)
         internal = internal and side == Side.HANDLER
         saved = _store(locked, by, accepted, internal=internal)
+        search.refresh(locked)  # the documents' names are searchable
     return Result(ticket=locked, saved=saved, refused=refused)
 
 
@@ -270,10 +311,11 @@ def reply(
                 raise DuplicateSubmission(locked) from None
             raise
         saved = _store(locked, by, accepted, internal=internal, event=event)
+        # The conversation is searchable; notes only for handlers (Ticket.note_text).
+        search.refresh(locked)
         if internal:
             mentions.notify(locked, event)
         else:
-            search.refresh(locked)  # the conversation is searchable; notes stay out
             _move(locked, "reply", side, by)
             if side == Side.HANDLER:
                 handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.REPLIED)

@@ -16,8 +16,8 @@ from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +27,7 @@ from common import storage
 from common.replica import reads_from_replica
 
 from . import (
+    bulk,
     columns,
     conversation,
     export,
@@ -35,10 +36,12 @@ from . import (
     permissions,
     presence,
     references,
+    saved_searches,
     selectors,
     services,
     uploads,
     workflow,
+    worklists,
 )
 from .forms import (
     AssignForm,
@@ -52,7 +55,7 @@ from .forms import (
     TicketForm,
     UploadForm,
 )
-from .models import Attachment, Ticket
+from .models import Attachment, Priority, SavedSearch, Ticket
 from .relation_views import detail_context as relation_context
 
 logger = logging.getLogger(__name__)
@@ -144,19 +147,138 @@ def _takes_documents(page: Callable):
 @require_GET
 @reads_from_replica
 def ticket_list(request):
-    ticket_filter, page = selectors.ticket_list(request.user, request.GET)
-    return render(
-        request,
-        "tickets/list.html",
-        {
-            "filter": ticket_filter,
-            "page": page,
-            "columns": columns.LIST_COLUMNS,
-            "rows": columns.list_rows(page.object_list),
-            "current_sort": ticket_filter.data.get("sort", ""),
-            "handles_tickets": handles_tickets(request.user),
-        },
+    user = request.user
+    ticket_filter, page = selectors.ticket_list(user, request.GET)
+    handles = handles_tickets(user)
+    current_view = worklists.find(user, request.GET.get("view"))
+    context = {
+        "filter": ticket_filter,
+        "page": page,
+        "columns": columns.LIST_COLUMNS,
+        "rows": columns.list_rows(page.object_list),
+        "updated_ids": worklists.updated_ids(user, page.object_list),
+        "current_sort": ticket_filter.data.get("sort", ""),
+        "current_view": current_view.name if current_view else "",
+        "handles_tickets": handles,
+        "worklists": worklists.counts(user),
+        "saved_searches": saved_searches.shown_to(user),
+        "save_search_form": saved_searches.SavedSearchForm(
+            user=user, initial={"query": saved_searches.clean_query(request.GET.urlencode())}
+        ),
+        "can_save_search": bool(saved_searches.clean_query(request.GET.urlencode())),
+    }
+    if handles:
+        # Asked for an empty page too: the page's number of queries stays the same.
+        colleagues = selectors.colleagues(user)
+        if page.object_list:
+            context["bulk"] = {
+                "assignees": colleagues,
+                "priorities": Priority.choices,
+                "next": request.get_full_path(),
+            }
+    if not page.object_list and not page.missing:
+        # Why it is empty: nothing filed at all, or the criteria hide what there is.
+        context["nothing_filed"] = not Ticket.objects.visible_to(user).exists()
+    return render(request, "tickets/list.html", context)
+
+
+def _back_to_list(request):
+    """To the list the form was sent from (a same-site path under it), else the list."""
+    target = request.POST.get("next", "")
+    list_url = reverse("tickets:list")
+    if target.startswith(list_url) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(list_url)
+
+
+@require_POST
+def ticket_bulk(request):
+    """One action on the tickets ticked in the list (handlers)."""
+    if not handles_tickets(request.user):
+        raise PermissionDenied
+    ids, bad = bulk.parse_ids(request.POST.getlist("ids"))
+    form = bulk.BulkForm(request.POST, user=request.user)
+    if not ids and not bad:
+        messages.error(request, _("Tick the tickets to act on first."))
+        return _back_to_list(request)
+    if len(ids) + len(bad) > bulk.MAX_TICKETS:
+        messages.error(
+            request,
+            _("At most %(count)d tickets can be changed at once; nothing was changed.")
+            % {"count": bulk.MAX_TICKETS},
+        )
+        return _back_to_list(request)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_list(request)
+    outcome = bulk.run(request.user, ids, form.cleaned_data)
+    if outcome.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d ticket was changed: %(numbers)s.",
+                "%(count)d tickets were changed: %(numbers)s.",
+                len(outcome.done),
+            )
+            % {"count": len(outcome.done), "numbers": bulk.numbers(outcome.done)},
+        )
+    for message, refused in outcome.refused.items():
+        messages.warning(
+            request,
+            _("Not changed: %(numbers)s. %(reason)s")
+            % {"numbers": bulk.numbers(refused), "reason": message},
+        )
+    if outcome.not_found or bad:
+        messages.warning(
+            request,
+            _("Not found: %(numbers)s.")
+            % {"numbers": ", ".join([bulk.numbers(outcome.not_found), *bad]).strip(", ")},
+        )
+    return _back_to_list(request)
+
+
+@require_POST
+def saved_search_create(request):
+    form = saved_searches.SavedSearchForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_list(request)
+    data = form.cleaned_data
+    saved = saved_searches.save(
+        by=request.user, name=data["name"], query=data["query"], team=data["team"]
     )
+    messages.success(request, _("The search “%(name)s” was saved.") % {"name": saved.name})
+    return redirect(saved)
+
+
+def _saved_search(request, pk):
+    try:
+        return saved_searches.visible_to(request.user).get(pk=pk)
+    except SavedSearch.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def saved_search_open(request, pk):
+    saved = _saved_search(request, pk)
+    return redirect(f"{reverse('tickets:list')}?{saved.query}")
+
+
+@require_POST
+def saved_search_delete(request, pk):
+    saved = _saved_search(request, pk)
+    try:
+        saved_searches.delete(saved, by=request.user)
+    except SavedSearch.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The search “%(name)s” was removed.") % {"name": saved.name})
+    return redirect("tickets:list")
 
 
 @require_GET
@@ -397,6 +519,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
 @require_GET
 def ticket_detail(request, pk):
     ticket = services.mark_read(_visible_ticket(request, pk), by=request.user)
+    services.mark_seen(ticket, by=request.user)
     viewers = ()
     if permissions.is_handler(request.user, ticket):
         viewers = presence.opened(ticket.pk, request.user)

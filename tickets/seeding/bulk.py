@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from tickets import logchain, sortkeys
-from tickets.models import Attachment, EventKind, Ticket, TicketEvent
-from tickets.search import ticket_text
+from tickets.models import ActivitySide, Attachment, EventKind, Ticket, TicketEvent
+from tickets.search import note_text, ticket_text
+from tickets.services import NOT_ACTIVITY
 
 from . import lives, search_index
 from .directory import Cast
@@ -34,7 +35,8 @@ TICKETS = Table(
         "id", "requester_id", "organisation_id", "category_id", "kind_id", "priority",
         "status", "channel", "subject", "description", "assignee_id", "created_at",
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
-        "organisation_key", "category_key",
+        "organisation_key", "category_key", "last_activity_at", "last_activity_side",
+        "note_text",
         # Service level clocks: none for generated tickets (sla/ starts them on filing).
         "first_response_due_at", "first_responded_at", "resolution_due_at", "due_at",
         "sla_paused_at",
@@ -94,6 +96,20 @@ class Calendar:
         return sorted(self.moment(share) for share in draws)
 
 
+def last_activity(life) -> tuple[datetime, str]:
+    """The time of the story's last public event and whose side wrote it, as
+    services._log keeps them."""
+    public = [e for e in life.events if not e.internal and e.kind not in NOT_ACTIVITY]
+    if not public:
+        return life.created_at, ""
+    last = public[-1]
+    if last.actor_id is None:
+        return last.created_at, ActivitySide.SYSTEM
+    if last.actor_id == life.requester_id:
+        return last.created_at, ActivitySide.REQUESTER
+    return last.created_at, ActivitySide.HANDLER
+
+
 def _next_id(model) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
@@ -148,16 +164,23 @@ class Filler:
             replies = [
                 e.note for e in life.events if e.kind == EventKind.REPLIED and not e.internal
             ]
+            notes = [e.note for e in life.events if e.kind == EventKind.NOTE]
+            names = {False: [], True: []}
+            for e in life.events:
+                for d in e.documents:
+                    names[d.internal].append(d.original_name)
+            active_at, side = last_activity(life)
             tickets.append(
                 (
                     ticket_id, life.requester_id, life.organisation_id, life.category_id,
                     life.kind_id, life.priority, life.status, life.channel, life.subject,
                     life.description, life.assignee_id, life.created_at, life.read_at,
                     life.resolved_at, life.closed_at, None,
-                    ticket_text(life.subject, life.description, replies),
+                    ticket_text(life.subject, life.description, replies, names[False]),
                     logchain.head_seal(ticket_id, head) if life.events else "",
                     self.organisation_keys[life.organisation_id],
                     self.category_keys[life.category_id],
+                    active_at, side, note_text(notes, names[True]),
                     None, None, None, None, None,
                 )
             )  # fmt: skip

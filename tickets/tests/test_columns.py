@@ -21,6 +21,7 @@ LIST_HEADER = [
     "Read on",
     "Resolved on",
     "Due",
+    "Last activity",
     "Status",
 ]
 EXPORT_HEADER = [
@@ -35,6 +36,7 @@ EXPORT_HEADER = [
     "Read on",
     "Resolved on",
     "Due",
+    "Last activity",
     "Status",
 ]
 
@@ -117,6 +119,8 @@ def test_the_lists_header_is_translated(client, ticket, member):
         due_in_turkish = translation.gettext("Due")
 
     page = list_page(client)
+    with translation.override("tr"):
+        last_activity = translation.gettext("Last activity")
 
     assert page.header == [
         "Id",
@@ -129,6 +133,8 @@ def test_the_lists_header_is_translated(client, ticket, member):
         "Okunma Tarihi",
         "Çözüm Tarihi",
         due_in_turkish,
+        # New: its Turkish comes with the next catalogue update.
+        last_activity,
         "Durumu",
     ]
 
@@ -213,6 +219,7 @@ def test_the_csv_writes_each_columns_value_as_plain_text(client, file, member, r
         "Read on": "",
         "Resolved on": "",
         "Due": "",  # no service level targets in these tests
+        "Last activity": timezone.localtime(ticket.last_activity_at).strftime("%Y-%m-%d %H:%M"),
         "Status": "In progress",
     }
 

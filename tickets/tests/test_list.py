@@ -217,11 +217,13 @@ def test_the_list_makes_the_same_number_of_queries_for_1_and_30_tickets(
     user = request.getfixturevalue(role)
     client.force_login(user)
     TicketFactory(requester=member, category=capacity)
-    # One of them asks whether the session owes a second sign-in step.
-    with django_assert_max_num_queries(11) as one:
+    # One of them asks whether the session owes a second sign-in step; one bounded
+    # count per view of the sidebar (tickets/worklists.py), the saved searches, the
+    # page's "updated" markers, and a handler's colleagues for the bulk actions.
+    with django_assert_max_num_queries(20) as one:
         client.get("/tickets/")
     TicketFactory.create_batch(29, requester=member, category=capacity)
-    with django_assert_max_num_queries(11) as thirty:
+    with django_assert_max_num_queries(20) as thirty:
         response = client.get("/tickets/")
 
     assert len(listed_ids(response)) == 25
@@ -235,14 +237,15 @@ def test_the_detail_page_query_count_does_not_grow_with_the_log(
 
     client.force_login(member)
     client.get(f"/tickets/{ticket.pk}/")
-    # 13: the page's own ten, the followers, the related tickets, the help articles' panel.
-    with django_assert_max_num_queries(13) as before:
+    # 14: the page's own ten, the reader's "seen" upsert, the followers, the related
+    # tickets, the help articles' panel.
+    with django_assert_max_num_queries(14) as before:
         client.get(f"/tickets/{ticket.pk}/")
     for n in range(50):
         services.attach(ticket, by=member, files=[upload(f"{n}.pdf", PDF)])
     for n in range(150):
         services.reply(ticket, by=responsible if n % 2 else member, body=f"Cevap {n}")
-    with django_assert_max_num_queries(13) as after:
+    with django_assert_max_num_queries(14) as after:
         response = client.get(f"/tickets/{ticket.pk}/")
 
     assert ticket.events.count() > 200

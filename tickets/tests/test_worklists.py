@@ -1,0 +1,267 @@
+"""The list's views with their counts (tickets/worklists.py), last activity and the
+"updated" marker."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from categories.tests.factories import CategoryFactory
+from tickets import services, worklists
+from tickets.models import ActivitySide, Ticket, TicketSeen
+from tickets.tests.factories import TicketFactory
+
+
+def listed_ids(response) -> list[int]:
+    return [ticket.pk for ticket in response.context["page"].object_list]
+
+
+def counts(response) -> dict[str, int]:
+    return {item.worklist.name: item.count for item in response.context["worklists"]}
+
+
+@pytest.fixture
+def handler_desk(file, member, responsible, other_responsible, technical):
+    """Tickets around `kapasite`: one theirs, one unassigned, one waiting for the
+    member, one of another team's category."""
+    mine = file(subject="mine")
+    services.assign(mine, by=responsible, assignee=responsible)
+    unassigned = file(subject="unassigned")
+    waiting = file(subject="waiting")
+    services.request_info(waiting, by=responsible, body="Which year?")
+    elsewhere = file(subject="elsewhere", category=technical)
+    return {"mine": mine, "unassigned": unassigned, "waiting": waiting, "elsewhere": elsewhere}
+
+
+def test_a_handlers_views_count_what_each_lists(client, responsible, handler_desk):
+    client.force_login(responsible)
+
+    response = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    desk = handler_desk
+    assert counts(response) == {
+        "mine": 1,
+        "unassigned": 2,  # "unassigned" and "waiting": nobody took either
+        "waiting_member": 1,
+        "updated": 0,
+        "open": 3,
+    }
+    for name, count in counts(response).items():
+        listed = listed_ids(client.get("/tickets/", {"view": name}))
+        assert len(listed) == count
+        assert desk["elsewhere"].pk not in listed
+    assert listed_ids(client.get("/tickets/", {"view": "mine"})) == [desk["mine"].pk]
+    assert listed_ids(client.get("/tickets/", {"view": "waiting_member"})) == [desk["waiting"].pk]
+
+
+def test_the_sidebar_shows_each_view_with_its_label_and_count(client, responsible, handler_desk):
+    client.force_login(responsible)
+
+    page = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'href="?view=mine"' in page
+    assert "Unassigned in my categories" in page
+    assert "All open in my categories" in page
+    assert "Resolved — confirm or reopen" not in page  # a member's view
+
+
+def test_a_members_views_are_their_organisations(
+    client, file, member, responsible, union_member, chamber_colleague
+):
+    open_one = file(subject="open")
+    asked = file(subject="asked")
+    services.request_info(asked, by=responsible, body="Which year?")
+    done = file(subject="done")
+    services.resolve(done, by=responsible, explanation="Fixed.")
+    file(by=union_member, subject="the union's own")
+    client.force_login(chamber_colleague)
+
+    response = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert counts(response) == {"waiting_member": 1, "updated": 0, "open": 2, "resolved": 1}
+    assert set(listed_ids(client.get("/tickets/", {"view": "open"}))) == {open_one.pk, asked.pk}
+    assert listed_ids(client.get("/tickets/", {"view": "resolved"})) == [done.pk]
+    assert listed_ids(client.get("/tickets/", {"view": "waiting_member"})) == [asked.pk]
+    # A view the member does not have is ignored: their whole list.
+    assert len(listed_ids(client.get("/tickets/", {"view": "unrouted"}))) == 3
+
+
+def test_a_union_member_sees_its_chambers_tickets_but_they_are_not_ours(client, file, union_member):
+    file(subject="the chamber's")
+    client.force_login(union_member)
+
+    response = client.get("/tickets/", {"view": "open"})
+
+    assert listed_ids(response) == []
+    assert len(listed_ids(client.get("/tickets/"))) == 1
+
+
+def test_a_supervisor_has_the_views_across_everything_and_the_unrouted(
+    client, file, supervisor, responsible, handler_desk, member
+):
+    orphan_category = CategoryFactory(name="Nobody's")
+    orphan = TicketFactory(requester=member, category=orphan_category)
+    client.force_login(supervisor)
+
+    response = client.get("/tickets/")
+
+    assert counts(response) == {
+        "mine": 0,
+        "unassigned": 4,  # unassigned, waiting, elsewhere, orphan
+        "waiting_member": 1,
+        "updated": 0,
+        "open": 5,
+        "unrouted": 1,
+    }
+    assert listed_ids(client.get("/tickets/", {"view": "unrouted"})) == [orphan.pk]
+
+
+def test_an_unknown_view_is_ignored(client, responsible, handler_desk):
+    client.force_login(responsible)
+
+    response = client.get("/tickets/", {"view": "nonsense'--"})
+
+    assert response.status_code == 200
+    assert len(listed_ids(response)) == 3  # everything the responsible sees
+
+
+def test_counts_stop_at_the_cap(client, settings, member, responsible, capacity, monkeypatch):
+    monkeypatch.setattr(worklists, "COUNT_CAP", 3)
+    TicketFactory.create_batch(5, requester=member, category=capacity)
+    client.force_login(responsible)
+
+    page = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert ">3+</span>" in page
+
+
+def test_a_view_combines_with_the_filters(client, file, responsible):
+    file(subject="Yazıcı")
+    file(subject="Kapasite", priority="high")
+    client.force_login(responsible)
+
+    response = client.get("/tickets/", {"view": "unassigned", "priority": "high"})
+
+    assert [Ticket.objects.get(pk=pk).subject for pk in listed_ids(response)] == ["Kapasite"]
+
+
+def test_a_long_organisation_name_carries_its_full_name_on_hover(client, ticket, responsible):
+    client.force_login(responsible)
+
+    page = client.get("/tickets/").content.decode()
+
+    assert '<bdi title="İnegöl Marangozlar Odası">İnegöl Marangozlar Odası</bdi>' in page
+
+
+# Last activity
+
+
+def test_a_public_event_moves_the_last_activity_and_an_internal_note_does_not(ticket, responsible):
+    filed_at = Ticket.objects.get(pk=ticket.pk).last_activity_at
+    services.reply(ticket, by=responsible, body="Looking into it.")
+    replied = Ticket.objects.get(pk=ticket.pk)
+    services.reply(ticket, by=responsible, body="Between us.", internal=True)
+    services.mark_read(Ticket.objects.get(pk=ticket.pk), by=responsible)
+
+    after_note = Ticket.objects.get(pk=ticket.pk)
+    assert replied.last_activity_at > filed_at
+    assert replied.last_activity_side == ActivitySide.HANDLER
+    assert after_note.last_activity_at == replied.last_activity_at
+
+
+def test_the_list_sorts_by_last_activity(client, file, responsible, member):
+    old = file(subject="old")
+    new = file(subject="new")
+    services.reply(old, by=member, body="Any news?")
+    client.force_login(responsible)
+
+    newest_first = listed_ids(client.get("/tickets/", {"sort": "-activity"}))
+    oldest_first = listed_ids(client.get("/tickets/", {"sort": "activity"}))
+
+    assert newest_first == [old.pk, new.pk]
+    assert oldest_first == [new.pk, old.pk]
+
+
+def test_opening_a_ticket_notes_when_the_user_saw_it_once_per_user(client, ticket, responsible):
+    client.force_login(responsible)
+
+    client.get(f"/tickets/{ticket.pk}/")
+    first = TicketSeen.objects.get(user=responsible, ticket=ticket).seen_at
+    client.get(f"/tickets/{ticket.pk}/")
+
+    assert TicketSeen.objects.filter(ticket=ticket).count() == 1
+    assert TicketSeen.objects.get(user=responsible, ticket=ticket).seen_at >= first
+
+
+def test_the_member_answer_marks_the_ticket_updated_for_the_handler_who_saw_it(
+    client, ticket, responsible, member
+):
+    client.force_login(responsible)
+    client.get(f"/tickets/{ticket.pk}/")
+    services.reply(ticket, by=responsible, body="Which year?")
+    client.get(f"/tickets/{ticket.pk}/")
+    TicketSeen.objects.filter(user=responsible).update(
+        seen_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(
+        last_activity_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    before = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+    services.reply(ticket, by=member, body="2025.")
+
+    after = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "ticket-updated" not in before.content.decode()
+    assert "ticket-updated" in after.content.decode()
+    assert counts(after)["updated"] == 1
+    assert listed_ids(client.get("/tickets/", {"view": "updated"})) == [ticket.pk]
+    client.get(f"/tickets/{ticket.pk}/")  # looked again
+    again = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "ticket-updated" not in again.content.decode()
+    assert counts(again)["updated"] == 0
+
+
+def test_a_handlers_reply_is_an_update_for_the_member_not_for_the_handler(
+    client, ticket, responsible, member
+):
+    client.force_login(member)
+    client.get(f"/tickets/{ticket.pk}/")
+    TicketSeen.objects.filter(user=member).update(
+        seen_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    services.reply(ticket, by=responsible, body="Done?")
+
+    member_page = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(responsible)
+    client.get(f"/tickets/{ticket.pk}/")
+    TicketSeen.objects.filter(user=responsible).update(
+        seen_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    services.reply(ticket, by=responsible, body="Still there?")
+    handler_page = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "ticket-updated" in member_page.content.decode()
+    assert counts(member_page)["updated"] == 1
+    assert "ticket-updated" not in handler_page.content.decode()
+
+
+# An empty list says why
+
+
+def test_an_empty_list_without_tickets_offers_a_new_record(client, member):
+    client.force_login(member)
+
+    page = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "There are no tickets yet." in page
+    assert "No ticket matches these criteria." not in page
+
+
+def test_an_empty_list_because_of_the_criteria_offers_to_clear_them(client, ticket, member):
+    client.force_login(member)
+
+    page = client.get("/tickets/", {"q": "zzz"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "No ticket matches these criteria." in page
+    assert "Clear the criteria" in page
+    assert "There are no tickets yet." not in page

@@ -1,0 +1,191 @@
+"""The list's views ("worklists"): named sets of tickets with live counts, one table.
+
+`/tickets/?view=<name>` narrows the list to a view; the sidebar shows each view the
+user has, with its count. A view is a row of `WORKLISTS`: its name in the URL, its
+label for each audience, and the condition it adds to what the user sees. Adding a
+view (the service levels' `overdue`, `due_today`) is adding a row.
+
+Counts stop at COUNT_CAP ("99+"): one bounded, indexed COUNT per view, so the page's
+number of queries is fixed whatever the number of tickets.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from categories.models import Category
+from categories.selectors import handles_tickets, team_category_ids
+
+from .models import OPEN_STATUSES, ActivitySide, Status, Ticket, TicketSeen
+
+MEMBER, HANDLER, SUPERVISOR = "member", "handler", "supervisor"
+COUNT_CAP = 99
+
+
+def audience(user) -> str:
+    if user.is_supervisor:
+        return SUPERVISOR
+    return HANDLER if handles_tickets(user) else MEMBER
+
+
+def _handled(user) -> Q:
+    """The tickets a responsible handles: their teams' and those assigned to them."""
+    if user.is_supervisor:
+        return Q()
+    return Q(assignee=user) | Q(category_id__in=team_category_ids(user))
+
+
+def _ours(user) -> Q:
+    """The tickets a member acts on: their own organisation's (not those below it)."""
+    return Q(organisation_id=user.organisation_id) | Q(requester=user)
+
+
+def other_side(user) -> str:
+    return ActivitySide.HANDLER if audience(user) == MEMBER else ActivitySide.REQUESTER
+
+
+def _updated(user) -> Q:
+    """Changed by the other side after the user last opened it (never opened: new, not
+    updated). One indexed probe of TicketSeen (user, ticket) per ticket."""
+    seen_before = TicketSeen.objects.filter(
+        user=user, ticket=OuterRef("pk"), seen_at__lt=OuterRef("last_activity_at")
+    )
+    scope = _ours(user) if audience(user) == MEMBER else _handled(user)
+    return scope & Q(last_activity_side=other_side(user)) & Q(Exists(seen_before))
+
+
+def unrouted_category_ids() -> list[int]:
+    """Categories with no team: nobody is notified of their tickets."""
+    return list(
+        Category.objects.filter(responsibles__isnull=True).values_list("pk", flat=True).distinct()
+    )
+
+
+OPEN = Q(status__in=OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    name: str  # the `view` value in the URL
+    labels: dict[str, str]  # by audience: who has the view, and what it is called for them
+    condition: Callable[[object], Q]  # (user) -> what the view adds to what they see
+    # For a responsible, read the teams' categories alone (one indexed condition, see
+    # TicketQuerySet.visible_to) instead of the visibility rule's OR.
+    teams_only: bool = False
+
+    def label(self, user) -> str:
+        return self.labels[audience(user)]
+
+    def tickets(self, user) -> QuerySet:
+        teams_only = self.teams_only and audience(user) == HANDLER
+        visible = Ticket.objects.visible_to(user, teams_only=teams_only)
+        return visible.filter(self.condition(user))
+
+
+WORKLISTS = (
+    Worklist(
+        "mine",
+        {HANDLER: _("My open"), SUPERVISOR: _("My open")},
+        lambda user: OPEN & Q(assignee=user),
+    ),
+    Worklist(
+        "unassigned",
+        {HANDLER: _("Unassigned in my categories"), SUPERVISOR: _("Unassigned")},
+        lambda user: OPEN & Q(assignee__isnull=True),
+        teams_only=True,
+    ),
+    Worklist(
+        "waiting_member",
+        {
+            HANDLER: _("Waiting for the member"),
+            SUPERVISOR: _("Waiting for the member"),
+            MEMBER: _("Waiting for us"),
+        },
+        lambda user: (
+            Q(status=Status.INFO_REQUESTED)
+            & (_ours(user) if audience(user) == MEMBER else _handled(user))
+        ),
+    ),
+    Worklist(
+        "updated",
+        {
+            HANDLER: _("Updated by the member"),
+            SUPERVISOR: _("Updated by the member"),
+            MEMBER: _("Updated by the handlers"),
+        },
+        _updated,
+    ),
+    Worklist(
+        "open",
+        {
+            HANDLER: _("All open in my categories"),
+            SUPERVISOR: _("All open"),
+            MEMBER: _("Our open"),
+        },
+        lambda user: OPEN & (_ours(user) if audience(user) == MEMBER else Q()),
+        teams_only=True,
+    ),
+    Worklist(
+        "resolved",
+        {MEMBER: _("Resolved — confirm or reopen")},
+        lambda user: Q(status=Status.RESOLVED) & _ours(user),
+    ),
+    Worklist(
+        "unrouted",
+        {SUPERVISOR: _("Unrouted (no team)")},
+        lambda user: OPEN & Q(category_id__in=unrouted_category_ids()),
+    ),
+)
+BY_NAME = {worklist.name: worklist for worklist in WORKLISTS}
+
+
+def for_user(user) -> list[Worklist]:
+    """The views `user` has, in the sidebar's order."""
+    who = audience(user)
+    return [worklist for worklist in WORKLISTS if who in worklist.labels]
+
+
+def find(user, name) -> Worklist | None:
+    """The view called `name` if `user` has it; an unknown name is ignored."""
+    worklist = BY_NAME.get(name) if isinstance(name, str) else None
+    if worklist is None or audience(user) not in worklist.labels:
+        return None
+    return worklist
+
+
+@dataclass(frozen=True)
+class Count:
+    worklist: Worklist
+    label: str
+    count: int
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def shown(self) -> str:
+        return f"{COUNT_CAP}+" if self.capped else str(self.count)
+
+
+def counts(user) -> list[Count]:
+    """Each of the user's views with its count, bounded: one query per view."""
+    return [
+        Count(w, w.label(user), w.tickets(user).order_by()[: COUNT_CAP + 1].count())
+        for w in for_user(user)
+    ]
+
+
+def updated_ids(user, tickets) -> set[int]:
+    """Which of `tickets` (a page's rows) the other side changed since `user` last
+    opened them: one query for the page."""
+    other = other_side(user)
+    if not tickets:
+        return set()
+    candidates = {t.pk: t for t in tickets if t.last_activity_side == other}
+    seen = TicketSeen.objects.filter(user=user, ticket_id__in=candidates).values_list(
+        "ticket_id", "seen_at"
+    )
+    return {pk for pk, seen_at in seen if seen_at < candidates[pk].last_activity_at}
