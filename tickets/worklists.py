@@ -9,10 +9,12 @@ Counts stop at COUNT_CAP ("99+"): one bounded, indexed COUNT per view, so the pa
 number of queries is fixed whatever the number of tickets.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
@@ -64,6 +66,23 @@ def unrouted_category_ids() -> list[int]:
 
 
 OPEN = Q(status__in=OPEN_STATUSES)
+
+
+def _overdue(user) -> Q:
+    """A running service-level clock past its due (sla/ keeps `due_at`; NULL when
+    paused or met)."""
+    return _handled(user) & Q(due_at__lte=timezone.now())
+
+
+def _due_today(user) -> Q:
+    """A running clock that falls due before the end of today, in the site's time zone."""
+    now = timezone.now()
+    midnight = datetime.datetime.combine(
+        timezone.localdate(now) + datetime.timedelta(days=1),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return _handled(user) & Q(due_at__gt=now, due_at__lt=midnight)
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,18 @@ WORKLISTS = (
         "resolved",
         {MEMBER: _("Resolved — confirm or reopen")},
         lambda user: Q(status=Status.RESOLVED) & _ours(user),
+    ),
+    Worklist(
+        "overdue",
+        {HANDLER: _("Overdue"), SUPERVISOR: _("Overdue")},
+        _overdue,
+        teams_only=True,
+    ),
+    Worklist(
+        "due_today",
+        {HANDLER: _("Due today"), SUPERVISOR: _("Due today")},
+        _due_today,
+        teams_only=True,
     ),
     Worklist(
         "unrouted",

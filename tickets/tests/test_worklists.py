@@ -45,6 +45,8 @@ def test_a_handlers_views_count_what_each_lists(client, responsible, handler_des
         "waiting_member": 1,
         "updated": 0,
         "open": 3,
+        "overdue": 0,
+        "due_today": 0,
     }
     for name, count in counts(response).items():
         listed = listed_ids(client.get("/tickets/", {"view": name}))
@@ -111,6 +113,8 @@ def test_a_supervisor_has_the_views_across_everything_and_the_unrouted(
         "waiting_member": 1,
         "updated": 0,
         "open": 5,
+        "overdue": 0,
+        "due_today": 0,
         "unrouted": 1,
     }
     assert listed_ids(client.get("/tickets/", {"view": "unrouted"})) == [orphan.pk]
@@ -265,3 +269,31 @@ def test_an_empty_list_because_of_the_criteria_offers_to_clear_them(client, tick
     assert "No ticket matches these criteria." in page
     assert "Clear the criteria" in page
     assert "There are no tickets yet." not in page
+
+
+def test_the_overdue_and_due_today_views_read_the_service_level_clocks(
+    client, responsible, handler_desk
+):
+    now = timezone.now()
+    late, today, tomorrow = (
+        handler_desk["mine"],
+        handler_desk["unassigned"],
+        handler_desk["waiting"],
+    )
+    Ticket.objects.filter(pk=late.pk).update(due_at=now - datetime.timedelta(hours=1))
+    end_of_today = datetime.datetime.combine(
+        timezone.localdate(now) + datetime.timedelta(days=1),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    Ticket.objects.filter(pk=today.pk).update(due_at=now + (end_of_today - now) / 2)
+    Ticket.objects.filter(pk=tomorrow.pk).update(due_at=end_of_today + datetime.timedelta(hours=1))
+    elsewhere = handler_desk["elsewhere"]  # another team's, overdue: not theirs to see here
+    Ticket.objects.filter(pk=elsewhere.pk).update(due_at=now - datetime.timedelta(hours=1))
+    client.force_login(responsible)
+
+    response = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (counts(response)["overdue"], counts(response)["due_today"]) == (1, 1)
+    assert listed_ids(client.get("/tickets/", {"view": "overdue"})) == [late.pk]
+    assert listed_ids(client.get("/tickets/", {"view": "due_today"})) == [today.pk]
