@@ -17,6 +17,19 @@ from outbox.models import OutgoingMail
 from . import facts
 from .models import EventKind
 
+# The line above which a reply by mail is typed: mail in (mailin/) keeps what is above
+# the first line that starts with REPLY_MARK, in whatever language it was written.
+REPLY_MARK = "##-"
+
+
+def reply_above_line() -> str:
+    return f"{REPLY_MARK} {_('Please type your reply above this line')} -##"
+
+
+def subject(ticket, headline: str) -> str:
+    """The `[#id]` token first: replies keep it, and mail in (mailin/) reads it back."""
+    return f"[#{ticket.pk}] {headline}"[:255]
+
 
 def _headline(ticket, kind) -> str:
     values = {"id": ticket.pk, "subject": ticket.subject, "category": ticket.category}
@@ -59,13 +72,14 @@ def queue(ticket, event, recipients: dict) -> None:
                 "headline": _headline(ticket, event.kind),
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
                 "recipient": user,
+                "reply_above": reply_above_line(),
             }
             rows.append(
                 OutgoingMail(
                     ticket_id=ticket.pk,
                     topic=topic,
                     to=user.email,
-                    subject=context["headline"][:255],
+                    subject=subject(ticket, context["headline"]),
                     text=render_to_string("tickets/email/notice.txt", context),
                     html=render_to_string("tickets/email/notice.html", context),
                 )
