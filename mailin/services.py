@@ -216,7 +216,7 @@ def _no_text() -> str:
 
 def _file(user, mail, raw, *, category, description=None) -> Handled:
     files, record = _files_and_record(mail, raw)
-    subject = TOKEN.sub("", mail.subject).strip() or _("(no subject)")
+    subject = _without_token(mail.subject)
     if description is None:
         description = text.ticket_text(mail.text, mail.subject) or subject
     try:
@@ -234,6 +234,10 @@ def _file(user, mail, raw, *, category, description=None) -> Handled:
     except (PermissionDenied, TicketStateError) as error:
         return Handled(Outcome.REFUSED, f"cannot file: {error}")
     return Handled(Outcome.FILED, "new ticket", result.ticket.pk)
+
+
+def _without_token(subject: str) -> str:
+    return " ".join(TOKEN.sub("", subject).split()) or _("(no subject)")
 
 
 def default_kind() -> TicketKind:
@@ -316,7 +320,7 @@ def assign_held(held: HeldMessage, *, by, user, category) -> Ticket:
         category=category,
         kind=default_kind(),
         priority=Priority.MEDIUM,
-        subject=(TOKEN.sub("", held.subject).strip() or _("(no subject)"))[:200],
+        subject=_without_token(held.subject)[:200],
         description=held.text or held.subject or _no_text(),
         channel=Channel.EMAIL,
         files=files,

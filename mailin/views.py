@@ -39,7 +39,13 @@ def held_list(request, form=None, bound_pk=None):
     return render(
         request,
         "mailin/held.html",
-        {"rows": rows, "form": form or AssignForm(), "bound_pk": bound_pk},
+        {
+            "rows": rows,
+            "form": form or AssignForm(),
+            "bound_pk": bound_pk,
+            # Once for the page, not once a row.
+            "categories": list(AssignForm.base_fields["category"].queryset),
+        },
         status=200,
     )
 
