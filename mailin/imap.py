@@ -62,9 +62,9 @@ def poll(box: Mailbox) -> Poll:
             raise imaplib.IMAP4.error(f"cannot open {box.folder}")
         status, data = client.uid("SEARCH", None, "ALL")
         uids = data[0].split() if status == "OK" and data and data[0] else []
-        can_move = b"MOVE" in b" ".join(
-            c.encode() if isinstance(c, str) else c for c in client.capabilities
-        )
+        # Asked again: what a server offers after the login may be more than before.
+        status, data = client.capability()
+        can_move = status == "OK" and b"MOVE" in (data[0] or b"").upper().split()
         for uid in uids:
             if _one(client, box, uid.decode(), can_move=can_move):
                 result.handled += 1

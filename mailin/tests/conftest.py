@@ -72,3 +72,44 @@ def notices():
         ]
 
     return sent
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """The real IMAP server, started once for the session (see dovecot.py)."""
+    import shutil
+    import tempfile
+
+    from .dovecot import Dovecot, Unavailable
+
+    # Not under pytest's own temporary folder: that one is private to the user running
+    # the tests, and dovecot runs as another one when that user is root.
+    base = Path(tempfile.mkdtemp(prefix="mailin-dovecot-"))
+    base.chmod(0o755)
+    server = Dovecot(base)
+    try:
+        server.start()
+    except Unavailable as reason:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"No IMAP server for the mail tests: {reason}")
+    yield server
+    server.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def mailbox(dovecot, settings, capacity):
+    """A fresh account on the IMAP server, configured as the site's one mailbox."""
+    user = dovecot.new_account()
+    settings.HELPDESK_MAILBOXES = [
+        {
+            "name": "desk",
+            "host": dovecot.host,
+            "port": dovecot.port,
+            "security": "none",
+            "user": user,
+            "password": "secret",
+            "category": str(capacity.pk),
+        }
+    ]
+    return user
