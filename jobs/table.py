@@ -33,6 +33,8 @@ JOBS = (
     Job("send_mail", "outbox.delivery.send_pending", every=timedelta(minutes=1)),
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
     Job("anonymise_closed", "privacy.services.anonymise_closed", every=timedelta(days=1)),
+    # Mail in from the IMAP mailboxes of HELPDESK_MAILBOXES (none: nothing to do).
+    Job("fetch_mail", "mailin.imap.poll_all", every=timedelta(minutes=1)),
 )
 
 BY_NAME = {job.name: job for job in JOBS}

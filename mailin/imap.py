@@ -12,7 +12,7 @@ import ssl
 import subprocess
 from dataclasses import dataclass
 
-from . import services
+from . import mailboxes, services
 from .mailboxes import Mailbox
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,24 @@ TIMEOUT = 30
 class Poll:
     handled: int = 0
     failed: int = 0
+
+
+# A mailbox that cannot be reached or read: the next poll tries again.
+UNREADABLE = (imaplib.IMAP4.error, OSError, ssl.SSLError, subprocess.SubprocessError)
+
+
+def poll_all() -> dict[str, str]:
+    """Poll every mailbox of HELPDESK_MAILBOXES once: the periodic `fetch_mail` job."""
+    done = {}
+    for box in mailboxes.configured():
+        try:
+            result = poll(box)
+        except UNREADABLE as error:
+            logger.warning("Mailbox %s could not be read: %s", box.name, error)
+            done[box.name] = f"could not be read: {error}"
+        else:
+            done[box.name] = f"{result.handled} handled, {result.failed} left to retry"
+    return done
 
 
 def connect(box: Mailbox) -> imaplib.IMAP4:

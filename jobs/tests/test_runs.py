@@ -85,11 +85,17 @@ def test_run_jobs_once_runs_what_is_due_and_the_second_time_nothing(smtp_server,
     call_command("run_jobs", "--once")
     second = capsys.readouterr().out.splitlines()
 
-    assert first == ["send_mail: (1, 0)", "close_resolved: 0", "anonymise_closed: 0"]
+    assert first == [
+        "send_mail: (1, 0)",
+        "close_resolved: 0",
+        "anonymise_closed: 0",
+        "fetch_mail: {}",
+    ]
     assert second == [
         "send_mail: already run in this period",
         "close_resolved: already run in this period",
         "anonymise_closed: already run in this period",
+        "fetch_mail: already run in this period",
     ]
     assert [message["To"] for message in smtp_server.messages] == ["ayse@example.org"]
 
