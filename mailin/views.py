@@ -29,8 +29,12 @@ def _held(pk) -> HeldMessage:
 
 
 @require_GET
-def held_list(request, form=None, bound_pk=None):
+def held_list(request):
     _supervisor(request)
+    return _page(request)
+
+
+def _page(request, form=None, bound_pk=None):
     rows = list(
         HeldMessage.objects.filter(state=HeldMessage.State.HELD)
         .defer("raw")
@@ -46,7 +50,6 @@ def held_list(request, form=None, bound_pk=None):
             # Once for the page, not once a row.
             "categories": list(AssignForm.base_fields["category"].queryset),
         },
-        status=200,
     )
 
 
@@ -56,8 +59,7 @@ def held_assign(request, pk):
     held = _held(pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        request.method = "GET"
-        return held_list(request, form=form, bound_pk=held.pk)
+        return _page(request, form=form, bound_pk=held.pk)
     try:
         ticket = services.assign_held(
             held,
