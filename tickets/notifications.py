@@ -46,6 +46,29 @@ def _headline(ticket, kind) -> str:
     return " ".join((headlines[kind] % values).split())
 
 
+# The conversation a notice quotes below the latest message, newest first.
+HISTORY = 3
+CONVERSATION = (
+    EventKind.REPLIED,
+    EventKind.INFO_REQUESTED,
+    EventKind.RESOLVED,
+    EventKind.REOPENED,
+)
+
+
+def _history(ticket, event) -> list:
+    """The public messages before `event`, so that a notice reads like a conversation;
+    internal notes never (one query, whoever the recipients)."""
+    if event.kind == EventKind.CREATED:
+        return []
+    return list(
+        ticket.events.filter(internal=False, kind__in=CONVERSATION, redacted=False)
+        .exclude(pk=event.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:HISTORY]
+    )
+
+
 def queue(ticket, event, recipients: dict) -> None:
     """Write a notice of `event` for each recipient; `recipients` maps user → topic.
 
@@ -54,7 +77,8 @@ def queue(ticket, event, recipients: dict) -> None:
     """
     if event.internal:
         return
-    facts.describe([event])  # shown in each recipient's language below
+    history = _history(ticket, event)
+    facts.describe([event, *history])  # shown in each recipient's language below
     rows = []
     seen = set()
     for user, topic in recipients.items():
@@ -73,6 +97,7 @@ def queue(ticket, event, recipients: dict) -> None:
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
                 "recipient": user,
                 "reply_above": reply_above_line(),
+                "history": history,
             }
             rows.append(
                 OutgoingMail(

@@ -56,3 +56,20 @@ def test_a_notice_answered_by_mail_round_trips(deliver, ticket, responsible, mem
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"  # the answer gives it back
     assert ticket.events.filter(kind="replied").get().note == "Fatura 2026-44."
+
+
+def test_a_notice_quotes_the_earlier_conversation_but_no_internal_note(
+    ticket, responsible, member, notices
+):
+    member.language = "en"
+    member.save()
+    services.reply(ticket, by=responsible, body="Hangi ürün?")
+    services.reply(ticket, by=responsible, body="Gizli not", internal=True)
+    services.reply(ticket, by=member, body="Ürün 42.")
+    services.reply(ticket, by=responsible, body="Eklendi.")
+    notice = [m for m in notices() if parseaddr(m["To"])[1] == "oda@example.org"][-1]
+    body = notice.get_body(("plain",)).get_content()
+    latest, _, earlier = body.partition("Earlier in this ticket")
+    assert "Eklendi." in latest and "Eklendi." not in earlier
+    assert "Ürün 42." in earlier and "Hangi ürün?" in earlier
+    assert "Gizli not" not in body
