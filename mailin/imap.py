@@ -12,6 +12,8 @@ import ssl
 import subprocess
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from . import mailboxes, services
 from .mailboxes import Mailbox
 
@@ -95,7 +97,25 @@ def poll(box: Mailbox) -> Poll:
     return result
 
 
+def _size(client, uid: str) -> int:
+    status, data = client.uid("FETCH", uid, "(RFC822.SIZE)")
+    found = SIZE.search(b" ".join(d for d in data or () if isinstance(d, bytes)))
+    return int(found[1]) if status == "OK" and found else 0
+
+
+SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
 def _one(client, box: Mailbox, uid: str, *, can_move: bool) -> bool:
+    size = _size(client, uid)
+    if size > settings.HELPDESK_MAIL_MAX_SIZE:
+        # Never downloaded: refused by its size, and moved away like any handled one.
+        try:
+            services.refuse_unread(size=size, mailbox=box.name)
+        except Exception:  # noqa: BLE001 - it stays for the next poll
+            logger.warning("Mailbox %s: message %s stays, to be retried", box.name, uid)
+            return False
+        return _move(client, box, uid, can_move=can_move)
     status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
     raw = next((item[1] for item in data or () if isinstance(item, tuple)), None)
     if status != "OK" or raw is None:
@@ -113,6 +133,10 @@ def _one(client, box: Mailbox, uid: str, *, can_move: bool) -> bool:
         )
         return False
     logger.info("Mailbox %s: message %s %s", box.name, uid, handled.outcome)
+    return _move(client, box, uid, can_move=can_move)
+
+
+def _move(client, box: Mailbox, uid: str, *, can_move: bool) -> bool:
     if can_move:
         status, _ = client.uid("MOVE", uid, _quoted(box.done_folder))
     else:

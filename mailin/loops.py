@@ -31,7 +31,7 @@ def automatic(mail: Mail) -> str:
     listed = sorted({key for key in mail.message if key.lower().startswith("list-")})
     if listed:
         return f"mailing list ({listed[0]})"
-    if mail.return_path == "" and "<>" in mail.header("Return-Path"):
+    if mail.return_path == "":  # <>: bounces and other robots' mail (RFC 5321, 4.5.5)
         return "empty return path"
     content_type = mail.message.get_content_type()
     if content_type == "multipart/report" or any(

@@ -63,6 +63,15 @@ def receive(raw: bytes, *, mailbox: str = "", category: str = "", envelope_sende
         raise TryAgain(str(error)) from error
 
 
+def refuse_unread(*, size: int, mailbox: str = "") -> Handled:
+    """Log a message too large to be read at all (an IMAP poll knows its size first)."""
+    return _logged(
+        Outcome.REFUSED,
+        f"{size} bytes, larger than {settings.HELPDESK_MAIL_MAX_SIZE}",
+        {"mailbox": mailbox[:100]},
+    )
+
+
 def _receive(raw, mailbox, category, envelope_sender) -> Handled:
     log = {"mailbox": mailbox[:100]}
     if len(raw) > settings.HELPDESK_MAIL_MAX_SIZE:

@@ -110,3 +110,23 @@ def test_a_mailbox_that_cannot_be_read_is_reported_and_the_next_one_read(
     code, output = fetch()
     assert code == 1 and "wrong" in output
     assert Ticket.objects.get().subject == "Gelen"
+
+
+def test_a_message_over_the_size_limit_is_refused_without_downloading_it(
+    dovecot, mailbox, member, settings, monkeypatch
+):
+    settings.HELPDESK_MAIL_MAX_SIZE = 5000
+    dovecot.append(mailbox, message("oda@example.org", "Büyük", "x" * 20000))
+    dovecot.append(mailbox, message("oda@example.org", "Küçük", "Kısa."))
+    received = []
+    monkeypatch.setattr(
+        mailin_services, "receive", lambda raw, **kw: received.append(raw) or real(raw, **kw)
+    )
+    assert fetch()[0] == 0
+    assert len(received) == 1  # only the small one was downloaded
+    assert Ticket.objects.get().subject == "Küçük"
+    assert "larger" in InboundMessage.objects.get(outcome=Outcome.REFUSED).reason
+    assert dovecot.messages(mailbox) == []
+
+
+real = mailin_services.receive

@@ -30,8 +30,11 @@ class Command(BaseCommand):
     def handle(self, *args, category, sender, **options):
         from django.conf import settings
 
-        # One byte more than the limit is enough to know it is too large.
+        # One byte more than the limit is enough to know it is too large; the rest is
+        # read and dropped, so that the mail server is not cut off mid-write.
         raw = sys.stdin.buffer.read(settings.HELPDESK_MAIL_MAX_SIZE + 1)
+        while sys.stdin.buffer.read(1024 * 1024):
+            pass
         try:
             handled = services.receive(
                 raw, mailbox="pipe", category=category, envelope_sender=sender
