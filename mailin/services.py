@@ -203,7 +203,8 @@ def _into(ticket, user, mail, raw, *, how) -> Handled:
         tickets.reopen(ticket, by=user, body=body, files=files, record=record)
         return Handled(Outcome.THREADED, f"reopened {reason}", ticket.pk)
     # Resolved past its window, or closed: a new ticket that names the old one.
-    follow_up = _("Follow-up to ticket #%(id)s.") % {"id": ticket.pk}
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
+        follow_up = _("Follow-up to ticket #%(id)s.") % {"id": ticket.pk}
     filed = _file(
         user,
         mail,

@@ -90,3 +90,32 @@ def test_a_store_failure_leaves_nothing_half_filed(deliver, member, monkeypatch,
     assert deliver(corpus("apple_mail_inline_image.eml"))[0] == 75
     assert not Ticket.objects.exists() and not TicketEvent.objects.exists()
     assert not OutgoingMail.objects.exists()
+
+
+def test_a_from_that_our_mail_server_found_forged_is_refused(deliver, member):
+    raw = message(
+        "oda@example.org",
+        authentication_results="mx.example.org; spf=fail; dmarc=fail header.from=example.org",
+    )
+    deliver(raw)
+    assert not Ticket.objects.exists()
+    assert InboundMessage.objects.get().outcome == Outcome.REFUSED
+
+
+def test_the_envelope_sender_from_the_pipe_counts(deliver, ticket, member):
+    # An empty one (a bounce) is a robot's, whatever the headers say ...
+    deliver(message("oda@example.org", "Bounce?", message_id="<a@x>"), "--sender", "")
+    assert InboundMessage.objects.get().outcome == Outcome.IGNORED
+    # ... and a token counts only when it is the From address.
+    deliver(
+        message("oda@example.org", f"[#{ticket.pk}]", "Ek.", return_path="<oda@example.org>"),
+        "--sender",
+        "x@evil.example",
+    )
+    assert not ticket.events.filter(kind=EventKind.REPLIED).exists()
+    deliver(
+        message("oda@example.org", f"[#{ticket.pk}]", "Ek 2.", return_path="<x@evil.example>"),
+        "--sender",
+        "oda@example.org",
+    )
+    assert ticket.events.get(kind=EventKind.REPLIED).note == "Ek 2."
