@@ -338,7 +338,8 @@ def assign_held(held: HeldMessage, *, by, user, category) -> Ticket:
     )
     held.state = HeldMessage.State.ASSIGNED
     held.decided_by, held.decided_at, held.ticket_id = by, timezone.now(), result.ticket.pk
-    held.save(update_fields=["state", "decided_by", "decided_at", "ticket_id"])
+    held.raw = b""  # the ticket keeps the original now, with its own visibility
+    held.save(update_fields=["state", "decided_by", "decided_at", "ticket_id", "raw"])
     return result.ticket
 
 

@@ -71,13 +71,15 @@ def test_a_supervisor_assigns_a_held_message_to_a_user(client, held, member, sup
         "Kapasite raporu",
     )
     assert ticket.description == "Raporumuz nerede?"
-    assert Attachment.objects.get(ticket=ticket).internal  # the original
+    original = Attachment.objects.get(ticket=ticket)
+    assert original.internal and original.file.read().endswith(b"Raporumuz nerede?\n")
     held.refresh_from_db()
     assert (held.state, held.ticket_id, held.decided_by) == (
         HeldMessage.State.ASSIGNED,
         ticket.pk,
         supervisor,
     )
+    assert bytes(held.raw) == b""  # kept once, with the ticket
     # twice is once
     client.post(f"/mail/held/{held.pk}/assign/", {"user": "oda", "category": capacity.pk})
     assert Ticket.objects.count() == 1
