@@ -78,9 +78,10 @@ def parse(raw: bytes, *, max_parts: int) -> Mail:
     if count > max_parts:
         raise Malformed(f"{count} parts, more than {max_parts}")
     sender = _address(header(message, "From"))
-    return_path = None
+    return_path = None  # not given, or not an address: unknown
     if "Return-Path" in message:
-        return_path = _address(header(message, "Return-Path"))
+        value = header(message, "Return-Path").strip()
+        return_path = "" if value in ("", "<>") else (_address(value) or None)
     references = MESSAGE_ID.findall(header(message, "In-Reply-To"))
     references += reversed(MESSAGE_ID.findall(header(message, "References")))
     recipients = [

@@ -29,7 +29,7 @@ def test_a_member_files_a_ticket_by_mail(deliver, member, capacity, responsible)
 
 
 def test_the_sender_is_matched_whatever_the_case_of_the_address(deliver, member):
-    deliver(message("Ali Kaya <ODA@Example.ORG>"))
+    deliver(message("Ali Kaya <ODA@Example.ORG>", return_path="<ODA@Example.ORG>"))
     assert Ticket.objects.get().requester == member
 
 

@@ -157,3 +157,21 @@ def test_a_handlers_reply_to_a_closed_ticket_is_refused(deliver, ticket, member,
     deliver(message("kapasite@example.org", f"[#{ticket.pk}]", "Ek."))
     assert Ticket.objects.count() == 1
     assert InboundMessage.objects.get().outcome == Outcome.REFUSED
+
+
+def test_a_forwarded_notice_answered_by_someone_who_may_not_see_the_ticket(
+    deliver, answered, other_union_member
+):
+    ticket, notice = answered
+    raw = message(
+        "birlik@example.org",
+        f"Re: {notice['Subject']}",
+        "Bizde de aynısı.",
+        in_reply_to=notice["Message-ID"],
+        references=notice["Message-ID"],
+    )
+    deliver(raw)
+    assert ticket.events.filter(kind=EventKind.REPLIED).count() == 1  # the handler's only
+    new = Ticket.objects.exclude(pk=ticket.pk).get()
+    assert new.requester == other_union_member
+    assert f"[#{ticket.pk}]" not in new.subject
