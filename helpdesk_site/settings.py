@@ -5,6 +5,7 @@ environment variable: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, REDIS_URL,
 EMAIL_*, MEDIA_ROOT, ... (README.md lists them).
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "satisfaction",
     "canned",
     "sla",
+    "mailin",
     "backups",
     "jobs",
     "webhooks",
@@ -447,6 +449,21 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # server): a sender killed mid-send leaves the mail to the next one once the lease ends.
 # Longer than one mail's SMTP exchange can take (a few EMAIL_TIMEOUTs).
 HELPDESK_MAIL_LEASE_SECONDS = int(os.environ.get("HELPDESK_MAIL_LEASE_SECONDS", "300"))
+
+# Mail in (mailin/): `receive_mail` from a mail server's pipe, `fetch_mail` from the
+# IMAP mailboxes of HELPDESK_MAILBOXES, a JSON list of {"name", "host", "port",
+# "security" (tls, starttls, none), "user", "password" or "token_command" (prints an
+# OAuth2 token), "folder", "done_folder", "category"}; docs/deploy.md shows one.
+HELPDESK_MAILBOXES = json.loads(os.environ.get("HELPDESK_MAILBOXES") or "[]")
+# The category new mail files into where the mailbox names none (name or id).
+HELPDESK_MAIL_CATEGORY = os.environ.get("HELPDESK_MAIL_CATEGORY", "")
+# A larger message is refused unread; one with more MIME parts too.
+HELPDESK_MAIL_MAX_SIZE = int(os.environ.get("HELPDESK_MAIL_MAX_SIZE", 40 * 1024 * 1024))
+HELPDESK_MAIL_MAX_PARTS = int(os.environ.get("HELPDESK_MAIL_MAX_PARTS", "100"))
+# Tickets (and held messages) one sender may start by mail in an hour.
+HELPDESK_MAIL_HOURLY_LIMIT = int(os.environ.get("HELPDESK_MAIL_HOURLY_LIMIT", "10"))
+# A handler's mail to this address (in To or Cc) goes in as an internal note.
+HELPDESK_MAIL_NOTES_ADDRESS = os.environ.get("HELPDESK_MAIL_NOTES_ADDRESS", "")
 
 # Celery (helpdesk_site/celery.py): with a broker (redis://... or amqp://...), mail is sent
 # and the periodic jobs run by `celery -A helpdesk_site worker`, scheduled by one

@@ -25,6 +25,7 @@ urlpatterns = [
     path("survey/", include("satisfaction.urls")),
     path("canned/", include("canned.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("mail/", include("mailin.urls")),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # The admin has no sign-in of its own: the site's two steps guard it.

@@ -44,6 +44,8 @@ JOBS = (
         offset=timedelta(days=4, hours=6),
     ),
     Job("prune_webhooks", "webhooks.delivery.prune", every=timedelta(days=1)),
+    # Mail in from the IMAP mailboxes of HELPDESK_MAILBOXES (none: nothing to do).
+    Job("fetch_mail", "mailin.imap.poll_all", every=timedelta(minutes=1)),
 )
 
 BY_NAME = {job.name: job for job in JOBS}

@@ -18,8 +18,11 @@ show it once.)
 """
 
 import contextlib
+import hashlib
+import hmac
 import logging
 import os
+import re
 import secrets
 import smtplib
 import socket
@@ -117,7 +120,7 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
                 mail.text,
                 to=[mail.to],
                 connection=connection,
-                headers={"Message-ID": mail.message_id},
+                headers=headers(mail),
             )
             if mail.html:
                 message.attach_alternative(mail.html, "text/html")
@@ -175,10 +178,52 @@ def lease(owner: str, *, ids=None) -> OutgoingMail | None:
             return OutgoingMail.objects.get(pk=pk)
 
 
+def headers(mail: OutgoingMail) -> dict[str, str]:
+    """Our Message-ID; the marks that tell other robots (auto-responders, Exchange's
+    out-of-office) not to answer (RFC 3834); and for a ticket's notice a reference to
+    the ticket's thread, so that each ticket is one conversation in the mail client."""
+    found = {
+        "Message-ID": mail.message_id,
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
+    if mail.ticket_id:
+        found["In-Reply-To"] = found["References"] = thread_id(mail.ticket_id)
+    return found
+
+
+def _domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or str(DNS_NAME)
+
+
+def thread_id(ticket_id: int) -> str:
+    """The id a ticket's notices all refer to: `<ticket-ID.SIGNATURE@domain>`. Signed, so
+    that a reply referring to it proves it answers a notice (`ticket_of_thread_id`)."""
+    return f"<ticket-{ticket_id}.{_signature(ticket_id)}@{_domain()}>"
+
+
+def ticket_of_thread_id(message_id: str) -> int | None:
+    """The ticket a thread id of ours names, or None (not ours, or a forged signature)."""
+    match = THREAD_ID.fullmatch(message_id.strip())
+    if match is None:
+        return None
+    ticket_id = int(match["ticket"])
+    if not hmac.compare_digest(match["signature"], _signature(ticket_id)):
+        return None
+    return ticket_id
+
+
+THREAD_ID = re.compile(r"<ticket-(?P<ticket>\d{1,18})\.(?P<signature>[0-9a-f]{20})@[^>\s]+>")
+
+
+def _signature(ticket_id: int) -> str:
+    key = f"outbox.thread:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, str(ticket_id).encode(), hashlib.sha256).hexdigest()[:20]
+
+
 def new_message_id(pk: int) -> str:
     """`<outbox-ID.random@domain>`, the domain of our From address."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or str(DNS_NAME)
-    return f"<outbox-{pk}.{secrets.token_hex(8)}@{domain}>"
+    return f"<outbox-{pk}.{secrets.token_hex(8)}@{_domain()}>"
 
 
 def _sent(mail: OutgoingMail, owner: str) -> None:

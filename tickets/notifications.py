@@ -31,6 +31,19 @@ FOLLOWED = {
     EventKind.MERGED,
 }
 
+# The line above which a reply by mail is typed: mail in (mailin/) keeps what is above
+# the first line that starts with REPLY_MARK, in whatever language it was written.
+REPLY_MARK = "##-"
+
+
+def reply_above_line() -> str:
+    return f"{REPLY_MARK} {_('Please type your reply above this line')} -##"
+
+
+def subject(ticket, headline: str) -> str:
+    """The `[#id]` token first: replies keep it, and mail in (mailin/) reads it back."""
+    return f"[#{ticket.pk}] {headline}"[:255]
+
 
 def _headline(ticket, event, topic) -> str:
     kind = event.kind
@@ -62,6 +75,29 @@ def _followers(ticket) -> list:
     return [person for person in people if permissions.may_follow(person, ticket)]
 
 
+# The conversation a notice quotes below the latest message, newest first.
+HISTORY = 3
+CONVERSATION = (
+    EventKind.REPLIED,
+    EventKind.INFO_REQUESTED,
+    EventKind.RESOLVED,
+    EventKind.REOPENED,
+)
+
+
+def _history(ticket, event) -> list:
+    """The public messages before `event`, so that a notice reads like a conversation;
+    internal notes never (one query, whoever the recipients)."""
+    if event.kind == EventKind.CREATED:
+        return []
+    return list(
+        ticket.events.filter(internal=False, kind__in=CONVERSATION, redacted=False)
+        .exclude(pk=event.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:HISTORY]
+    )
+
+
 def queue(ticket, event, recipients: dict) -> None:
     """Write a notice of `event` for each recipient; `recipients` maps user → topic.
     The ticket's followers are told of its public changes too.
@@ -86,7 +122,8 @@ def queue_mentions(ticket, event, people) -> None:
 
 def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
     event = copy.copy(event)
-    facts.describe([event])  # shown in each recipient's language below
+    history = _history(ticket, event) if with_note else []
+    facts.describe([event, *history])  # shown in each recipient's language below
     if not with_note:
         event.typed_note = ""
     rows = []
@@ -106,13 +143,15 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
                 "headline": _headline(ticket, event, topic),
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
                 "recipient": user,
+                "reply_above": reply_above_line(),
+                "history": history,
             }
             rows.append(
                 OutgoingMail(
                     ticket_id=ticket.pk,
                     topic=topic,
                     to=user.email,
-                    subject=context["headline"][:255],
+                    subject=subject(ticket, context["headline"]),
                     text=render_to_string("tickets/email/notice.txt", context),
                     html=render_to_string("tickets/email/notice.html", context),
                 )

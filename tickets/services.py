@@ -13,6 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -50,6 +51,18 @@ class DuplicateSubmission(Exception):  # noqa: N818 - not an error: the first on
     def __init__(self, ticket):
         super().__init__(ticket)
         self.ticket = ticket
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the site itself keeps beside a change, for handlers only: the original of a
+    mailed message (stored as sent, without the upload checks, which are for what
+    people choose to upload) and a note about it, such as the parts that were refused."""
+
+    name: str
+    content: bytes
+    content_type: str = "message/rfc822"
+    note: str = ""
 
 
 @dataclass
@@ -179,6 +192,33 @@ def _store(ticket, by, accepted, *, internal, event=None) -> list[Attachment]:
     return saved
 
 
+def _keep(ticket, by, record: Record | None) -> None:
+    """Store `record` as an internal document, and its note as an internal note of the
+    site (no actor): members never see either."""
+    if record is None:
+        return
+    event = _log(ticket, by, EventKind.ATTACHED, note=record.name, internal=True)
+    attachment = Attachment(
+        ticket=ticket,
+        event=event,
+        uploaded_by=by,
+        original_name=record.name[-255:],
+        size=len(record.content),
+        content_type=record.content_type,
+        internal=True,
+    )
+    field = attachment.file.field
+    attachment.file = storage.save(
+        attachment.file.storage,
+        field.generate_filename(attachment, record.name),
+        ContentFile(record.content),
+        max_length=field.max_length,
+    )
+    attachment.save()
+    if record.note:
+        _log(ticket, None, EventKind.NOTE, note=record.note, internal=True)
+
+
 def _move(ticket, action: str, side: Side, by, *, also=()) -> None:
     """Where the workflow table says `action` leads from the ticket's status; the
     fields in `also` are saved with it."""
@@ -199,6 +239,7 @@ def file_ticket(
     channel: str = Channel.WEB,
     submission=None,
     files=(),
+    record: Record | None = None,
 ) -> Result:
     """File a ticket for `by`, or for `requester` on their behalf (a handler's call),
     recording the `channel` it came through (the caller knows: web, e-mail, API ...).
@@ -237,7 +278,8 @@ def file_ticket(
     # After the `created` event, so that what the hook logs (service levels) follows it.
     filed(ticket, by=by)
     saved = _store(ticket, by, accepted, internal=False)
-    if saved:
+    _keep(ticket, by, record)
+    if saved or record:
         search.refresh(ticket)  # the documents' names are searchable
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
@@ -284,7 +326,14 @@ def attach(ticket: Ticket, *, by, files, internal: bool = False) -> Result:
 
 @_files_kept_only_on_success
 def reply(
-    ticket: Ticket, *, by, body: str, internal: bool = False, files=(), submission=None
+    ticket: Ticket,
+    *,
+    by,
+    body: str,
+    internal: bool = False,
+    files=(),
+    submission=None,
+    record: Record | None = None,
 ) -> Result:
     """A public reply from either side, or a handler's internal note; files go with it.
 
@@ -311,6 +360,7 @@ def reply(
                 raise DuplicateSubmission(locked) from None
             raise
         saved = _store(locked, by, accepted, internal=internal, event=event)
+        _keep(locked, by, record)
         # The conversation is searchable; notes only for handlers (Ticket.note_text).
         search.refresh(locked)
         if internal:
@@ -413,15 +463,20 @@ def resolve(ticket: Ticket, *, by, explanation: str) -> Ticket:
     return locked
 
 
+@_files_kept_only_on_success
 @transaction.atomic
-def reopen(ticket: Ticket, *, by, body: str) -> Ticket:
-    """The requester's side says it is not solved, within the reopen window."""
+def reopen(ticket: Ticket, *, by, body: str, files=(), record: Record | None = None) -> Result:
+    """The requester's side says it is not solved, within the reopen window; acceptable
+    `files` go with it (a reopening mail's attachments), each with its `attached` event."""
+    accepted, refused = _inspect(files)
     locked = _lock(ticket)
     side = permissions.check("reopen", by, locked)
     _move(locked, "reopen", side, by)
     event = _log(locked, by, EventKind.REOPENED, note=body)
+    saved = _store(locked, by, accepted, internal=False)
+    _keep(locked, by, record)
     _notify_team(locked, event, also=[locked.assignee] if locked.assignee else ())
-    return locked
+    return Result(ticket=locked, event=event, saved=saved, refused=refused)
 
 
 @transaction.atomic

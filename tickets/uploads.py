@@ -2,6 +2,7 @@
 and how much one request may upload."""
 
 import codecs
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -35,6 +36,13 @@ TEXT_SUFFIXES = {"txt": "text/plain", "csv": "text/csv", "log": "text/plain"}
 # filetype's own for the types it detects, the text suffix that made it accepted else.
 SUFFIXES = {kind.mime: kind.extension for kind in filetype.TYPES if kind.mime in ALLOWED_TYPES}
 TEXT_DEFAULT_SUFFIXES = {"text/plain": "txt", "text/csv": "csv"}
+# What the site itself stores beside a change (services.Record): a mailed original.
+RECORD_SUFFIXES = {"message/rfc822": "eml"}
+# A ZIP archive is kept as it is, never unpacked here; one that would unpack to more
+# than this, or this many times its size, is refused: whoever opens it later is spared.
+ZIP_MAX_UNPACKED = 1024 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+ZIP_MAX_MEMBERS = 10_000
 # Pillow refuses images larger than this many pixels (decompression bombs).
 Image.MAX_IMAGE_PIXELS = 50_000_000
 
@@ -63,6 +71,8 @@ def inspect(upload) -> Inspected:
         is_image = kind.mime in IMAGE_TYPES
         if is_image:
             _verify_image(upload, name)
+        if kind.mime == "application/zip":
+            _check_zip(upload, name)
         return Inspected(kind.mime, is_image)
     suffix = _typed_suffix(name)
     if kind is None and suffix in TEXT_SUFFIXES and _is_text(upload):
@@ -84,7 +94,7 @@ def suffix(content_type: str, name: str) -> str:
     typed = _typed_suffix(name)
     if TEXT_SUFFIXES.get(typed) == content_type:
         return typed
-    return TEXT_DEFAULT_SUFFIXES.get(content_type, "bin")
+    return TEXT_DEFAULT_SUFFIXES.get(content_type) or RECORD_SUFFIXES.get(content_type, "bin")
 
 
 def download_name(name: str, content_type: str) -> str:
@@ -105,6 +115,30 @@ def _verify_image(upload, name: str) -> None:
         raise ValidationError(_("%(name)s is not a readable image.") % {"name": name}) from None
     finally:
         upload.seek(0)
+
+
+def _check_zip(upload, name: str) -> None:
+    """Refuse an archive that is unreadable or unpacks out of all proportion (a zip
+    bomb), judged by its directory alone: nothing is unpacked."""
+    refusal = ValidationError(
+        _("%(name)s is a damaged archive, or one that unpacks far larger than it is.")
+        % {"name": name}
+    )
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise refusal from None
+    finally:
+        upload.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    if (
+        len(members) > ZIP_MAX_MEMBERS
+        or unpacked > ZIP_MAX_UNPACKED
+        or unpacked > ZIP_MAX_RATIO * max(upload.size, 1)
+    ):
+        raise refusal
 
 
 def _is_text(upload) -> bool:

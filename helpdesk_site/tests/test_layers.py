@@ -20,6 +20,7 @@ APPS = [
     "satisfaction",
     "canned",
     "sla",
+    "mailin",
     "backups",
     "jobs",
     "outbox",
@@ -37,6 +38,7 @@ CAPABILITIES = {
     "satisfaction",
     "canned",
     "sla",
+    "mailin",
     "backups",
     "webhooks",
 }
@@ -59,6 +61,7 @@ FORBIDDEN = {
     "satisfaction": CAPABILITIES - {"satisfaction"} | {"jobs", "helpdesk_site"},
     "canned": CAPABILITIES - {"canned"} | {"jobs", "helpdesk_site"},
     "sla": CAPABILITIES - {"sla"} | {"jobs", "helpdesk_site"},
+    "mailin": CAPABILITIES - {"mailin"} | {"jobs", "helpdesk_site"},
     "outbox": {
         "accounts",
         "categories",

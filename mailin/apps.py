@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailinConfig(AppConfig):
+    """E-mail in: tickets and replies by mail (issue 15), through tickets/services.py."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mailin"
+    verbose_name = _("E-mail in")
