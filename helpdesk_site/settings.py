@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "monitoring",
     "api",
     "kb",
+    "cases",
     "backups",
     "jobs",
 ]
@@ -357,6 +358,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 # A member may reopen a resolved ticket for this many days.
+# The ERP's page of an order or return, `{number}` replaced by its number (the customer
+# portal's "filed about" link); empty: no link. Orders themselves stay in the ERP.
+HELPDESK_ERP_ORDER_URL = os.environ.get("HELPDESK_ERP_ORDER_URL", "")
 HELPDESK_REOPEN_DAYS = int(os.environ.get("HELPDESK_REOPEN_DAYS", "3"))
 HELPDESK_PAGE_SIZE = 25
 # Closed tickets older than this many days lose their personal text (`anonymise_closed`);

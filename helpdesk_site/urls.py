@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("api/v1/", include("api.urls")),
     path("kb/", include("kb.urls")),
+    path("cases/", include("cases.urls")),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # The admin has no sign-in of its own: the site's two steps guard it.

@@ -11,7 +11,9 @@ import csv
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from . import customvalues
 from .columns import EXPORT_COLUMNS
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -52,6 +54,13 @@ def _rows(tickets):
     # Every cell quoted: spreadsheets in locales whose separator is ";" (Turkish,
     # Russian) would split an unquoted cell at a ";", which QUOTE_MINIMAL leaves bare.
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
-    yield "\ufeff" + writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
+    header = [str(column.export_header) for column in EXPORT_COLUMNS]
+    yield "\ufeff" + writer.writerow([*header, _("More fields")])
+    fields = customvalues.definitions()  # every category's, in one query
     for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(safe_cell(column.text(ticket)) for column in EXPORT_COLUMNS)
+        more = "; ".join(
+            f"{label}: {value}"
+            for label, value in customvalues.shown(ticket, fields.get(ticket.category_id, []))
+        )
+        cells = [column.text(ticket) for column in EXPORT_COLUMNS]
+        yield writer.writerow(safe_cell(cell) for cell in [*cells, more])

@@ -3,12 +3,23 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
 
-from . import services, uploads
-from .models import Channel, Priority, TicketKind
+from . import filing, services, uploads
+from .models import (
+    Channel,
+    Component,
+    CustomField,
+    ParentRecord,
+    Priority,
+    Product,
+    Status,
+    TicketKind,
+)
+from .records import FieldType
 
 DESCRIPTION_MAX_LENGTH = 10_000
 
@@ -82,6 +93,47 @@ class TicketForm(forms.Form):
             )
         self.fields["subject"].widget.attrs["autofocus"] = True
         self.fields["submission"].initial = uuid.uuid4
+        self.on_behalf = on_behalf
+        if user is not None:
+            self._offer_what_the_user_may_file(user, on_behalf)
+
+    def _offer_what_the_user_may_file(self, user, on_behalf):
+        """The deployment's own categories and kinds, the user's records and products."""
+        organisation = user.organisation
+        self.fields["category"].queryset = filing.scoped(
+            self.fields["category"].queryset, organisation
+        )
+        # A handler files for others: the requester's contract decides (in clean).
+        kinds = TicketKind.objects.filter(is_active=True)
+        self.fields["kind"].queryset = (
+            filing.scoped(kinds, organisation) if on_behalf else filing.allowed_kinds(organisation)
+        )
+        records = ParentRecord.objects
+        parents = records.all() if on_behalf else records.fileable_by(user)
+        if parents.exists():
+            self.fields["parent"] = forms.ModelChoiceField(
+                label=_("Filed about"), queryset=parents, required=False
+            )
+            self.order_fields(["parent"])
+        products = Product.objects.all() if on_behalf else filing.allowed_products(organisation)
+        if products.exists():
+            self.fields["product"] = forms.ModelChoiceField(
+                label=_("Product"), queryset=products, required=False
+            )
+            self.fields["component"] = forms.ModelChoiceField(
+                label=_("Component"),
+                queryset=Component.objects.filter(product__in=products).select_related("product"),
+                required=False,
+            )
+        self.custom_fields = []
+        categories = self.fields["category"].queryset
+        for field in (
+            CustomField.objects.filter(category__in=categories, is_active=True)
+            .select_related("kind")
+            .order_by("category_id", "position", "pk")
+        ):
+            self.fields[f"cf_{field.pk}"] = custom_form_field(field)
+            self.custom_fields.append(field)
 
     def clean(self):
         cleaned = super().clean()
@@ -90,7 +142,88 @@ class TicketForm(forms.Form):
         requester = cleaned.get("requester")
         if requester is None or requester == self.user:
             cleaned["requester"], cleaned["channel"] = None, Channel.WEB
+        self._clean_filing(cleaned)
         return cleaned
+
+    def _clean_filing(self, cleaned):
+        """The same rules the filing service enforces, as messages beside the fields."""
+        if self.user is None:
+            return
+        category, kind = cleaned.get("category"), cleaned.get("kind")
+        fields = [
+            field
+            for field in getattr(self, "custom_fields", [])
+            if category is not None
+            and field.category_id == category.pk
+            and field.kind_id in (None, getattr(kind, "pk", None))
+        ]
+        raw = {}
+        for field in fields:
+            value = cleaned.get(f"cf_{field.pk}")
+            if field.type == FieldType.FILE:
+                # The file goes with the ticket's documents; the field keeps its name.
+                if value:
+                    cleaned.setdefault("attachments", []).append(value)
+                value = value.name[-255:] if value else ""
+            raw[field.key] = value
+        try:
+            cleaned["custom"] = filing.clean_values(fields, raw)
+        except ValidationError as error:
+            by_key = {field.key: f"cf_{field.pk}" for field in fields}
+            for key, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(by_key[key], message)
+        if kind is None:
+            return
+        try:
+            filing.check(
+                requester=cleaned.get("requester") or self.user,
+                kind=kind,
+                product=cleaned.get("product"),
+                component=cleaned.get("component"),
+                parent=cleaned.get("parent"),
+            )
+        except ValidationError as error:
+            field = {"kind": "kind", "product": "product", "comp": "component"}.get(
+                error.code, "parent"
+            )
+            self.add_error(field if field in self.fields else None, error)
+
+
+def custom_form_field(field) -> forms.Field:
+    """The form field of a custom field; the chosen category's are checked in clean()
+    (required or not), so each is optional here. The script shows the category's own."""
+    common = {
+        "label": field.display_label(),
+        "help_text": field.help_text,
+        "required": False,
+    }
+    if field.type == FieldType.LONG_TEXT:
+        made = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    elif field.type == FieldType.NUMBER:
+        made = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+    elif field.type == FieldType.DATE:
+        made = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    elif field.type == FieldType.CHOICE:
+        made = forms.ChoiceField(choices=[("", "---------"), *field.choice_options()], **common)
+    elif field.type == FieldType.MULTIPLE_CHOICE:
+        made = forms.MultipleChoiceField(
+            choices=field.choice_options(), widget=forms.CheckboxSelectMultiple, **common
+        )
+    elif field.type == FieldType.CHECKBOX:
+        made = forms.BooleanField(**common)
+    elif field.type == FieldType.FILE:
+        made = forms.FileField(**common)
+    else:
+        made = forms.CharField(max_length=500, **common)
+    made.widget.attrs.update(
+        {
+            "data-custom-category": field.category_id,
+            "data-custom-kind": field.kind.code if field.kind_id else "",
+            "data-required": "1" if field.required else "",
+        }
+    )
+    return made
 
 
 class UploadForm(forms.Form):
@@ -128,6 +261,13 @@ class ReplyForm(forms.Form):
 class RequestInfoForm(forms.Form):
     body = _text(_("What information is needed?"), rows=3)
 
+    def __init__(self, *args, ticket=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An escalated ticket is taken into work by asking without a comment (the
+        # vendor's second line): the ticket already says what is needed.
+        if ticket is not None and ticket.status == Status.REDIRECTED:
+            self.fields["body"].required = False
+
 
 class ReopenForm(forms.Form):
     body = _text(_("Why is it not solved?"), rows=3)
@@ -147,9 +287,9 @@ class RedirectForm(forms.Form):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).exclude(
-            pk=ticket.category_id
-        )
+        # The units of the ticket's own deployment, not another's.
+        categories = filing.scoped(Category.objects.filter(is_active=True), ticket.organisation)
+        self.fields["category"].queryset = categories.exclude(pk=ticket.category_id)
 
 
 class AssignForm(forms.Form):

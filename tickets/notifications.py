@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from outbox import services as outbox
 from outbox.models import OutgoingMail
 
-from . import facts
+from . import customvalues, facts
 from .models import EventKind
 
 
@@ -42,6 +42,7 @@ def queue(ticket, event, recipients: dict) -> None:
     if event.internal:
         return
     facts.describe([event])  # shown in each recipient's language below
+    fields = customvalues.definitions([ticket.category_id]) if ticket.custom else {}
     rows = []
     seen = set()
     for user, topic in recipients.items():
@@ -59,6 +60,9 @@ def queue(ticket, event, recipients: dict) -> None:
                 "headline": _headline(ticket, event.kind),
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
                 "recipient": user,
+                "fields": customvalues.shown(ticket, fields.get(ticket.category_id, []))
+                if event.kind == EventKind.CREATED
+                else [],
             }
             rows.append(
                 OutgoingMail(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from common import storage
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
-from . import notifications, permissions, redaction, search, uploads, workflow
+from . import filing, notifications, permissions, redaction, search, uploads, workflow
 from .models import Attachment, Channel, EventKind, Status, Ticket, TicketEvent
 from .workflow import ACTIONS, Side, TicketStateError, filed, transition
 
@@ -139,6 +139,10 @@ def file_ticket(
     channel: str = Channel.WEB,
     submission=None,
     files=(),
+    parent=None,
+    product=None,
+    component=None,
+    custom=None,
 ) -> Result:
     """File a ticket for `by`, or for `requester` on their behalf (a handler's call),
     recording the `channel` it came through (the caller knows: web, e-mail, API ...).
@@ -147,6 +151,10 @@ def file_ticket(
     responsible of the chosen category who files on behalf keeps the ticket: it is
     assigned to them at once (first line keeps its own tickets). When the document
     store fails it raises StoreUnavailable and nothing is saved, the ticket included.
+
+    What the requester may file (the kind their contract allows, their own product and
+    records, the category's `custom` field values) is checked here (`filing`): a
+    refusal is a ValidationError with the message for the user, nothing saved.
     """
     accepted, refused = _inspect(files)
     requester = requester or by
@@ -154,6 +162,10 @@ def file_ticket(
         raise PermissionDenied
     if requester.organisation_id is None:
         raise TicketStateError(_("This account belongs to no organisation; ask an administrator."))
+    filing.check(
+        requester=requester, kind=kind, product=product, component=component, parent=parent
+    )
+    custom = filing.clean_values(filing.fields_for(category, kind), custom or {})
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
@@ -166,6 +178,10 @@ def file_ticket(
                 description=description,
                 channel=channel,
                 submission=submission,
+                parent=parent,
+                product=product,
+                component=component,
+                custom=custom,
                 search_text=search.ticket_text(subject, description),
             )
     except IntegrityError:
@@ -263,6 +279,9 @@ def reply(
 def request_info(ticket: Ticket, *, by, body: str) -> Ticket:
     locked = _lock(ticket)
     side = permissions.check("request_info", by, locked)
+    if not body.strip() and locked.status != Status.REDIRECTED:
+        # Only an escalated ticket is taken into work by asking without a comment.
+        raise TicketStateError(_("Say what information is needed."))
     _move(locked, "request_info", side, by)
     event = _log(locked, by, EventKind.INFO_REQUESTED, note=body)
     notifications.queue(locked, event, {locked.requester: "info_requested"})

@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, TooManyFilesSent
+from django.core.exceptions import PermissionDenied, TooManyFilesSent, ValidationError
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +27,17 @@ from categories.selectors import handles_tickets, team_category_ids
 from common import storage
 from common.replica import reads_from_replica
 
-from . import columns, export, paging, permissions, selectors, services, uploads, workflow
+from . import (
+    columns,
+    customvalues,
+    export,
+    paging,
+    permissions,
+    selectors,
+    services,
+    uploads,
+    workflow,
+)
 from .forms import (
     AssignForm,
     ConfirmForm,
@@ -178,6 +188,11 @@ def _ticket_form(request, data=None, files=None) -> TicketForm:
     linked = data is None and category.isascii() and category.isdigit()
     if linked and form.fields["category"].queryset.filter(pk=category).exists():
         form.initial["category"] = int(category)
+    # A case's "add a support request" names the case it is about.
+    parent = request.GET.get("parent", "")
+    named = data is None and "parent" in form.fields and parent.isascii() and parent.isdigit()
+    if named and form.fields["parent"].queryset.filter(pk=parent).exists():
+        form.initial["parent"] = int(parent)
     return form
 
 
@@ -205,9 +220,17 @@ def ticket_create(request):
                 channel=data["channel"],
                 submission=data["submission"],
                 files=data["attachments"],
+                parent=data.get("parent"),
+                product=data.get("product"),
+                component=data.get("component"),
+                custom=data.get("custom"),
             )
         except services.TicketStateError as error:
             messages.error(request, str(error))
+        except ValidationError as error:
+            # What the form checked, changed since (a contract ended): nothing saved.
+            for message in error.messages:
+                messages.error(request, message)
         except services.StoreUnavailable:
             _store_failed(request)
         except services.DuplicateSubmission as duplicate:
@@ -215,6 +238,8 @@ def ticket_create(request):
         else:
             _report_refused(request, result)
             messages.success(request, _("The problem was recorded!"))
+            # The applicant is told the number the request is filed under.
+            messages.info(request, _("Its number is %(number)s.") % {"number": result.ticket.pk})
             return _after_change(request, result.ticket, "tickets:documents")
     return _new_ticket_page(request, form)
 
@@ -279,7 +304,9 @@ def _reply_form(user, ticket, data, files):
 # offers it come from the workflow table (`workflow.ACTIONS`), through permissions.
 ACTIONS = {
     "reply_form": DetailAction(("reply", "note"), _reply_form),
-    "request_info_form": DetailAction(("request_info",), lambda u, t, d, f: RequestInfoForm(d)),
+    "request_info_form": DetailAction(
+        ("request_info",), lambda u, t, d, f: RequestInfoForm(d, ticket=t)
+    ),
     "assign_form": DetailAction(("assign",), lambda u, t, d, f: AssignForm(d, ticket=t, user=u)),
     "redirect_form": DetailAction(("redirect",), lambda u, t, d, f: RedirectForm(d, ticket=t)),
     "priority_form": DetailAction(
@@ -308,6 +335,7 @@ def _render_detail(request, ticket, *, bound=None, status=200):
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),
         "has_actions": bool(forms),
+        "custom_values": customvalues.for_ticket(ticket),
         # The knowledge base's "from ticket to article" (kb/), for its category's writers.
         "can_draft_article": ticket.status in (Status.RESOLVED, Status.CLOSED)
         and (user.is_supervisor or ticket.category_id in team_category_ids(user)),
