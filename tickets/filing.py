@@ -82,6 +82,8 @@ def fields_for(category, kind=None) -> list[CustomField]:
 def clean_value(field: CustomField, raw):
     """The typed value to store (JSON), or None when empty; ValidationError when wrong."""
     if field.type == FieldType.CHECKBOX:
+        if raw is None and not field.required:
+            return None  # not sent at all (the API): nothing to keep
         value = raw in (True, "on", "true", "1", 1)
         if field.required and not value:
             raise ValidationError(_("This field is required."), code="required")

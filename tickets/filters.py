@@ -180,6 +180,7 @@ class TicketFilter(django_filters.FilterSet):
         for key, field in choice_fields().items():
             name = f"{CUSTOM_PREFIX}{key}"
             self.filters[name] = django_filters.ChoiceFilter(
+                field_name=name,
                 label=field.display_label(),
                 choices=field.choice_options(),
                 method=self.filter_custom,
