@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from accounts.models import Role
 from tickets.models import ParentRecord, Ticket
 
 REQUESTS_SHOWN = 200
@@ -16,7 +17,8 @@ def visible_records(user):
         return ParentRecord.objects.all()
     seen = Ticket.objects.visible_to(user).filter(parent__isnull=False).values("parent_id")
     rule = Q(reviewer=user) | Q(pk__in=seen)
-    if user.organisation_id:
+    # Staff see nothing by organisation, as with tickets.
+    if user.role == Role.MEMBER and user.organisation_id:
         rule |= Q(organisation__path__startswith=user.organisation.path)
     return ParentRecord.objects.filter(rule)
 

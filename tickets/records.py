@@ -22,8 +22,12 @@ class ParentKind(models.TextChoices):
 
 class ParentRecordQuerySet(models.QuerySet):
     def fileable_by(self, user):
-        """The records `user` may file about: those of their organisation and below it."""
-        if not user.is_authenticated or not user.organisation_id:
+        """The records a member may file about: their organisation's and those below it.
+
+        Staff file about nothing of their own (they file on a member's behalf)."""
+        from accounts.models import Role
+
+        if not user.is_authenticated or not user.organisation_id or user.role != Role.MEMBER:
             return self.none()
         return self.filter(organisation__path__startswith=user.organisation.path)
 
