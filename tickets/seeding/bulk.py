@@ -34,7 +34,8 @@ TICKETS = Table(
         "id", "requester_id", "organisation_id", "category_id", "kind_id", "priority",
         "status", "channel", "subject", "description", "assignee_id", "created_at",
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
-        "organisation_key", "category_key",
+        "organisation_key", "category_key", "parent_id", "product_id", "component_id",
+        "custom",
     ],
 )  # fmt: skip
 EVENTS = Table(
@@ -155,6 +156,7 @@ class Filler:
                     logchain.head_seal(ticket_id, head) if life.events else "",
                     self.organisation_keys[life.organisation_id],
                     self.category_keys[life.category_id],
+                    None, None, None, {},
                 )
             )  # fmt: skip
             for e in life.events:
