@@ -122,7 +122,7 @@ def test_the_vendors_first_line_files_escalates_and_the_second_line_requests_inf
     expect(line1.locator("#id_kind option")).to_have_count(4)
     line1.locator("#id_requester").select_option(str(client.pk))
     line1.locator("#id_category").select_option(str(first.pk))
-    system_info = line1.get_by_label("Информация о системе")
+    system_info = line1.get_by_label("Информация о системе").filter(visible=True)
     expect(system_info).to_be_visible()
     system_info.fill("Свод-СМАРТ 24.1.15")
     file_the_form(
