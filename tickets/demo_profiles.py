@@ -203,6 +203,26 @@ def seed_vendor(seeder: Seeder) -> None:
             ],
             position=2,
         )
+    # The applicant typed in when not in the directory (the requester is then the
+    # organisation's member the first line chose, or the first line itself).
+    typed = "Если заявителя нет в справочнике"
+    for position, (key, kind, label, ru) in enumerate(
+        [
+            ("applicant_name", FieldType.TEXT, "Applicant", "Заявитель (ФИО)"),
+            ("applicant_email", FieldType.EMAIL, "Applicant's e-mail", "Email заявителя"),
+            ("applicant_phone", FieldType.PHONE, "Applicant's phone", "Телефон заявителя"),
+        ],
+        start=3,
+    ):
+        seeder.field(
+            first,
+            key,
+            type=kind,
+            label=label,
+            labels={"ru": ru, "en": label},
+            help_text=typed,
+            position=position,
+        )
     seeder.ticket(
         by=line1,
         requester=client,

@@ -9,8 +9,11 @@ import datetime
 import decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from accounts import phones
 
 from .models import Component, Contract, CustomField, ParentRecord, Product, TicketKind
 from .records import FieldType
@@ -120,6 +123,21 @@ def clean_value(field: CustomField, raw):
             raise ValidationError(
                 _("Enter a date in the Gregorian calendar as YYYY-MM-DD."), code="invalid"
             ) from None
+    if field.type == FieldType.EMAIL:
+        try:
+            validate_email(raw)
+        except ValidationError:
+            raise ValidationError(
+                _("Enter an e-mail address like name@example.org."), code="invalid"
+            ) from None
+        return raw
+    if field.type == FieldType.PHONE:
+        if not raw.startswith("+"):
+            raise ValidationError(
+                _("Enter the phone number with + and the country code, e.g. +7 8352 123456."),
+                code="invalid",
+            )
+        return phones.to_e164(raw)
     limit = 10_000 if field.type == FieldType.LONG_TEXT else 500
     if len(raw) > limit:
         raise ValidationError(

@@ -214,6 +214,17 @@ def custom_form_field(field) -> forms.Field:
         made = forms.BooleanField(**common)
     elif field.type == FieldType.FILE:
         made = forms.FileField(**common)
+    elif field.type == FieldType.EMAIL:
+        made = forms.CharField(
+            widget=forms.EmailInput(attrs={"placeholder": "name@example.org"}), **common
+        )
+    elif field.type == FieldType.PHONE:
+        made = forms.CharField(
+            widget=forms.TextInput(
+                attrs={"type": "tel", "placeholder": "+7 (___) ___-__-__", "inputmode": "tel"}
+            ),
+            **common,
+        )
     else:
         made = forms.CharField(max_length=500, **common)
     made.widget.attrs.update(

@@ -149,6 +149,9 @@ class FieldType(models.TextChoices):
     MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
     CHECKBOX = "checkbox", _("Checkbox")
     FILE = "file", _("File")
+    EMAIL = "email", _("E-mail address")
+    # International format, "+" and the country code first (the vendor's mask: +7 ...).
+    PHONE = "phone", _("Phone number")
 
 
 class CustomField(models.Model):

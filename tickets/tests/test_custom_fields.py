@@ -247,3 +247,38 @@ def test_the_service_refuses_a_bad_value_whatever_the_caller(member, capacity, f
         file(custom={"serial": "x", "region": "west"})
 
     assert not Ticket.objects.exists()
+
+
+@pytest.fixture
+def applicant(capacity):
+    make = CustomField.objects.create
+    return {
+        "email": make(category=capacity, key="email", type=FieldType.EMAIL, label="E-mail"),
+        "phone": make(category=capacity, key="phone", type=FieldType.PHONE, label="Phone"),
+    }
+
+
+@pytest.mark.parametrize(
+    "key, typed",
+    [("email", "ivanov@"), ("phone", "8352 123456"), ("phone", "+7 12")],
+)
+def test_a_typed_in_applicants_bad_address_or_phone_is_refused(
+    client, member, capacity, applicant, key, typed
+):
+    client.force_login(member)
+
+    response = post(client, capacity, applicant, **{key: typed})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[cf(applicant, key)]
+    assert not Ticket.objects.exists()
+
+
+def test_a_typed_in_applicants_phone_is_kept_in_international_format(
+    client, member, capacity, applicant
+):
+    client.force_login(member)
+
+    post(client, capacity, applicant, email="ivanov@example.org", phone="+7 (8352) 62-35-11")
+
+    assert Ticket.objects.get().custom == {"email": "ivanov@example.org", "phone": "+78352623511"}
