@@ -54,13 +54,13 @@ def _rows(tickets):
     # Every cell quoted: spreadsheets in locales whose separator is ";" (Turkish,
     # Russian) would split an unquoted cell at a ";", which QUOTE_MINIMAL leaves bare.
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
-    header = [str(column.export_header) for column in EXPORT_COLUMNS]
-    yield "\ufeff" + writer.writerow([*header, _("More fields")])
     fields = customvalues.definitions()  # every category's, in one query
+    header = [str(column.export_header) for column in EXPORT_COLUMNS]
+    # A site without custom fields exports no empty column for them.
+    yield "\ufeff" + writer.writerow([*header, _("More fields")] if fields else header)
     for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
-        more = "; ".join(
-            f"{label}: {value}"
-            for label, value in customvalues.shown(ticket, fields.get(ticket.category_id, []))
-        )
         cells = [column.text(ticket) for column in EXPORT_COLUMNS]
-        yield writer.writerow(safe_cell(cell) for cell in [*cells, more])
+        if fields:
+            shown = customvalues.shown(ticket, fields.get(ticket.category_id, []))
+            cells.append("; ".join(f"{label}: {value}" for label, value in shown))
+        yield writer.writerow(safe_cell(cell) for cell in cells)
