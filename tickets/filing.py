@@ -118,7 +118,10 @@ def clean_value(field: CustomField, raw):
         return int(number) if number == number.to_integral_value() else float(number)
     if field.type == FieldType.DATE:
         try:
-            return datetime.date.fromisoformat(raw).isoformat()
+            day = datetime.date.fromisoformat(raw)
+            if day.year < 1900:  # a Solar Hijri year (1402) typed as if Gregorian
+                raise ValueError(raw)
+            return day.isoformat()
         except ValueError:
             raise ValidationError(
                 _("Enter a date in the Gregorian calendar as YYYY-MM-DD."), code="invalid"

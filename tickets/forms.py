@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
+from common.calendars import CalendarDateField
 
 from . import filing, services, uploads
 from .models import (
@@ -203,7 +204,8 @@ def custom_form_field(field) -> forms.Field:
     elif field.type == FieldType.NUMBER:
         made = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     elif field.type == FieldType.DATE:
-        made = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        # In the page's calendar (Solar Hijri in Persian), stored Gregorian.
+        made = CalendarDateField(**common)
     elif field.type == FieldType.CHOICE:
         made = forms.ChoiceField(choices=[("", "---------"), *field.choice_options()], **common)
     elif field.type == FieldType.MULTIPLE_CHOICE:

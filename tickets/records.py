@@ -7,11 +7,15 @@ field is validated where the ticket is filed. The pages about them (a case and i
 requests) are the `cases` app's.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from common import calendars
 
 
 class ParentKind(models.TextChoices):
@@ -224,4 +228,10 @@ class CustomField(models.Model):
             return ", ".join(names.get(str(item), str(item)) for item in values)
         if self.type == FieldType.CHECKBOX:
             return str(_("Yes") if value else _("No"))
+        if self.type == FieldType.DATE:
+            # In the reader's calendar (Solar Hijri in Persian).
+            try:
+                return calendars.format_datetime(datetime.date.fromisoformat(str(value)))
+            except ValueError:
+                return str(value)
         return str(value)

@@ -96,7 +96,7 @@ def test_the_values_are_stored_typed(client, member, capacity, fields):
         ({"serial": "x", "codes": ["a", "z"]}, "codes", None),
         ({"serial": "x", "count": "twelve"}, "count", "Enter a number."),
         ({"serial": "x", "due": "1405-09-12x"}, "due", None),
-        ({"serial": "x", "due": "12.01.2026"}, "due", None),
+        ({"serial": "x", "due": "31/31/2026"}, "due", None),
     ],
 )
 def test_a_bad_value_shows_the_form_again_and_saves_nothing(
@@ -282,3 +282,42 @@ def test_a_typed_in_applicants_phone_is_kept_in_international_format(
     post(client, capacity, applicant, email="ivanov@example.org", phone="+7 (8352) 62-35-11")
 
     assert Ticket.objects.get().custom == {"email": "ivanov@example.org", "phone": "+78352623511"}
+
+
+def test_a_solar_hijri_date_on_a_gregorian_page_is_refused(client, member, capacity, fields):
+    client.force_login(member)
+
+    response = post(client, capacity, fields, serial="x", due="1402-09-12")
+
+    assert response.status_code == 200
+    assert "Solar Hijri" in str(response.context["form"].errors[cf(fields, "due")])
+    assert not Ticket.objects.exists()
+
+
+def test_a_persian_page_takes_the_date_in_the_solar_hijri_calendar(
+    client, member, capacity, fields
+):
+    client.force_login(member)
+    data = {
+        "category": capacity.pk,
+        "kind": "problem",
+        "priority": "medium",
+        "subject": "S",
+        "description": "D",
+        cf(fields, "serial"): "x",
+        cf(fields, "due"): "۱۴۰۲/۰۹/۱۲",
+    }
+
+    client.post("/tickets/new/", data, HTTP_ACCEPT_LANGUAGE="fa")
+
+    ticket = Ticket.objects.get()
+    assert ticket.custom["due"] == "2023-12-03"
+    page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "۱۲ آذر ۱۴۰۲" in page
+
+
+def test_the_service_refuses_a_solar_hijri_year_as_a_gregorian_date(member, fields, file):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        file(custom={"serial": "x", "due": "1402-09-12"})
