@@ -34,6 +34,18 @@ def scoped(queryset, organisation):
     return own if own.exists() else queryset.filter(scope__isnull=True)
 
 
+def says_unit(organisation) -> bool:
+    """The agency calls its categories units (واحد): its tree's root is an agency."""
+    from accounts.models import Organisation, OrganisationKind
+
+    if organisation is None:
+        return False
+    root_id = int(organisation.path.split("/")[0]) if organisation.path else organisation.pk
+    if root_id == organisation.pk:
+        return organisation.kind == OrganisationKind.AGENCY
+    return Organisation.objects.filter(pk=root_id, kind=OrganisationKind.AGENCY).exists()
+
+
 def contracts(organisation):
     if organisation is None:
         return Contract.objects.none()

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
@@ -78,6 +79,8 @@ class TicketForm(forms.Form):
                 label=_("Requester"),
                 queryset=get_user_model()
                 .objects.filter(is_active=True, organisation__isnull=False)
+                # The filer's own deployment's directory (its organisation tree).
+                .filter(requester_scope(user))
                 .select_related("organisation")
                 .order_by("organisation__name", "username"),
                 required=False,
@@ -104,6 +107,8 @@ class TicketForm(forms.Form):
         self.fields["category"].queryset = filing.scoped(
             self.fields["category"].queryset, organisation
         )
+        if filing.says_unit(organisation):
+            self.fields["category"].label = _("Unit")
         # A handler files for others: the requester's contract decides (in clean).
         kinds = TicketKind.objects.filter(is_active=True)
         self.fields["kind"].queryset = (
@@ -189,6 +194,13 @@ class TicketForm(forms.Form):
                 error.code, "parent"
             )
             self.add_error(field if field in self.fields else None, error)
+
+
+def requester_scope(user) -> Q:
+    """Whom a handler may file for: the people of their organisation's tree."""
+    if user is None or user.organisation_id is None:
+        return Q()
+    return Q(organisation__path__startswith=user.organisation.path)
 
 
 def custom_form_field(field) -> forms.Field:
@@ -303,6 +315,8 @@ class RedirectForm(forms.Form):
         # The units of the ticket's own deployment, not another's.
         categories = filing.scoped(Category.objects.filter(is_active=True), ticket.organisation)
         self.fields["category"].queryset = categories.exclude(pk=ticket.category_id)
+        if filing.says_unit(ticket.organisation):
+            self.fields["category"].label = _("New unit")
 
 
 class AssignForm(forms.Form):

@@ -148,3 +148,13 @@ def test_asking_without_a_comment_is_refused_on_a_ticket_not_escalated(client, v
     ticket.refresh_from_db()
     assert response.status_code == 200
     assert ticket.status == Status.IN_PROGRESS
+
+
+def test_the_first_line_chooses_the_applicant_from_its_own_directory(client, vendor):
+    client.force_login(user("ru_line1"))
+
+    form = client.get("/tickets/new/").context["form"]
+
+    names = set(form.fields["requester"].queryset.values_list("username", flat=True))
+    assert {"ru_client", "ru_nocontract", "ru_line2"} <= names
+    assert not names & {"oda", "tesk", "kapasite"}

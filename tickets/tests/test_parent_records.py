@@ -162,3 +162,13 @@ def test_the_list_filters_by_case(client, agency):
 
     shown = [ticket.pk for ticket, _cells in response.context["rows"]]
     assert shown == [first.pk]
+
+
+def test_the_agency_says_unit_where_the_others_say_category(client, agency):
+    client.force_login(user("fa_expert"))
+    agency_form = client.get("/tickets/new/", HTTP_ACCEPT_LANGUAGE="en").context["form"]
+    client.force_login(user("oda"))
+    tesk_form = client.get("/tickets/new/", HTTP_ACCEPT_LANGUAGE="en").context["form"]
+
+    assert agency_form.fields["category"].label == "Unit"
+    assert tesk_form.fields["category"].label == "Category"
