@@ -1,12 +1,16 @@
 """Custom fields per category: on the form, the page, the list's filters, the export,
 the mail notices; validated on the server; a definition edited keeps stored values."""
 
+import os
+
 import pytest
 
 from outbox.models import OutgoingMail
 from tickets.models import CustomField, Ticket, TicketKind
 from tickets.records import FieldType
 from tickets.tests.test_list import read_csv
+
+POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
 @pytest.fixture
@@ -321,3 +325,14 @@ def test_the_service_refuses_a_solar_hijri_year_as_a_gregorian_date(member, fiel
 
     with pytest.raises(ValidationError):
         file(custom={"serial": "x", "due": "1402-09-12"})
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's GIN index")
+def test_the_values_are_gin_indexed_for_the_filters_containment(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ticket_custom_gin'")
+        (definition,) = cursor.fetchone()
+
+    assert "gin (custom jsonb_path_ops)" in definition
