@@ -115,7 +115,7 @@ class CustomFieldAdmin(admin.ModelAdmin):
     """An admin adds fields to a category's form; the key stays as first saved, so that
     no stored value is lost when the label, choices or requirement change."""
 
-    list_display = ["label", "key", "category", "kind", "type", "required", "is_active"]
+    list_display = ["label", "key", "category", "kind", "contract", "type", "required", "is_active"]
     list_filter = ["category", "type", "is_active"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -86,12 +86,14 @@ def check(*, requester, kind, product=None, component=None, parent=None) -> None
         raise ValidationError(_("You may not file a request about this record."), code="parent")
 
 
-def fields_for(category, kind=None) -> list[CustomField]:
-    """The active custom fields of the category's form (those for every kind and this one's)."""
+def fields_for(category, kind=None, organisation=None) -> list[CustomField]:
+    """The active custom fields of the category's form: those for every kind and this
+    one's, and for every organisation and those under the organisation's contracts."""
     if category is None:
         return []
     fields = CustomField.objects.filter(category=category, is_active=True)
-    return list(fields.filter(Q(kind__isnull=True) | Q(kind=kind)))
+    under = Q(contract__isnull=True) | Q(contract__in=contracts(organisation))
+    return list(fields.filter(Q(kind__isnull=True) | Q(kind=kind)).filter(under))
 
 
 def clean_value(field: CustomField, raw):

@@ -133,11 +133,13 @@ class TicketForm(forms.Form):
             )
         self.custom_fields = []
         categories = self.fields["category"].queryset
-        for field in (
-            CustomField.objects.filter(category__in=categories, is_active=True)
-            .select_related("kind")
-            .order_by("category_id", "position", "pk")
-        ):
+        fields = CustomField.objects.filter(category__in=categories, is_active=True)
+        if not on_behalf:
+            # A member is asked only their own contract's fields; a handler filing for
+            # someone sees them all, and the requester's are checked.
+            under = Q(contract__isnull=True) | Q(contract__in=filing.contracts(organisation))
+            fields = fields.filter(under)
+        for field in fields.select_related("kind").order_by("category_id", "position", "pk"):
             self.fields[f"cf_{field.pk}"] = custom_form_field(field)
             self.custom_fields.append(field)
 
@@ -156,13 +158,9 @@ class TicketForm(forms.Form):
         if self.user is None:
             return
         category, kind = cleaned.get("category"), cleaned.get("kind")
-        fields = [
-            field
-            for field in getattr(self, "custom_fields", [])
-            if category is not None
-            and field.category_id == category.pk
-            and field.kind_id in (None, getattr(kind, "pk", None))
-        ]
+        requester = cleaned.get("requester") or self.user
+        asked = {field.pk for field in filing.fields_for(category, kind, requester.organisation)}
+        fields = [field for field in getattr(self, "custom_fields", []) if field.pk in asked]
         raw = {}
         for field in fields:
             value = cleaned.get(f"cf_{field.pk}")

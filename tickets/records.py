@@ -159,7 +159,7 @@ class FieldType(models.TextChoices):
 
 
 class CustomField(models.Model):
-    """An extra field on a category's form (and only for one kind, when set).
+    """An extra field on a category's form (only for one kind, or under one contract, when set).
 
     Values are kept in `Ticket.custom` under `key`, which never changes once made:
     editing the label, help text, choices or requirement never loses a stored value.
@@ -174,6 +174,14 @@ class CustomField(models.Model):
     kind = models.ForeignKey(
         "tickets.TicketKind",
         verbose_name=_("only for kind"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    # Asked only of organisations working under this contract (the vendor's customers).
+    contract = models.ForeignKey(
+        "tickets.Contract",
+        verbose_name=_("only under contract"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -165,7 +165,8 @@ def file_ticket(
     filing.check(
         requester=requester, kind=kind, product=product, component=component, parent=parent
     )
-    custom = filing.clean_values(filing.fields_for(category, kind), custom or {})
+    fields = filing.fields_for(category, kind, requester.organisation)
+    custom = filing.clean_values(fields, custom or {})
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(

@@ -158,3 +158,50 @@ def test_the_first_line_chooses_the_applicant_from_its_own_directory(client, ven
     names = set(form.fields["requester"].queryset.values_list("username", flat=True))
     assert {"ru_client", "ru_nocontract", "ru_line2"} <= names
     assert not names & {"oda", "tesk", "kapasite"}
+
+
+@pytest.fixture
+def contract_field(vendor):
+    from tickets.models import Contract, CustomField
+    from tickets.records import FieldType
+
+    return CustomField.objects.create(
+        category=unit(FIRST),
+        contract=Contract.objects.get(number="КС-2024/117"),
+        key="contract_ref",
+        type=FieldType.TEXT,
+        label="Contract reference",
+        required=True,
+    )
+
+
+def test_a_contracts_own_field_is_asked_only_under_that_contract(client, contract_field):
+    name = f"cf_{contract_field.pk}"
+    client.force_login(user("ru_nocontract"))
+    assert name not in client.get("/tickets/new/").context["form"].fields
+    assert post_ticket(client, unit(FIRST), "consultation").status_code == 302
+
+    client.force_login(user("ru_client"))
+    refused = post_ticket(client, unit(FIRST), "consultation", subject="Без ссылки")
+    filed = post_ticket(client, unit(FIRST), "consultation", subject="Со ссылкой", **{name: "A-1"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors[name]
+    assert filed.status_code == 302
+    assert Ticket.objects.get(subject="Со ссылкой").custom["contract_ref"] == "A-1"
+
+
+def test_the_first_line_is_asked_the_field_of_the_applicants_contract(client, contract_field):
+    client.force_login(user("ru_line1"))
+    name = f"cf_{contract_field.pk}"
+
+    for_client = post_ticket(
+        client, unit(FIRST), "error", requester=user("ru_client").pk, channel="phone"
+    )
+    for_nocontract = post_ticket(
+        client, unit(FIRST), "consultation", requester=user("ru_nocontract").pk, channel="phone"
+    )
+
+    assert for_client.status_code == 200
+    assert for_client.context["form"].errors[name]
+    assert for_nocontract.status_code == 302
