@@ -19,6 +19,12 @@ class OrganisationKind(models.TextChoices):
     CHAMBER = "chamber", _("Chamber")
     ENGINEER = "engineer", _("Engineer")
     ACCOUNTANT = "accountant", _("Accountant")
+    # The other deployments' shapes (seed_demo --profile).
+    AGENCY = "agency", _("Agency")
+    AUTHORITY = "authority", _("Referring authority")
+    EXPERT = "expert", _("Official expert")
+    COMPANY = "company", _("Company")
+    CUSTOMER = "customer", _("Customer")
 
 
 class Organisation(models.Model):

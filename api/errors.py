@@ -6,6 +6,7 @@ site's URL map) answer for what fails before or outside them, under /api/ only.
 """
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -70,6 +71,11 @@ def exception_handler(exc, context):
                 "Your documents could not be stored just now, so nothing was saved. Please "
                 "try again in a few minutes; if it keeps failing, tell the administrators."
             )
+        )
+    elif isinstance(exc, DjangoValidationError):
+        # The filing rules (tickets/filing.py): a kind, product or field value refused.
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     elif isinstance(exc, TooManyFilesSent):
         exc = exceptions.ValidationError({"attachments": [uploads.too_many_files()]})

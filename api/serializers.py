@@ -10,7 +10,16 @@ from rest_framework import serializers
 from categories.models import Category
 from tickets import uploads
 from tickets.forms import DESCRIPTION_MAX_LENGTH
-from tickets.models import Channel, EventKind, Priority, Status, TicketKind
+from tickets.models import (
+    Channel,
+    Component,
+    EventKind,
+    ParentRecord,
+    Priority,
+    Product,
+    Status,
+    TicketKind,
+)
 
 from .models import Scope
 
@@ -112,6 +121,10 @@ class TicketSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
     resolved_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+    parent = serializers.IntegerField(
+        source="parent_id", allow_null=True, help_text=_("The case or order it is about.")
+    )
+    custom = serializers.DictField(help_text=_("The category's custom field values by key."))
 
     @extend_schema_field(Ref)
     def get_category(self, ticket):
@@ -175,10 +188,25 @@ class EventSerializer(serializers.Serializer):
 
 class TicketDetailSerializer(TicketSerializer):
     description = serializers.CharField()
+    parent_record = serializers.SerializerMethodField()
+    product = serializers.SerializerMethodField()
+    component = serializers.SerializerMethodField()
     messages = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
     actions = serializers.ListField(child=serializers.CharField(), source="api_actions")
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_parent_record(self, ticket):
+        return ref(ticket.parent)
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_product(self, ticket):
+        return ref(ticket.product)
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_component(self, ticket):
+        return ref(ticket.component)
 
     @extend_schema_field(EventSerializer(many=True))
     def get_messages(self, ticket):
@@ -256,12 +284,25 @@ class TicketCreateSerializer(serializers.Serializer):
         required=False,
         help_text=_("Handlers only, with requester: how the member got in touch."),
     )
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=ParentRecord.objects.all(),
+        required=False,
+        help_text=_("The case or order the request is about (one the requester may file about)."),
+    )
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False)
+    component = serializers.PrimaryKeyRelatedField(queryset=Component.objects.all(), required=False)
+    custom = serializers.DictField(
+        required=False, help_text=_("The category's custom field values by key.")
+    )
 
-    def __init__(self, *args, on_behalf: bool = True, **kwargs):
+    def __init__(self, *args, on_behalf: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not on_behalf:
             del self.fields["requester"]
             del self.fields["channel"]
+            # A record of someone else is "not found", like a ticket.
+            if user is not None:
+                self.fields["parent"].queryset = ParentRecord.objects.fileable_by(user)
 
 
 class ReplySerializer(serializers.Serializer):

@@ -192,7 +192,7 @@ class TicketList(APIView):
         if key and (replay := self._replay(request, key, fingerprint)):
             return replay
         on_behalf = permissions.can_file_on_behalf(user)
-        serializer = s.TicketCreateSerializer(data=request.data, on_behalf=on_behalf)
+        serializer = s.TicketCreateSerializer(data=request.data, on_behalf=on_behalf, user=user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         requester = data.get("requester")
@@ -210,6 +210,10 @@ class TicketList(APIView):
                     requester=requester if filing_for_other else None,
                     channel=data.get("channel", Channel.API) if filing_for_other else Channel.API,
                     files=data.get("attachments", []),
+                    parent=data.get("parent"),
+                    product=data.get("product"),
+                    component=data.get("component"),
+                    custom=data.get("custom"),
                 )
                 if key:
                     IdempotencyKey.objects.create(

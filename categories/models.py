@@ -16,6 +16,15 @@ class Category(models.Model):
         related_name="team_categories",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Offered only to the organisations of this tree (a deployment's own units).
+    scope = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("offered within"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("category")

@@ -16,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Window,
@@ -181,6 +182,52 @@ def durations(tickets: QuerySet, since: datetime) -> list[Durations]:
             )
             for key in ids
         ),
+        key=lambda row: row.category,
+    )
+
+
+@dataclass(frozen=True)
+class WithinTarget:
+    category_id: int
+    category: str
+    responded: int  # tickets filed in the period with a first response due and answered
+    responded_in_time: int
+    resolved: int  # ... with a resolution due, and resolved
+    resolved_in_time: int
+
+    @staticmethod
+    def share(part: int, whole: int) -> float | None:
+        return None if not whole else round(100 * part / whole, 1)
+
+
+def within_target(tickets: QuerySet, since: datetime) -> list[WithinTarget]:
+    """Per category, of the tickets filed since `since` that had service-level targets
+    (sla/ stores the dues on the ticket), how many were answered and resolved by their
+    due. One grouped query."""
+    answered = Q(first_response_due_at__isnull=False, first_responded_at__isnull=False)
+    resolved = Q(resolution_due_at__isnull=False, resolved_at__isnull=False)
+    rows = (
+        tickets.filter(created_at__gte=since)
+        .order_by()
+        .values("category_id")
+        .annotate(
+            responded=Count("id", filter=answered),
+            responded_in_time=Count(
+                "id", filter=answered & Q(first_responded_at__lte=F("first_response_due_at"))
+            ),
+            resolved=Count("id", filter=resolved),
+            resolved_in_time=Count(
+                "id", filter=resolved & Q(resolved_at__lte=F("resolution_due_at"))
+            ),
+        )
+        .filter(Q(responded__gt=0) | Q(resolved__gt=0))
+    )
+    rows = list(rows)
+    names = dict(
+        Category.objects.filter(pk__in=[r["category_id"] for r in rows]).values_list("pk", "name")
+    )
+    return sorted(
+        (WithinTarget(category=names.get(r["category_id"], ""), **r) for r in rows),
         key=lambda row: row.category,
     )
 

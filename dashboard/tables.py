@@ -84,6 +84,33 @@ def durations(scope: Scope, since) -> Table:
     return Table("durations", _("Median times per category"), headers, rows, "bars", value_column=3)
 
 
+def within_target(scope: Scope, since) -> Table | None:
+    """The share of tickets answered and resolved within their service-level targets."""
+    found = figures.within_target(scope.tickets, since)
+    if not found:
+        return None
+    share = figures.WithinTarget.share
+    rows = [
+        (
+            row.category,
+            share(row.responded_in_time, row.responded),
+            row.responded,
+            share(row.resolved_in_time, row.resolved),
+            row.resolved,
+        )
+        for row in found
+    ]
+    headers = [
+        _("Category"),
+        _("First response within target (%)"),
+        _("Answered"),
+        _("Resolved within target (%)"),
+        _("Resolved"),
+    ]
+    title = _("Within the service-level targets")
+    return Table("within-target", title, headers, rows, "bars", value_column=3)
+
+
 def oldest(scope: Scope, since) -> Table:
     tickets = figures.oldest_open(scope.tickets)
     now = timezone.now()
@@ -196,6 +223,7 @@ TABLES: dict[str, Callable[[Scope, object], Table | None]] = {
     "open-organisation": open_organisation,
     "weekly": weekly,
     "durations": durations,
+    "within-target": within_target,
     "oldest": oldest,
     "filing": filing,
     "satisfaction-category": satisfaction_category,

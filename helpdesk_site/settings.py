@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "canned",
     "sla",
     "mailin",
+    "cases",
     "backups",
     "jobs",
     "webhooks",
@@ -366,6 +367,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 # A member may reopen a resolved ticket for this many days.
+# The ERP's page of an order or return, `{number}` replaced by its number (the customer
+# portal's "filed about" link); empty: no link. Orders themselves stay in the ERP.
+HELPDESK_ERP_ORDER_URL = os.environ.get("HELPDESK_ERP_ORDER_URL", "")
 HELPDESK_REOPEN_DAYS = int(os.environ.get("HELPDESK_REOPEN_DAYS", "3"))
 # A service level due closer than this is "due soon" (the list's sla=due_soon) and
 # the category's team is warned (sla/escalation.py).

@@ -26,6 +26,7 @@ urlpatterns = [
     path("canned/", include("canned.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("mail/", include("mailin.urls")),
+    path("cases/", include("cases.urls")),
     # The language switcher works on the sign-in page too.
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # The admin has no sign-in of its own: the site's two steps guard it.

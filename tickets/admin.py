@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Attachment, SavedSearch, Ticket, TicketEvent, TicketKind
+from .models import (
+    Attachment,
+    Component,
+    Contract,
+    CustomField,
+    ParentRecord,
+    Product,
+    SavedSearch,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -69,7 +80,7 @@ class TicketEventAdmin(admin.ModelAdmin):
 
 @admin.register(TicketKind)
 class TicketKindAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_active"]
+    list_display = ["code", "name", "scope", "needs_contract", "is_active"]
     prepopulated_fields = {"code": ["name"]}
 
 
@@ -79,3 +90,42 @@ class SavedSearchAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "team"]
     raw_id_fields = ["owner"]
     search_fields = ["name", "owner__username"]
+
+
+@admin.register(ParentRecord)
+class ParentRecordAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "kind", "organisation", "authority", "reviewer"]
+    list_filter = ["kind"]
+    search_fields = ["number", "title", "organisation__name"]
+    raw_id_fields = ["organisation", "reviewer"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "is_active"]
+    search_fields = ["number", "customer__name"]
+    raw_id_fields = ["customer"]
+    filter_horizontal = ["organisations", "kinds", "products"]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    extra = 1
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    inlines = [ComponentInline]
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(admin.ModelAdmin):
+    """An admin adds fields to a category's form; the key stays as first saved, so that
+    no stored value is lost when the label, choices or requirement change."""
+
+    list_display = ["label", "key", "category", "kind", "contract", "type", "required", "is_active"]
+    list_filter = ["category", "type", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["key"] if obj is not None else []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from . import customvalues
 from .columns import EXPORT_COLUMNS
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -66,11 +67,19 @@ def separator() -> str:
 def _rows(tickets):
     # Every cell quoted: a cell holding the separator stays one cell.
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL, delimiter=separator())
-    yield "\ufeff" + writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
+    fields = customvalues.definitions()  # every category's, in one query
+    header = [str(column.export_header) for column in EXPORT_COLUMNS]
+    # A site without custom fields exports no empty column for them.
+    yield "\ufeff" + writer.writerow([*header, str(MORE_FIELDS)] if fields else header)
     for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(safe_cell(column.text(ticket)) for column in EXPORT_COLUMNS)
+        cells = [column.text(ticket) for column in EXPORT_COLUMNS]
+        if fields:
+            shown = customvalues.shown(ticket, fields.get(ticket.category_id, []))
+            cells.append("; ".join(f"{label}: {value}" for label, value in shown))
+        yield writer.writerow(safe_cell(cell) for cell in cells)
 
 
+MORE_FIELDS = _("More fields")  # the custom fields' values, when the site has any
 # The spreadsheet's own columns after the list's: durations in hours, as numbers.
 HOURS_TO_READ = _("Hours to read")
 HOURS_TO_RESOLVE = _("Hours to resolve")

@@ -9,6 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -20,7 +21,8 @@ from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
 
-from .models import OPEN_STATUSES, Priority, Status, TicketKind
+from .models import OPEN_STATUSES, CustomField, Priority, Status, TicketKind
+from .records import FieldType
 
 MAX_ID = 2**63 - 1
 OPEN, MINE, ME, NOBODY = "open", "mine", "me", "none"
@@ -38,7 +40,9 @@ FILTER_PARAMS = (
     "created_from",
     "created_to",
     "view",
+    "parent",
 )
+CUSTOM_PREFIX = "cf_"
 
 
 class IdFilter(django_filters.Filter):
@@ -132,6 +136,8 @@ class TicketFilter(django_filters.FilterSet):
         label=_("Organisation"), method="filter_organisation", max_length=200
     )
     category = IdFilter(field_name="category_id", label=_("Category"))
+    # The case or order the tickets were filed about (the case page links here).
+    parent = IdFilter(field_name="parent_id", label=_("Filed about"))
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(OPEN, _("Open (not resolved)"))] + Status.choices,
@@ -192,6 +198,35 @@ class TicketFilter(django_filters.FilterSet):
             choices=[("", _("All")), (ME, _("Assigned to me")), (NOBODY, _("Unassigned"))]
         )
         self.user = user
+        self.custom_filters = []
+        for key, field in choice_fields().items():
+            name = f"{CUSTOM_PREFIX}{key}"
+            self.filters[name] = django_filters.ChoiceFilter(
+                field_name=name,
+                label=field.display_label(),
+                choices=field.choice_options(),
+                method=self.filter_custom,
+                empty_label=_("All"),
+            )
+            self.filters[name].custom_field = field
+            self.custom_filters.append(name)
+
+    @property
+    def custom_filter_fields(self):
+        """The bound fields of the custom choice filters, for the template."""
+        return [self.form[name] for name in self.custom_filters]
+
+    def filter_custom(self, queryset, name, value):
+        """A choice field's value: JSON containment, served by the GIN index on PostgreSQL."""
+        field = self.filters[name].custom_field
+        key = name.removeprefix(CUSTOM_PREFIX)
+        several = field.type == FieldType.MULTIPLE_CHOICE
+        if connection.vendor == "postgresql":
+            return queryset.filter(custom__contains={key: [value] if several else value})
+        # SQLite (development) has no JSON containment: the key's value, or its text.
+        if several:
+            return queryset.filter(**{f"custom__{key}__icontains": f'"{value}"'})
+        return queryset.filter(**{f"custom__{key}": value})
 
     @property
     def form(self):
@@ -280,9 +315,18 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
 
 
+def choice_fields() -> dict[str, CustomField]:
+    """The active choice custom fields by key (one filter per key, whatever the category)."""
+    fields = CustomField.objects.filter(
+        is_active=True, type__in=[FieldType.CHOICE, FieldType.MULTIPLE_CHOICE]
+    ).order_by("-pk")
+    return {field.key: field for field in fields}
+
+
 def with_default_view(user, params):
     """A responsible's list opens on the open tickets of their categories."""
-    if any(key in params for key in FILTER_PARAMS) or user.is_supervisor:
+    custom = any(key.startswith(CUSTOM_PREFIX) for key in params)
+    if any(key in params for key in FILTER_PARAMS) or custom or user.is_supervisor:
         return params
     if not team_category_ids(user):
         return params

@@ -3,12 +3,25 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from categories.models import Category
+from common.calendars import CalendarDateField
 
-from . import services, uploads
-from .models import Channel, Priority, TicketKind
+from . import filing, services, uploads
+from .models import (
+    Channel,
+    Component,
+    CustomField,
+    ParentRecord,
+    Priority,
+    Product,
+    Status,
+    TicketKind,
+)
+from .records import FieldType
 
 DESCRIPTION_MAX_LENGTH = 10_000
 
@@ -87,6 +100,8 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
                 label=_("Requester"),
                 queryset=get_user_model()
                 .objects.filter(is_active=True, organisation__isnull=False)
+                # The filer's own deployment's directory (its organisation tree).
+                .filter(requester_scope(user))
                 .select_related("organisation")
                 .order_by("organisation__name", "username"),
                 required=False,
@@ -103,6 +118,51 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
             )
         self.fields["subject"].widget.attrs["autofocus"] = True
         self.fields["submission"].initial = uuid.uuid4
+        self.on_behalf = on_behalf
+        if user is not None:
+            self._offer_what_the_user_may_file(user, on_behalf)
+
+    def _offer_what_the_user_may_file(self, user, on_behalf):
+        """The deployment's own categories and kinds, the user's records and products."""
+        organisation = user.organisation
+        self.fields["category"].queryset = filing.scoped(
+            self.fields["category"].queryset, organisation
+        )
+        if filing.says_unit(organisation):
+            self.fields["category"].label = _("Unit")
+        # A handler files for others: the requester's contract decides (in clean).
+        kinds = TicketKind.objects.filter(is_active=True)
+        self.fields["kind"].queryset = (
+            filing.scoped(kinds, organisation) if on_behalf else filing.allowed_kinds(organisation)
+        )
+        records = ParentRecord.objects
+        parents = records.all() if on_behalf else records.fileable_by(user)
+        if parents.exists():
+            self.fields["parent"] = forms.ModelChoiceField(
+                label=_("Filed about"), queryset=parents, required=False
+            )
+            self.order_fields(["parent"])
+        products = Product.objects.all() if on_behalf else filing.allowed_products(organisation)
+        if products.exists():
+            self.fields["product"] = forms.ModelChoiceField(
+                label=_("Product"), queryset=products, required=False
+            )
+            self.fields["component"] = forms.ModelChoiceField(
+                label=_("Component"),
+                queryset=Component.objects.filter(product__in=products).select_related("product"),
+                required=False,
+            )
+        self.custom_fields = []
+        categories = self.fields["category"].queryset
+        fields = CustomField.objects.filter(category__in=categories, is_active=True)
+        if not on_behalf:
+            # A member is asked only their own contract's fields; a handler filing for
+            # someone sees them all, and the requester's are checked.
+            under = Q(contract__isnull=True) | Q(contract__in=filing.contracts(organisation))
+            fields = fields.filter(under)
+        for field in fields.select_related("kind").order_by("category_id", "position", "pk"):
+            self.fields[f"cf_{field.pk}"] = custom_form_field(field)
+            self.custom_fields.append(field)
 
     def clean(self):
         cleaned = super().clean()
@@ -111,7 +171,103 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
         requester = cleaned.get("requester")
         if requester is None or requester == self.user:
             cleaned["requester"], cleaned["channel"] = None, Channel.WEB
+        self._clean_filing(cleaned)
         return cleaned
+
+    def _clean_filing(self, cleaned):
+        """The same rules the filing service enforces, as messages beside the fields."""
+        if self.user is None:
+            return
+        category, kind = cleaned.get("category"), cleaned.get("kind")
+        requester = cleaned.get("requester") or self.user
+        asked = {field.pk for field in filing.fields_for(category, kind, requester.organisation)}
+        fields = [field for field in getattr(self, "custom_fields", []) if field.pk in asked]
+        raw = {}
+        for field in fields:
+            value = cleaned.get(f"cf_{field.pk}")
+            if field.type == FieldType.FILE:
+                # The file goes with the ticket's documents; the field keeps its name.
+                if value:
+                    cleaned.setdefault("attachments", []).append(value)
+                value = value.name[-255:] if value else ""
+            raw[field.key] = value
+        try:
+            cleaned["custom"] = filing.clean_values(fields, raw)
+        except ValidationError as error:
+            by_key = {field.key: f"cf_{field.pk}" for field in fields}
+            for key, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(by_key[key], message)
+        if kind is None:
+            return
+        try:
+            filing.check(
+                requester=cleaned.get("requester") or self.user,
+                kind=kind,
+                product=cleaned.get("product"),
+                component=cleaned.get("component"),
+                parent=cleaned.get("parent"),
+            )
+        except ValidationError as error:
+            field = {"kind": "kind", "product": "product", "comp": "component"}.get(
+                error.code, "parent"
+            )
+            self.add_error(field if field in self.fields else None, error)
+
+
+def requester_scope(user) -> Q:
+    """Whom a handler may file for: the people of their organisation's tree."""
+    if user is None or user.organisation_id is None:
+        return Q()
+    return Q(organisation__path__startswith=user.organisation.path)
+
+
+def custom_form_field(field) -> forms.Field:
+    """The form field of a custom field; the chosen category's are checked in clean()
+    (required or not), so each is optional here. The script shows the category's own."""
+    common = {
+        "label": field.display_label(),
+        "help_text": field.help_text,
+        "required": False,
+    }
+    if field.type == FieldType.LONG_TEXT:
+        made = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    elif field.type == FieldType.NUMBER:
+        made = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+    elif field.type == FieldType.DATE:
+        # In the page's calendar (Solar Hijri in Persian), stored Gregorian.
+        made = CalendarDateField(**common)
+    elif field.type == FieldType.CHOICE:
+        made = forms.ChoiceField(choices=[("", "---------"), *field.choice_options()], **common)
+    elif field.type == FieldType.MULTIPLE_CHOICE:
+        made = forms.MultipleChoiceField(
+            choices=field.choice_options(), widget=forms.CheckboxSelectMultiple, **common
+        )
+    elif field.type == FieldType.CHECKBOX:
+        made = forms.BooleanField(**common)
+    elif field.type == FieldType.FILE:
+        made = forms.FileField(**common)
+    elif field.type == FieldType.EMAIL:
+        made = forms.CharField(
+            widget=forms.EmailInput(attrs={"placeholder": "name@example.org"}), **common
+        )
+    elif field.type == FieldType.PHONE:
+        made = forms.CharField(
+            widget=forms.TextInput(
+                attrs={"type": "tel", "placeholder": "+7 (___) ___-__-__", "inputmode": "tel"}
+            ),
+            **common,
+        )
+    else:
+        made = forms.CharField(max_length=500, **common)
+    made.widget.attrs.update(
+        {
+            "data-custom-category": field.category_id,
+            "data-custom-kind": field.kind.code if field.kind_id else "",
+            "data-required": "1" if field.required else "",
+        }
+    )
+    return made
 
 
 class UploadForm(forms.Form):
@@ -149,6 +305,13 @@ class ReplyForm(ChosenFilesNotKept, forms.Form):
 class RequestInfoForm(forms.Form):
     body = _text(_("What information is needed?"), rows=3)
 
+    def __init__(self, *args, ticket=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An escalated ticket is taken into work by asking without a comment (the
+        # vendor's second line): the ticket already says what is needed.
+        if ticket is not None and ticket.status == Status.REDIRECTED:
+            self.fields["body"].required = False
+
 
 class ReopenForm(forms.Form):
     body = _text(_("Why is it not solved?"), rows=3)
@@ -168,9 +331,11 @@ class RedirectForm(forms.Form):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).exclude(
-            pk=ticket.category_id
-        )
+        # The units of the ticket's own deployment, not another's.
+        categories = filing.scoped(Category.objects.filter(is_active=True), ticket.organisation)
+        self.fields["category"].queryset = categories.exclude(pk=ticket.category_id)
+        if filing.says_unit(ticket.organisation):
+            self.fields["category"].label = _("New unit")
 
 
 class AssignForm(forms.Form):

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import logchain, sortkeys, uploads
 from .querysets import TicketQuerySet
+from .records import (  # noqa: F401 - models of this app
+    Component,
+    Contract,
+    CustomField,
+    ParentRecord,
+    Product,
+)
 
 
 class Priority(models.TextChoices):
@@ -64,6 +71,17 @@ class TicketKind(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
+    # Offered only to the organisations of this tree (a deployment's own kinds).
+    scope = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("offered within"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Filed only by an organisation whose contract lists it (no contract: not at all).
+    needs_contract = models.BooleanField(_("needs a contract"), default=False)
 
     class Meta:
         verbose_name = _("ticket kind")
@@ -97,6 +115,24 @@ class Ticket(models.Model):
         "categories.Category", verbose_name=_("category"), on_delete=models.PROTECT
     )
     kind = models.ForeignKey(TicketKind, verbose_name=_("kind"), on_delete=models.PROTECT)
+    # What it was filed about (a case, an order); its reviewer sees it (visible_to).
+    parent = models.ForeignKey(
+        ParentRecord,
+        verbose_name=_("filed about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    component = models.ForeignKey(
+        Component, verbose_name=_("component"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    # The category's custom fields' values by key (records.CustomField); GIN-indexed on
+    # PostgreSQL (migration) so that `custom__contains` filters use an index.
+    custom = models.JSONField(_("more fields"), default=dict, blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
@@ -174,6 +210,7 @@ class Ticket(models.Model):
             models.Index(fields=["read_at"], name="ticket_read"),
             models.Index(fields=["resolved_at"], name="ticket_resolved"),
             models.Index(fields=["subject"], name="ticket_subject"),
+            models.Index(fields=["parent", "-created_at"], name="ticket_parent_created"),
             # Both directions, each with the newest first among equal names.
             models.Index(fields=["organisation_key", "-id"], name="ticket_org_key"),
             models.Index(fields=["-organisation_key", "-id"], name="ticket_org_key_desc"),

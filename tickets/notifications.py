@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from outbox import services as outbox
 from outbox.models import OutgoingMail
 
-from . import facts, permissions
+from . import customvalues, facts, permissions
 from .models import EventKind, TicketFollower
 
 # What a ticket's followers hear about: its public changes, not an assignment (whose
@@ -126,6 +126,7 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
     facts.describe([event, *history])  # shown in each recipient's language below
     if not with_note:
         event.typed_note = ""
+    fields = customvalues.definitions([ticket.category_id]) if ticket.custom else {}
     rows = []
     seen = set()
     for user, topic in recipients.items():
@@ -145,6 +146,9 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
                 "recipient": user,
                 "reply_above": reply_above_line(),
                 "history": history,
+                "fields": customvalues.shown(ticket, fields.get(ticket.category_id, []))
+                if event.kind == EventKind.CREATED
+                else [],
             }
             rows.append(
                 OutgoingMail(

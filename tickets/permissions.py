@@ -11,15 +11,18 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Role
 from categories.selectors import handles_tickets, team_category_ids
 
+from .querysets import referred_parent_ids
 from .workflow import ACTIONS, FILE_ON_BEHALF, Side, TicketStateError
 
 
 def is_handler(user, ticket) -> bool:
-    """A supervisor, a member of the category's team, or the assignee."""
+    """A supervisor, a member of the category's team, the assignee, or the reviewer of
+    the case the ticket was filed about."""
     return user.is_active and (
         user.is_supervisor
         or ticket.assignee_id == user.pk
         or ticket.category_id in team_category_ids(user)
+        or (ticket.parent_id is not None and ticket.parent_id in referred_parent_ids(user))
     )
 
 

@@ -16,14 +16,33 @@ def subtree_ids(user) -> list[int]:
     return user._subtree_ids
 
 
+def referred_parent_ids(user) -> frozenset[int]:
+    """Ids of the parent records (cases) whose reviewer the user is; cached on the user.
+
+    Reviewers are staff of the referring authority: members refer nothing, so their
+    lists cost no query more.
+    """
+    from accounts.models import Role
+
+    if not user.is_authenticated or user.role == Role.MEMBER:
+        return frozenset()
+    if not hasattr(user, "_referred_parent_ids"):
+        from .records import ParentRecord
+
+        records = ParentRecord.objects.filter(reviewer=user)
+        user._referred_parent_ids = frozenset(records.values_list("pk", flat=True))
+    return user._referred_parent_ids
+
+
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user, *, teams_only=False):
         """The tickets `user` may see: the one rule behind every page, download and export.
 
         Everyone sees the tickets they filed or were assigned. A member also sees
         the tickets of their organisation and of every organisation below it; whoever
-        is on a category's team, its tickets; staff see nothing by organisation (they
-        are the confederation's: its subtree is everything); a supervisor sees all.
+        is on a category's team, its tickets; the reviewer of a case (the referring
+        authority's), the tickets filed about it; staff see nothing by organisation
+        (they are the confederation's: its subtree is everything); a supervisor sees all.
 
         `teams_only`: just those of the user's teams' categories (a handler's usual list),
         which the rule shows them whole: one indexed condition instead of an OR that
@@ -41,6 +60,8 @@ class TicketQuerySet(models.QuerySet):
         rule = models.Q(requester=user) | models.Q(assignee=user)
         if teams := team_category_ids(user):
             rule |= models.Q(category_id__in=teams)
+        if referred := referred_parent_ids(user):
+            rule |= models.Q(parent_id__in=referred)
         if user.role == Role.MEMBER and user.organisation_id:
             rule |= models.Q(organisation_id__in=subtree_ids(user))
         return self.filter(rule)

@@ -78,7 +78,16 @@ def ticket_for_detail(user, pk):
     """One visible ticket with what its header shows; raises Ticket.DoesNotExist."""
     return (
         Ticket.objects.visible_to(user)
-        .select_related("organisation", "category", "kind", "assignee", "requester")
+        .select_related(
+            "organisation",
+            "category",
+            "kind",
+            "assignee",
+            "requester",
+            "parent",
+            "product",
+            "component",
+        )
         .get(pk=pk)
     )
 

@@ -23,7 +23,17 @@ from accounts.models import Role
 from common import storage
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
-from . import mentions, notifications, permissions, redaction, search, signals, uploads, workflow
+from . import (
+    filing,
+    mentions,
+    notifications,
+    permissions,
+    redaction,
+    search,
+    signals,
+    uploads,
+    workflow,
+)
 from .models import (
     ActivitySide,
     Attachment,
@@ -240,6 +250,10 @@ def file_ticket(
     submission=None,
     files=(),
     record: Record | None = None,
+    parent=None,
+    product=None,
+    component=None,
+    custom=None,
 ) -> Result:
     """File a ticket for `by`, or for `requester` on their behalf (a handler's call),
     recording the `channel` it came through (the caller knows: web, e-mail, API ...).
@@ -248,6 +262,10 @@ def file_ticket(
     responsible of the chosen category who files on behalf keeps the ticket: it is
     assigned to them at once (first line keeps its own tickets). When the document
     store fails it raises StoreUnavailable and nothing is saved, the ticket included.
+
+    What the requester may file (the kind their contract allows, their own product and
+    records, the category's `custom` field values) is checked here (`filing`): a
+    refusal is a ValidationError with the message for the user, nothing saved.
     """
     accepted, refused = _inspect(files)
     requester = requester or by
@@ -255,6 +273,11 @@ def file_ticket(
         raise PermissionDenied
     if requester.organisation_id is None:
         raise TicketStateError(_("This account belongs to no organisation; ask an administrator."))
+    filing.check(
+        requester=requester, kind=kind, product=product, component=component, parent=parent
+    )
+    fields = filing.fields_for(category, kind, requester.organisation)
+    custom = filing.clean_values(fields, custom or {})
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
@@ -267,6 +290,10 @@ def file_ticket(
                 description=description,
                 channel=channel,
                 submission=submission,
+                parent=parent,
+                product=product,
+                component=component,
+                custom=custom,
                 search_text=search.ticket_text(subject, description),
             )
     except IntegrityError:
@@ -381,6 +408,9 @@ def reply(
 def request_info(ticket: Ticket, *, by, body: str) -> Ticket:
     locked = _lock(ticket)
     side = permissions.check("request_info", by, locked)
+    if not body.strip() and locked.status != Status.REDIRECTED:
+        # Only an escalated ticket is taken into work by asking without a comment.
+        raise TicketStateError(_("Say what information is needed."))
     _move(locked, "request_info", side, by)
     handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.INFO_REQUESTED)
     event = _log(locked, by, EventKind.INFO_REQUESTED, note=body)

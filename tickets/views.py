@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, TooManyFilesSent
+from django.core.exceptions import PermissionDenied, TooManyFilesSent, ValidationError
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from . import (
     bulk,
     columns,
     conversation,
+    customvalues,
     export,
     paging,
     panels,
@@ -340,6 +341,11 @@ def _ticket_form(request, data=None, files=None) -> TicketForm:
     linked = data is None and category.isascii() and category.isdigit()
     if linked and form.fields["category"].queryset.filter(pk=category).exists():
         form.initial["category"] = int(category)
+    # A case's "add a support request" names the case it is about.
+    parent = request.GET.get("parent", "")
+    named = data is None and "parent" in form.fields and parent.isascii() and parent.isdigit()
+    if named and form.fields["parent"].queryset.filter(pk=parent).exists():
+        form.initial["parent"] = int(parent)
     return form
 
 
@@ -367,9 +373,17 @@ def ticket_create(request):
                 channel=data["channel"],
                 submission=data["submission"],
                 files=data["attachments"],
+                parent=data.get("parent"),
+                product=data.get("product"),
+                component=data.get("component"),
+                custom=data.get("custom"),
             )
         except services.TicketStateError as error:
             messages.error(request, str(error))
+        except ValidationError as error:
+            # What the form checked, changed since (a contract ended): nothing saved.
+            for message in error.messages:
+                messages.error(request, message)
         except services.StoreUnavailable:
             _store_failed(request)
         except services.DuplicateSubmission as duplicate:
@@ -377,6 +391,8 @@ def ticket_create(request):
         else:
             _report_refused(request, result)
             messages.success(request, _("The problem was recorded!"))
+            # The applicant is told the number the request is filed under.
+            messages.info(request, _("Its number is %(number)s.") % {"number": result.ticket.pk})
             return _after_change(request, result.ticket, "tickets:documents")
     return _new_ticket_page(request, form)
 
@@ -441,7 +457,9 @@ def _reply_form(user, ticket, data, files):
 # offers it come from the workflow table (`workflow.ACTIONS`), through permissions.
 ACTIONS = {
     "reply_form": DetailAction(("reply", "note"), _reply_form),
-    "request_info_form": DetailAction(("request_info",), lambda u, t, d, f: RequestInfoForm(d)),
+    "request_info_form": DetailAction(
+        ("request_info",), lambda u, t, d, f: RequestInfoForm(d, ticket=t)
+    ),
     "assign_form": DetailAction(("assign",), lambda u, t, d, f: AssignForm(d, ticket=t, user=u)),
     "redirect_form": DetailAction(("redirect",), lambda u, t, d, f: RedirectForm(d, ticket=t)),
     "priority_form": DetailAction(
@@ -510,6 +528,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
         "viewers": viewers,
         "list_nav": _list_nav(request, ticket),
         "panels": panels.for_ticket(ticket, user),
+        "custom_values": customvalues.for_ticket(ticket),
         **forms,
         **relation_context(user, ticket),
     }

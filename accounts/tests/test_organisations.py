@@ -85,7 +85,11 @@ def test_renaming_an_organisation_to_its_own_name_is_fine(inegol_chamber):
         ("tr", "172.917.160-60", "17291716060"),  # T.C. identity number
         ("ru", "7702070139", "7702070139"),  # INN of a company
         ("ru", "500100732259", "500100732259"),  # INN of a person
-        ("ir", "0012345678", "0012345678"),  # shape only: no checksum in python-stdnum
+        # Published examples of the Iranian check digits (persian-tools' README and docs).
+        ("ir", "049-937089-9", "0499370899"),  # a person's national code
+        ("ir", "0790419904", "0790419904"),
+        ("ir", "0084575948", "0084575948"),
+        ("ir", "10380284790", "10380284790"),  # a legal entity's national id
     ],
 )
 def test_valid_tax_numbers_are_stored_compact(db, scheme, typed, stored):
@@ -105,6 +109,10 @@ def test_valid_tax_numbers_are_stored_compact(db, scheme, typed, stored):
         ("ru", "7702070138"),
         ("ir", "12345"),
         ("ir", "1111111111"),
+        ("ir", "0684159415"),  # a wrong check digit
+        ("ir", "0012345678"),  # the right shape, a wrong check digit
+        ("ir", "0499370898"),
+        ("ir", "10380284791"),
     ],
 )
 def test_bad_tax_numbers_are_refused(db, scheme, number):

@@ -155,3 +155,36 @@ def test_a_closed_ticket_is_not_counted_open(ticket, responsible, member):
     services.close(ticket, by=member)
     assert Ticket.objects.get().status == Status.CLOSED
     assert sum(n for _s, n in figures.open_by_status(Ticket.objects.all())) == 0
+
+
+def test_within_target_matches_a_count_of_the_dues_met(
+    file, member, chamber_colleague, other_union_member, technical, aged, responsible
+):
+    tickets = _spread(file, member, chamber_colleague, other_union_member, technical, aged)
+    now = timezone.now()
+    # Dues set as sla/ stores them: some met, some missed, some without targets.
+    for n, ticket in enumerate(tickets[:10]):
+        late = n % 3 == 0
+        Ticket.objects.filter(pk=ticket.pk).update(
+            first_response_due_at=now - timedelta(hours=5),
+            first_responded_at=now - timedelta(hours=2 if late else 6),
+            resolution_due_at=now - timedelta(hours=1) if n % 2 else None,
+            resolved_at=now - timedelta(hours=0 if late else 3),
+        )
+    since = figures.period_start()
+
+    found = {row.category_id: row for row in figures.within_target(Ticket.objects.all(), since)}
+
+    rows = Ticket.objects.filter(created_at__gte=since)
+    for category_id in {t.category_id for t in rows}:
+        mine = [t for t in rows if t.category_id == category_id]
+        answered = [t for t in mine if t.first_response_due_at and t.first_responded_at]
+        resolved = [t for t in mine if t.resolution_due_at and t.resolved_at]
+        row = found[category_id]
+        assert row.responded == len(answered)
+        assert row.responded_in_time == sum(
+            t.first_responded_at <= t.first_response_due_at for t in answered
+        )
+        assert row.resolved == len(resolved)
+        assert row.resolved_in_time == sum(t.resolved_at <= t.resolution_due_at for t in resolved)
+    assert sum(row.responded for row in found.values()) > 0

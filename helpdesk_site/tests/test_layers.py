@@ -21,6 +21,7 @@ APPS = [
     "canned",
     "sla",
     "mailin",
+    "cases",
     "backups",
     "jobs",
     "outbox",
@@ -39,6 +40,7 @@ CAPABILITIES = {
     "canned",
     "sla",
     "mailin",
+    "cases",
     "backups",
     "webhooks",
 }
@@ -62,6 +64,7 @@ FORBIDDEN = {
     "canned": CAPABILITIES - {"canned"} | {"jobs", "helpdesk_site"},
     "sla": CAPABILITIES - {"sla"} | {"jobs", "helpdesk_site"},
     "mailin": CAPABILITIES - {"mailin"} | {"jobs", "helpdesk_site"},
+    "cases": CAPABILITIES - {"cases"} | {"jobs", "helpdesk_site"},
     "outbox": {
         "accounts",
         "categories",

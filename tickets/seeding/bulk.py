@@ -40,6 +40,7 @@ TICKETS = Table(
         # Service level clocks: none for generated tickets (sla/ starts them on filing).
         "first_response_due_at", "first_responded_at", "resolution_due_at", "due_at",
         "sla_paused_at",
+        "parent_id", "product_id", "component_id", "custom",
     ],
 )  # fmt: skip
 EVENTS = Table(
@@ -182,6 +183,7 @@ class Filler:
                     self.category_keys[life.category_id],
                     active_at, side, note_text(notes, names[True]),
                     None, None, None, None, None,
+                    None, None, None, {},
                 )
             )  # fmt: skip
             for e in life.events:

@@ -139,6 +139,23 @@ def test_ticket_numbers_link_only_to_tickets_the_reader_sees(
     assert f'href="/tickets/{hidden.pk}/"' not in html
 
 
+def test_a_help_articles_address_on_this_site_becomes_a_link(
+    client, ticket, responsible, member, settings
+):
+    settings.SITE_URL = "https://destek.example.org"
+    body = (
+        "Bakınız /kb/prod-kodu/ ve https://destek.example.org/kb/yerli-mali/ "
+        "ama https://evil.example/kb/tuzak/ değil."
+    )
+    services.reply(ticket, by=responsible, body=body)
+
+    html = conversation(page(client, member, ticket))
+
+    assert '<a href="/kb/prod-kodu/">/kb/prod-kodu/</a>' in html
+    assert '<a href="/kb/yerli-mali/">https://destek.example.org/kb/yerli-mali/</a>' in html
+    assert 'href="/kb/tuzak/"' not in html
+
+
 def test_typed_html_next_to_a_number_stays_text(client, ticket, responsible, member):
     services.reply(ticket, by=responsible, body=f"<b>see</b> #{ticket.pk}")
 

@@ -1,6 +1,7 @@
 """Demo data: categories, the organisation tree, the demo users and a few tickets.
 
-Idempotent: running it again creates nothing twice.
+`--profile` chooses the deployment's shape: TESK's (the default, below) or another's
+(tickets/demo_profiles.py). Idempotent: running it again creates nothing twice.
 """
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from categories.models import Category
-from tickets import services
+from tickets import demo_profiles, services
 from tickets.models import Priority, Ticket, TicketKind
 
 # The names are the catalogues' message ids, so each language shows its own.
@@ -89,8 +90,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default="demo12345", help="Password of new demo users.")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+        parser.add_argument(
+            "--profile",
+            choices=demo_profiles.PROFILES,
+            default="tesk",
+            help="The deployment's shape: TESK, the agency, the vendor or the customer portal.",
+        )
 
-    def handle(self, *args, password, force, **options):
+    def handle(self, *args, password, force, profile="tesk", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. Use --force to seed anyway."
@@ -100,7 +107,19 @@ class Command(BaseCommand):
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", CELERY_BROKER_URL=""
         ):
-            self.seed(password)
+            if profile == "tesk":
+                self.seed(password)
+            else:
+                self.seed_profile(profile, password)
+
+    @transaction.atomic
+    def seed_profile(self, profile, password):
+        self.user("admin", password, is_staff=True, is_superuser=True)
+        seeder = demo_profiles.Seeder(password)
+        demo_profiles.SEEDERS[profile](seeder)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({profile}): {seeder.created} new tickets.")
+        )
 
     @transaction.atomic
     def seed(self, password):

@@ -1,0 +1,44 @@
+"""Which parent records (cases, orders, returns) a user sees, and the requests of one."""
+
+from django.db.models import Count, Q
+
+from accounts.models import Role
+from tickets.models import ParentRecord, Ticket
+
+REQUESTS_SHOWN = 200
+
+
+def visible_records(user):
+    """Their organisation's records (and below), those they referred as reviewer, and
+    those of the tickets they see; a supervisor sees all."""
+    if not user.is_authenticated or not user.is_active:
+        return ParentRecord.objects.none()
+    if user.is_supervisor:
+        return ParentRecord.objects.all()
+    seen = Ticket.objects.visible_to(user).filter(parent__isnull=False).values("parent_id")
+    rule = Q(reviewer=user) | Q(pk__in=seen)
+    # Staff see nothing by organisation, as with tickets.
+    if user.role == Role.MEMBER and user.organisation_id:
+        rule |= Q(organisation__path__startswith=user.organisation.path)
+    return ParentRecord.objects.filter(rule)
+
+
+def record_list(user):
+    """The records with the number of their requests the user sees."""
+    counted = Count("tickets", filter=Q(tickets__in=Ticket.objects.visible_to(user)))
+    return (
+        visible_records(user)
+        .select_related("organisation", "reviewer")
+        .annotate(requests=counted)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def requests_of(record, user):
+    """The requests filed about `record` that `user` sees, newest first."""
+    tickets = Ticket.objects.visible_to(user).filter(parent=record).with_relations()
+    return tickets.order_by("-created_at", "-id")[:REQUESTS_SHOWN]
+
+
+def may_file_about(record, user) -> bool:
+    return ParentRecord.objects.fileable_by(user).filter(pk=record.pk).exists()

@@ -1,0 +1,182 @@
+"""What a requester may file: kinds, products, parent records, and custom field values.
+
+One place for the rules the form shows and the filing service enforces (the API and
+inbound mail file through the same service): a form that was tampered with is refused
+with the same message.
+"""
+
+import datetime
+import decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts import phones
+
+from .models import Component, Contract, CustomField, ParentRecord, Product, TicketKind
+from .records import FieldType
+
+
+def _in_tree(field: str, organisation) -> Q:
+    """`field` (an organisation) is empty, or is `organisation` or above it."""
+    ancestors = [organisation.path[:end] for end in range(1, len(organisation.path) + 1)]
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__path__in": ancestors})
+
+
+def scoped(queryset, organisation):
+    """Kinds or categories offered to `organisation`: those of its deployment's tree when
+    it has its own, else those offered everywhere."""
+    if organisation is None:
+        return queryset.filter(scope__isnull=True)
+    own = queryset.filter(_in_tree("scope", organisation)).filter(scope__isnull=False)
+    return own if own.exists() else queryset.filter(scope__isnull=True)
+
+
+def says_unit(organisation) -> bool:
+    """The agency calls its categories units (واحد): its tree's root is an agency."""
+    from accounts.models import Organisation, OrganisationKind
+
+    if organisation is None:
+        return False
+    root_id = int(organisation.path.split("/")[0]) if organisation.path else organisation.pk
+    if root_id == organisation.pk:
+        return organisation.kind == OrganisationKind.AGENCY
+    return Organisation.objects.filter(pk=root_id, kind=OrganisationKind.AGENCY).exists()
+
+
+def contracts(organisation):
+    if organisation is None:
+        return Contract.objects.none()
+    return Contract.objects.filter(
+        Q(organisations=organisation) | Q(customer=organisation), is_active=True
+    )
+
+
+def allowed_kinds(organisation):
+    """Without a contract, only the kinds that need none (consultation); with one, also
+    the kinds the contract lists."""
+    kinds = scoped(TicketKind.objects.filter(is_active=True), organisation)
+    listed = TicketKind.objects.filter(contract__in=contracts(organisation)).values("pk")
+    return kinds.filter(Q(needs_contract=False) | Q(pk__in=listed)).distinct()
+
+
+def allowed_products(organisation):
+    return Product.objects.filter(contract__in=contracts(organisation)).distinct()
+
+
+def check(*, requester, kind, product=None, component=None, parent=None) -> None:
+    """Raise ValidationError (message for the user) when `requester` may not file this."""
+    organisation = requester.organisation
+    if not allowed_kinds(organisation).filter(pk=kind.pk).exists():
+        raise ValidationError(
+            _("Your organisation's contract does not allow this kind of request."), code="kind"
+        )
+    if product is not None and not allowed_products(organisation).filter(pk=product.pk).exists():
+        raise ValidationError(
+            _("This product is not under your organisation's contract."), code="product"
+        )
+    if component is not None and component.product_id != getattr(product, "pk", None):
+        raise ValidationError(_("This component is not part of the chosen product."), code="comp")
+    if (
+        parent is not None
+        and not ParentRecord.objects.fileable_by(requester).filter(pk=parent.pk).exists()
+    ):
+        raise ValidationError(_("You may not file a request about this record."), code="parent")
+
+
+def fields_for(category, kind=None, organisation=None) -> list[CustomField]:
+    """The active custom fields of the category's form: those for every kind and this
+    one's, and for every organisation and those under the organisation's contracts."""
+    if category is None:
+        return []
+    fields = CustomField.objects.filter(category=category, is_active=True)
+    under = Q(contract__isnull=True) | Q(contract__in=contracts(organisation))
+    return list(fields.filter(Q(kind__isnull=True) | Q(kind=kind)).filter(under))
+
+
+def clean_value(field: CustomField, raw):
+    """The typed value to store (JSON), or None when empty; ValidationError when wrong."""
+    if field.type == FieldType.CHECKBOX:
+        if raw is None and not field.required:
+            return None  # not sent at all (the API): nothing to keep
+        value = raw in (True, "on", "true", "1", 1)
+        if field.required and not value:
+            raise ValidationError(_("This field is required."), code="required")
+        return value
+    if field.type == FieldType.MULTIPLE_CHOICE:
+        values = [str(item) for item in (raw or []) if str(item) != ""]
+        offered = {value for value, _label in field.choice_options()}
+        if any(value not in offered for value in values):
+            raise ValidationError(_("Choose from the values offered."), code="invalid_choice")
+        if field.required and not values:
+            raise ValidationError(_("This field is required."), code="required")
+        return values or None
+    raw = "" if raw is None else str(raw).strip()
+    if raw == "":
+        if field.required:
+            raise ValidationError(_("This field is required."), code="required")
+        return None
+    if field.type == FieldType.CHOICE:
+        if raw not in {value for value, _label in field.choice_options()}:
+            raise ValidationError(_("Choose from the values offered."), code="invalid_choice")
+        return raw
+    if field.type == FieldType.NUMBER:
+        try:
+            number = decimal.Decimal(raw.replace(",", "."))
+        except decimal.InvalidOperation:
+            raise ValidationError(_("Enter a number."), code="invalid") from None
+        if not number.is_finite():
+            raise ValidationError(_("Enter a number."), code="invalid")
+        return int(number) if number == number.to_integral_value() else float(number)
+    if field.type == FieldType.DATE:
+        try:
+            day = datetime.date.fromisoformat(raw)
+            if day.year < 1900:  # a Solar Hijri year (1402) typed as if Gregorian
+                raise ValueError(raw)
+            return day.isoformat()
+        except ValueError:
+            raise ValidationError(
+                _("Enter a date in the Gregorian calendar as YYYY-MM-DD."), code="invalid"
+            ) from None
+    if field.type == FieldType.EMAIL:
+        try:
+            validate_email(raw)
+        except ValidationError:
+            raise ValidationError(
+                _("Enter an e-mail address like name@example.org."), code="invalid"
+            ) from None
+        return raw
+    if field.type == FieldType.PHONE:
+        if not raw.startswith("+"):
+            raise ValidationError(
+                _("Enter the phone number with + and the country code, e.g. +7 8352 123456."),
+                code="invalid",
+            )
+        return phones.to_e164(raw)
+    limit = 10_000 if field.type == FieldType.LONG_TEXT else 500
+    if len(raw) > limit:
+        raise ValidationError(
+            _("Enter at most %(limit)d characters.") % {"limit": limit}, code="max_length"
+        )
+    return raw
+
+
+def clean_values(fields: list[CustomField], data: dict) -> dict:
+    """All of the form's custom values by key; raises one ValidationError per field name."""
+    values, errors = {}, {}
+    for field in fields:
+        try:
+            value = clean_value(field, data.get(field.key))
+        except ValidationError as error:
+            errors[field.key] = error.messages
+            continue
+        if value is not None:
+            values[field.key] = value
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+__all__ = ["Component"]

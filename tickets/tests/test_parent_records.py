@@ -1,0 +1,174 @@
+"""The agency's shape: requests filed about an expert's case; the case's reviewer (the
+referring authority's) sees them, answers, changes unit and priority, and resolves."""
+
+import pytest
+
+from tickets import services
+from tickets.models import EventKind, ParentRecord, Status, Ticket, TicketKind
+from tickets.records import ParentKind
+
+from .profiles import case, post_ticket, seed, unit, user
+
+EXPERTS_UNIT = "واحد امور کارشناسان"
+SYSTEM_UNIT = "واحد پشتیبانی سامانه"
+
+
+@pytest.fixture
+def agency(db, settings):
+    settings.DEBUG = True
+    seed("tesk", "agency")
+
+
+def file_extension(expert, record, subject="درخواست استمهال"):
+    return services.file_ticket(
+        by=expert,
+        parent=record,
+        category=unit(EXPERTS_UNIT),
+        kind=TicketKind.objects.get(code="extension"),
+        priority="medium",
+        subject=subject,
+        description="برای تکمیل گزارش کارشناسی ده روز مهلت لازم است.",
+    ).ticket
+
+
+def another_case(expert, reviewer, number="1402-99999"):
+    return ParentRecord.objects.create(
+        kind=ParentKind.CASE,
+        number=number,
+        title="پرونده دیگر",
+        organisation=expert.organisation,
+        authority="شعبه دیگر",
+        reviewer=reviewer,
+    )
+
+
+def test_the_reviewer_sees_the_requests_of_the_cases_they_referred_and_no_other(agency):
+    expert, reviewer, tesk = user("fa_expert"), user("fa_reviewer"), user("tesk")
+    referred = file_extension(expert, case("1402-11873"))
+    elsewhere = file_extension(expert, another_case(expert, tesk), subject="دیگری")
+    without_case = services.file_ticket(
+        by=expert,
+        category=unit(EXPERTS_UNIT),
+        kind=TicketKind.objects.get(code="inquiry"),
+        priority="low",
+        subject="استعلام",
+        description="...",
+    ).ticket
+
+    seen = set(Ticket.objects.visible_to(reviewer).values_list("pk", flat=True))
+
+    assert referred.pk in seen
+    assert elsewhere.pk not in seen and without_case.pk not in seen
+
+
+def test_a_request_the_reviewer_may_not_see_is_404_to_them(client, agency):
+    expert, reviewer = user("fa_expert"), user("fa_reviewer")
+    elsewhere = file_extension(expert, another_case(expert, user("tesk")))
+    client.force_login(reviewer)
+
+    assert client.get(f"/tickets/{elsewhere.pk}/").status_code == 404
+
+
+def test_the_reviewer_answers_changes_unit_and_priority_and_resolves(client, agency):
+    # given an extension request filed about a case the reviewer referred
+    expert, reviewer = user("fa_expert"), user("fa_reviewer")
+    ticket = file_extension(expert, case("1402-11873"))
+    client.force_login(reviewer)
+    page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    # the units offered are the agency's own
+    redirect_options = page.context["redirect_form"].fields["category"].queryset
+    assert set(redirect_options.values_list("name", flat=True)) == {
+        SYSTEM_UNIT,
+        "واحد نظارت و بازرسی",
+    }
+
+    # when
+    client.post(f"/tickets/{ticket.pk}/reply/", {"body": "بررسی می‌شود."})
+    client.post(f"/tickets/{ticket.pk}/redirect/", {"category": unit(SYSTEM_UNIT).pk})
+    client.post(f"/tickets/{ticket.pk}/priority/", {"priority": "high"})
+    client.post(f"/tickets/{ticket.pk}/resolve/", {"explanation": "ده روز مهلت داده شد."})
+
+    # then
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.category.name) == (
+        Status.RESOLVED,
+        "high",
+        SYSTEM_UNIT,
+    )
+    kinds = list(ticket.events.filter(actor=reviewer).values_list("kind", flat=True))
+    assert kinds == [
+        EventKind.READ,
+        EventKind.REPLIED,
+        EventKind.REDIRECTED,
+        EventKind.PRIORITY_CHANGED,
+        EventKind.RESOLVED,
+    ]
+
+
+def test_the_expert_answers_within_the_three_days_after_resolved(client, agency):
+    expert, reviewer = user("fa_expert"), user("fa_reviewer")
+    ticket = file_extension(expert, case("1402-11873"))
+    services.resolve(ticket, by=reviewer, explanation="مهلت داده شد.")
+    client.force_login(expert)
+
+    client.post(f"/tickets/{ticket.pk}/reopen/", {"body": "مهلت کافی نیست."})
+
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+
+
+def test_the_expert_files_from_a_case_with_the_case_chosen(client, agency):
+    expert = user("fa_expert")
+    record = case("1402-11873")
+    client.force_login(expert)
+
+    form = client.get(f"/tickets/new/?parent={record.pk}").context["form"]
+
+    assert form.initial["parent"] == record.pk
+    assert set(form.fields["parent"].queryset) == set(
+        ParentRecord.objects.filter(organisation=expert.organisation)
+    )
+    response = post_ticket(
+        client, unit(EXPERTS_UNIT), "extension", parent=record.pk, subject="استمهال"
+    )
+    assert response.status_code == 302
+    assert Ticket.objects.get(subject="استمهال").parent == record
+
+
+def test_a_case_the_user_may_not_file_about_is_refused_and_nothing_saved(client, agency):
+    expert = user("fa_expert")
+    stranger_case = ParentRecord.objects.create(
+        kind=ParentKind.CASE,
+        number="1402-00001",
+        title="پرونده کارشناس دیگر",
+        organisation=user("fa_reviewer").organisation,
+    )
+    client.force_login(expert)
+    before = Ticket.objects.count()
+
+    response = post_ticket(client, unit(EXPERTS_UNIT), "extension", parent=stranger_case.pk)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["parent"]
+    assert Ticket.objects.count() == before
+
+
+def test_the_list_filters_by_case(client, agency):
+    expert = user("fa_expert")
+    first = file_extension(expert, case("1402-11873"))
+    client.force_login(expert)
+
+    response = client.get(f"/tickets/?parent={case('1402-11873').pk}")
+
+    shown = [ticket.pk for ticket, _cells in response.context["rows"]]
+    assert shown == [first.pk]
+
+
+def test_the_agency_says_unit_where_the_others_say_category(client, agency):
+    client.force_login(user("fa_expert"))
+    agency_form = client.get("/tickets/new/", HTTP_ACCEPT_LANGUAGE="en").context["form"]
+    client.force_login(user("oda"))
+    tesk_form = client.get("/tickets/new/", HTTP_ACCEPT_LANGUAGE="en").context["form"]
+
+    assert agency_form.fields["category"].label == "Unit"
+    assert tesk_form.fields["category"].label == "Category"
