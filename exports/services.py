@@ -7,7 +7,6 @@ batch, and counts its progress where the page can read it. An export is whole or
 marked failed, never a short file offered as done.
 """
 
-import csv
 import logging
 import tempfile
 from datetime import timedelta
@@ -21,9 +20,8 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 
 from common import storage
-from tickets import selectors
-from tickets.columns import EXPORT_COLUMNS
-from tickets.export import safe_cell
+from tickets import customvalues, selectors
+from tickets import export as export_format
 from tickets.models import Ticket
 
 from .models import Export, State
@@ -107,16 +105,18 @@ def _write(export: Export, handle) -> None:
     ids = list(tickets.values_list("pk", flat=True))
     Export.objects.filter(pk=export.pk).update(rows_total=len(ids))
     text = _Lines(handle)
-    writer = csv.writer(text, quoting=csv.QUOTE_ALL)  # see tickets/export.py
+    fields = customvalues.definitions()
+    # The same file as a streamed export's (tickets/export.py), in the asker's language.
     with translation.override(export.language or settings.LANGUAGE_CODE):
+        writer = export_format.csv_writer(text)
         text.write("\ufeff")
-        writer.writerow(str(column.export_header) for column in EXPORT_COLUMNS)
+        writer.writerow(export_format.header(fields))
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             rows = Ticket.objects.with_relations().in_bulk(batch)
             for pk in batch:
                 if pk in rows:  # erased in the meantime: left out, as the list would
-                    writer.writerow(safe_cell(column.text(rows[pk])) for column in EXPORT_COLUMNS)
+                    writer.writerow(export_format.row(rows[pk], fields))
             Export.objects.filter(pk=export.pk).update(
                 rows_done=start + len(batch), leased_until=timezone.now() + LEASE
             )

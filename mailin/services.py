@@ -243,6 +243,8 @@ def _file(user, mail, raw, *, category, description=None) -> Handled:
         )
     except (PermissionDenied, TicketStateError) as error:
         return Handled(Outcome.REFUSED, f"cannot file: {error}")
+    except ValidationError as error:  # the contract's kinds, a required custom field
+        return Handled(Outcome.REFUSED, f"cannot file: {'; '.join(error.messages)}")
     return Handled(Outcome.FILED, "new ticket", result.ticket.pk)
 
 

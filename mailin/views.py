@@ -2,6 +2,7 @@
 filed as theirs) or discard it. Anyone else gets 404: the page does not exist for them."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -69,6 +70,8 @@ def held_assign(request, pk):
         )
     except TicketStateError as error:
         messages.error(request, str(error))
+    except ValidationError as error:  # the contract's kinds, a required custom field
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The message was filed as ticket #%(id)s.") % {"id": ticket.pk})
     return redirect("mailin:held")

@@ -64,19 +64,33 @@ def separator() -> str:
     return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
+def csv_writer(output):
+    """Every cell quoted (a cell holding the separator stays one cell), separated as the
+    active language's spreadsheets expect."""
+    return csv.writer(output, quoting=csv.QUOTE_ALL, delimiter=separator())
+
+
+def header(fields: dict) -> list[str]:
+    """The CSV's header; `fields` are the custom field definitions (a site without any
+    exports no empty column for them). Here and in a worker's export (exports/)."""
+    names = [str(column.export_header) for column in EXPORT_COLUMNS]
+    return [*names, str(MORE_FIELDS)] if fields else names
+
+
+def row(ticket, fields: dict) -> list[str]:
+    cells = [column.text(ticket) for column in EXPORT_COLUMNS]
+    if fields:
+        shown = customvalues.shown(ticket, fields.get(ticket.category_id, []))
+        cells.append("; ".join(f"{label}: {value}" for label, value in shown))
+    return [safe_cell(cell) for cell in cells]
+
+
 def _rows(tickets):
-    # Every cell quoted: a cell holding the separator stays one cell.
-    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL, delimiter=separator())
+    writer = csv_writer(_Echo())
     fields = customvalues.definitions()  # every category's, in one query
-    header = [str(column.export_header) for column in EXPORT_COLUMNS]
-    # A site without custom fields exports no empty column for them.
-    yield "\ufeff" + writer.writerow([*header, str(MORE_FIELDS)] if fields else header)
+    yield "\ufeff" + writer.writerow(header(fields))
     for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
-        cells = [column.text(ticket) for column in EXPORT_COLUMNS]
-        if fields:
-            shown = customvalues.shown(ticket, fields.get(ticket.category_id, []))
-            cells.append("; ".join(f"{label}: {value}" for label, value in shown))
-        yield writer.writerow(safe_cell(cell) for cell in cells)
+        yield writer.writerow(row(ticket, fields))
 
 
 MORE_FIELDS = _("More fields")  # the custom fields' values, when the site has any

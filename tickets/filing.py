@@ -106,6 +106,8 @@ def clean_value(field: CustomField, raw):
             raise ValidationError(_("This field is required."), code="required")
         return value
     if field.type == FieldType.MULTIPLE_CHOICE:
+        if raw is not None and not isinstance(raw, list | tuple):
+            raise ValidationError(_("Choose from the values offered."), code="invalid_choice")
         values = [str(item) for item in (raw or []) if str(item) != ""]
         offered = {value for value, _label in field.choice_options()}
         if any(value not in offered for value in values):

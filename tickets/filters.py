@@ -21,6 +21,7 @@ from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
 
+from . import filing
 from .models import OPEN_STATUSES, CustomField, Priority, Status, TicketKind
 from .records import FieldType
 
@@ -199,7 +200,7 @@ class TicketFilter(django_filters.FilterSet):
         )
         self.user = user
         self.custom_filters = []
-        for key, field in choice_fields().items():
+        for key, field in choice_fields(user).items():
             name = f"{CUSTOM_PREFIX}{key}"
             self.filters[name] = django_filters.ChoiceFilter(
                 field_name=name,
@@ -315,10 +316,15 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
 
 
-def choice_fields() -> dict[str, CustomField]:
-    """The active choice custom fields by key (one filter per key, whatever the category)."""
+def choice_fields(user) -> dict[str, CustomField]:
+    """The active choice custom fields of the categories offered in the user's deployment
+    (tickets/filing.py), by key: one filter per key, whatever the category."""
+    organisation = user.organisation if user.organisation_id else None
+    offered = filing.scoped(Category.objects.all(), organisation)
     fields = CustomField.objects.filter(
-        is_active=True, type__in=[FieldType.CHOICE, FieldType.MULTIPLE_CHOICE]
+        is_active=True,
+        type__in=[FieldType.CHOICE, FieldType.MULTIPLE_CHOICE],
+        category__in=offered.values("pk"),
     ).order_by("-pk")
     return {field.key: field for field in fields}
 

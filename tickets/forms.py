@@ -136,13 +136,20 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
             filing.scoped(kinds, organisation) if on_behalf else filing.allowed_kinds(organisation)
         )
         records = ParentRecord.objects
-        parents = records.all() if on_behalf else records.fileable_by(user)
+        # On behalf: the records and products of the handler's own deployment, never
+        # another's (a case's title may hold personal data).
+        tree = requester_scope(user)
+        parents = records.filter(tree).distinct() if on_behalf else records.fileable_by(user)
         if parents.exists():
             self.fields["parent"] = forms.ModelChoiceField(
                 label=_("Filed about"), queryset=parents, required=False
             )
             self.order_fields(["parent"])
-        products = Product.objects.all() if on_behalf else filing.allowed_products(organisation)
+        if on_behalf:
+            in_tree = Q(contract__organisations__path__startswith=user.organisation.path)
+            products = Product.objects.filter(in_tree).distinct() if user.organisation_id else []
+        else:
+            products = filing.allowed_products(organisation)
         if products.exists():
             self.fields["product"] = forms.ModelChoiceField(
                 label=_("Product"), queryset=products, required=False

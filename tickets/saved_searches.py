@@ -47,6 +47,7 @@ def shown_to(user) -> list[SavedSearch]:
 class SavedSearchForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    # What is kept fits SavedSearch.query (1,000 characters); longer is refused below.
     team = forms.ModelChoiceField(
         label=gettext_lazy("Shared with"),
         queryset=Category.objects.none(),
@@ -72,6 +73,8 @@ class SavedSearchForm(forms.Form):
         query = clean_query(self.cleaned_data.get("query", ""))
         if not query:
             raise forms.ValidationError(_("Choose some criteria before saving the search."))
+        if len(query) > SavedSearch._meta.get_field("query").max_length:
+            raise forms.ValidationError(_("These criteria are too long to save."))
         return query
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from categories.models import Category
 from common import storage
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
@@ -425,6 +426,11 @@ def redirect_to_category(ticket: Ticket, *, by, category, body: str = "") -> Tic
     side = permissions.check("redirect", by, locked)
     if category.pk == locked.category_id:
         raise TicketStateError(_("The ticket is already in this category."))
+    # Only to the active categories offered to the ticket's deployment: another
+    # profile's team would otherwise see it (the page's form offers no others).
+    offered = filing.scoped(Category.objects.filter(is_active=True), locked.organisation)
+    if not offered.filter(pk=category.pk).exists():
+        raise TicketStateError(_("The ticket cannot be redirected to this category."))
     data = {"from": locked.category_id, "to": category.pk}
     locked.category = category
     released = locked.assignee

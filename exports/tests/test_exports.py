@@ -50,6 +50,24 @@ def test_a_big_export_is_built_by_the_job_and_holds_every_visible_ticket_once(
     assert client.get("/exports/").context["pending"] is False
 
 
+def test_a_workers_export_is_the_same_file_as_a_streamed_one(client, member, settings):
+    TicketFactory.create_batch(3, requester=member)
+    client.force_login(member)
+    streamed = b"".join(
+        client.get(
+            "/tickets/export.csv", {"status": ""}, HTTP_ACCEPT_LANGUAGE="tr"
+        ).streaming_content
+    )
+    settings.HELPDESK_EXPORT_MAX_ROWS = 1
+    client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="tr")  # the page's language is Turkish
+    export = Export.objects.create(user=member, query="status=", language="tr")
+
+    services.build(export.pk)
+
+    export.refresh_from_db()
+    assert export.file.open("rb").read() == streamed  # ";" separated in Turkish
+
+
 def test_the_export_keeps_the_lists_filter_and_order(client, member, small_cap):
     TicketFactory(requester=member, priority="high", subject="Birinci")
     TicketFactory(requester=member, priority="low", subject="İkinci")
@@ -88,7 +106,7 @@ def test_a_build_that_fails_midway_is_marked_failed_and_offers_no_file(
     def broken(ticket):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "safe_cell", broken)
+    monkeypatch.setattr(services.export_format, "safe_cell", broken)
     services.build(export.pk)
 
     export.refresh_from_db()

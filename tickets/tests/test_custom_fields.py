@@ -336,3 +336,52 @@ def test_the_values_are_gin_indexed_for_the_filters_containment(db):
         (definition,) = cursor.fetchone()
 
     assert "gin (custom jsonb_path_ops)" in definition
+
+
+def test_the_list_offers_only_the_choice_fields_of_the_users_deployment(
+    client, member, capacity, fields, file
+):
+    from accounts.models import Organisation
+    from categories.tests.factories import CategoryFactory
+
+    vendor = Organisation.objects.create(name="Yazılım A.Ş.", kind="company")
+    elsewhere = CategoryFactory(name="Первая линия", scope=vendor)
+    CustomField.objects.create(
+        category=elsewhere,
+        key="connection",
+        type=FieldType.CHOICE,
+        label="Connection type",
+        choices=[{"value": "vpn", "label": "VPN"}],
+    )
+    client.force_login(member)
+
+    page = client.get("/tickets/").content.decode()
+
+    assert 'name="cf_region"' in page  # its own category's
+    assert 'name="cf_connection"' not in page  # another deployment's
+
+
+@pytest.mark.parametrize("raw", [5, "a", {"a": 1}])
+def test_a_multiple_choice_value_that_is_not_a_list_is_refused_not_an_error(fields, raw):
+    from django.core.exceptions import ValidationError
+
+    from tickets import filing
+
+    with pytest.raises(ValidationError):
+        filing.clean_value(fields["codes"], raw)
+
+
+def test_a_ticket_is_not_redirected_into_another_deployments_category(ticket, responsible):
+    from accounts.models import Organisation
+    from categories.tests.factories import CategoryFactory
+    from tickets import services
+    from tickets.workflow import TicketStateError
+
+    vendor = Organisation.objects.create(name="Yazılım A.Ş.", kind="company")
+    elsewhere = CategoryFactory(name="Первая линия", scope=vendor)
+
+    with pytest.raises(TicketStateError):
+        services.redirect_to_category(ticket, by=responsible, category=elsewhere)
+
+    ticket.refresh_from_db()
+    assert ticket.category != elsewhere

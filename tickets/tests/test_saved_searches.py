@@ -85,3 +85,14 @@ def test_the_owner_removes_their_search(client, saved):
 
     assert response.status_code == 302
     assert not SavedSearch.objects.exists()
+
+
+def test_criteria_too_long_to_keep_are_refused_with_a_message(saved):
+    query = "&".join(f"q={'ş' * 190}{n}" for n in range(5)) + "&priority=high"
+
+    response = saved(query=query)
+
+    assert not SavedSearch.objects.exists()
+    page = response.content.decode() if response.status_code == 200 else ""
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert "These criteria are too long to save." in page + " ".join(messages)
