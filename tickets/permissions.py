@@ -89,9 +89,14 @@ def may_follow(user, ticket) -> bool:
 
 
 def marks_read(user, ticket) -> bool:
-    """Opening the ticket counts as reading it for the category's team or the assignee
-    (not the requester's side). A supervisor's look is not the team's read receipt."""
-    on_it = ticket.assignee_id == user.pk or ticket.category_id in team_category_ids(user)
+    """Opening the ticket counts as reading it for the category's team, the assignee or
+    the reviewer of the case it is about (not the requester's side). A supervisor's look
+    is not the team's read receipt."""
+    on_it = (
+        ticket.assignee_id == user.pk
+        or ticket.category_id in team_category_ids(user)
+        or (ticket.parent_id is not None and ticket.parent_id in referred_parent_ids(user))
+    )
     return user.is_active and on_it and not is_requester_side(user, ticket)
 
 
