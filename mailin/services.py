@@ -212,6 +212,8 @@ def _into(ticket, user, mail, raw, *, how) -> Handled:
         category=str(ticket.category_id),
         description=f"{follow_up}\n\n{body}",
     )
+    if filed.ticket_id:  # related on both pages, as a handler's "related to" would be
+        tickets.link_follow_up(Ticket.objects.get(pk=filed.ticket_id), previous=ticket)
     return Handled(filed.outcome, f"follow-up of #{ticket.pk} ({ticket.status})", filed.ticket_id)
 
 

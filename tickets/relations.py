@@ -183,6 +183,12 @@ def link(ticket: Ticket, *, by, other: Ticket) -> TicketLink:
         ) from None
 
 
+def link_follow_up(ticket: Ticket, *, previous: Ticket) -> None:
+    """Relate a follow-up to the ticket it continues (mail in files one for a reply
+    past the reopen window, from someone who may act on `previous`)."""
+    TicketLink.objects.get_or_create(**_pair(ticket.pk, previous.pk))
+
+
 def unlink(ticket: Ticket, *, by, other_id: int) -> None:
     """Remove a link; the other ticket must be one the handler sees (else: not found)."""
     if not permissions.is_handler(by, ticket):

@@ -630,4 +630,11 @@ def close_expired(now=None) -> int:
 
 
 # Merging, links and followers (relations.py builds on the helpers above).
-from .relations import follow, link, merge, unfollow, unlink  # noqa: E402, F401
+from .relations import (  # noqa: E402, F401
+    follow,
+    link,
+    link_follow_up,
+    merge,
+    unfollow,
+    unlink,
+)

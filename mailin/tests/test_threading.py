@@ -10,7 +10,7 @@ from django.utils import timezone
 from mailin.models import InboundMessage, Outcome
 from outbox.delivery import thread_id
 from tickets import services
-from tickets.models import EventKind, Status, Ticket
+from tickets.models import EventKind, Status, Ticket, TicketLink
 
 from .conftest import corpus, message
 
@@ -141,6 +141,7 @@ def test_after_the_window_a_reply_files_a_new_ticket_naming_the_old_one(
     new = Ticket.objects.exclude(pk=ticket.pk).get()
     assert f"#{ticket.pk}" in new.description and "Yine oldu." in new.description
     assert new.category == ticket.category and new.subject == "Re: Kodlar"
+    assert TicketLink.objects.filter(low_id=ticket.pk, high_id=new.pk).exists()
 
 
 def test_a_reply_to_a_closed_ticket_files_a_new_ticket(deliver, ticket, member, responsible):
