@@ -39,7 +39,8 @@ def test_a_handler_merges_a_duplicate_and_lands_on_the_ticket_that_carries_on(
     page.locator("#merge-form button[type=submit]").click()
 
     page.wait_for_url(f"**/tickets/{target.pk}/")
-    expect(page.get_by_text("Aynı sorun, ikinci kez yazıyorum.")).to_be_visible()
+    conversation = page.locator("#conversation")
+    expect(conversation.get_by_text("Aynı sorun, ikinci kez yazıyorum.")).to_be_visible()
     assert Ticket.objects.get(pk=duplicate.pk).status == Status.CLOSED
     screenshot(page, f"merged-{language}")
 

@@ -22,7 +22,15 @@ def test_each_view_lists_as_many_tickets_as_its_count_says(open_page):
 
     views = page.locator(".worklists a[data-view]")
     names = [views.nth(i).get_attribute("data-view") for i in range(views.count())]
-    assert names == ["mine", "unassigned", "waiting_member", "updated", "open"]
+    assert names == [
+        "mine",
+        "unassigned",
+        "waiting_member",
+        "updated",
+        "open",
+        "overdue",
+        "due_today",
+    ]
     for name in names:
         link = page.locator(f".worklists a[data-view='{name}']")
         count = int(link.locator(".worklist-count").inner_text())

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import netguard, payloads, signing
 from .models import Attempt, Delivery, DeliveryState, Webhook
@@ -189,7 +189,10 @@ def attempt(delivery: Delivery, owner: str) -> bool:
     code, error = None, ""
     started = time.monotonic()
     try:
-        code = post(hook.url, raw, headers)
+        # A refusal is stored for the hook's log: in the site's language, whoever's
+        # request sent it.
+        with translation.override(settings.LANGUAGE_CODE):
+            code = post(hook.url, raw, headers)
     except netguard.Refused as refused:
         error = str(refused)
     except Exception as problem:  # noqa: BLE001 - one bad receiver never stops the queue

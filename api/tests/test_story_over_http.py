@@ -66,7 +66,8 @@ class Client:
         assert errors == [], (method, template, status, errors)
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the ticket kinds that migrations make come back after a flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_seed_story_over_http_matches_the_schema(
     live_server, member, responsible, union_member, other_union_member, other_responsible, capacity
 ):

@@ -2,6 +2,8 @@
 address unless HELPDESK_WEBHOOK_ALLOW_PRIVATE, checked when saved and when sending."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from webhooks import delivery
 from webhooks.forms import WebhookForm
@@ -79,5 +81,11 @@ def test_the_address_is_checked_again_when_sending(receiver, hook, supervisor, f
 
     assert receiver.requests == []
     row = Delivery.objects.get()
-    assert "loopback, private or link-local" in row.last_error
+    # In the site's language (Turkish), whatever language the sender's request had.
+    english = (
+        "Webhooks may not be sent to %(host)s: it is a loopback, private or link-local address."
+    )
+    with translation.override("tr"):
+        turkish = gettext(english) % {"host": "127.0.0.1"}
+    assert row.last_error == turkish != english % {"host": "127.0.0.1"}
     assert row.response_code is None
