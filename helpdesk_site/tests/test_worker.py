@@ -129,8 +129,10 @@ def test_two_real_beats_send_each_mail_once(
 
     for beat in beats:
         beat.wait_for("Sending due task send_mail", timeout=90)
+    # Both beats send every job of the minute; one run of each does the work. The mail
+    # may still be going out when another job's second run says "already run".
     assert wait_until(lambda: "already run in this period" in worker.log)
-    assert len(smtp_server.messages) == 10
+    assert wait_until(lambda: len(smtp_server.messages) >= 10)
     assert_each_mail_reached_the_server_once(smtp_server)
 
 
