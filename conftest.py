@@ -364,6 +364,8 @@ def pytest_collection_modifyitems(config, items):
         restored = marker and marker.kwargs.get("serialized_rollback")
         if restored and "restorable_database" not in item.fixturenames:
             item.fixturenames.insert(0, "restorable_database")
+        if restored and "restored_sequences" not in item.fixturenames:
+            item.fixturenames.append("restored_sequences")
 
 
 @pytest.fixture
@@ -379,10 +381,29 @@ def restorable_database(django_db_setup, django_db_blocker, _flush_past_the_log_
 
 
 @pytest.fixture
+def restored_sequences(transactional_db, django_db_blocker):
+    """Sequences past the rows a serialized rollback restored: the restore writes them
+    with their ids and leaves PostgreSQL's sequences where the flush reset them, so the
+    next ticket kind a test creates would take id 1 again."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+            if statements:
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement)
+
+
+@pytest.fixture
 def site_processes(
     restorable_database,
     django_db_serialized_rollback,
     transactional_db,
+    restored_sequences,
     smtp_server,
     settings,
     tmp_path,

@@ -94,7 +94,7 @@ def _database_in_playwrights_loop(_serialized_databases, django_db_blocker, play
 
 
 @pytest.fixture
-def site(transactional_db, django_db_serialized_rollback, live_server):
+def site(transactional_db, django_db_serialized_rollback, restored_sequences, live_server):
     """The live server's address, with the demo data (users, categories, tickets) in it.
 
     Serialized rollback brings back the rows that migrations create (the ticket kinds)

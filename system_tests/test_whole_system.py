@@ -106,7 +106,7 @@ def test_tickets_filed_on_one_instance_are_resolved_on_the_other(system):
         page = handler.get(f"/tickets/{pk}/")
         resolved = handler.post(
             f"/tickets/{pk}/resolve/",
-            {"explanation": f"Çözüldü #{pk}: kodlar eklendi."},
+            {"explanation": f"Çözüldü, kayıt {pk}: kodlar eklendi."},
             csrf_from=page,
         )
         assert resolved.status == 302
@@ -115,7 +115,7 @@ def test_tickets_filed_on_one_instance_are_resolved_on_the_other(system):
     for pk in documents:
         page = member.get(f"/tickets/{pk}/")
         assert page.status == 200
-        assert f"Çözüldü #{pk}: kodlar eklendi." in page.text
+        assert f"Çözüldü, kayıt {pk}: kodlar eklendi." in page.text
         assert "Resolved" in page.text
         assert f'action="/tickets/{pk}/reopen/"' in page.text
     rows = system.query(
