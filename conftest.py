@@ -2,6 +2,7 @@
 the Ankara union beside Bursa, and one responsible per category."""
 
 import asyncio
+import os
 import threading
 
 import pytest
@@ -298,8 +299,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         )
 
 
-# The Redis database the worker tests use as their broker; they empty it first.
-TEST_BROKER_URL = "redis://127.0.0.1:6379/2"
+# The Redis database the worker tests use as their broker; they empty it first. One
+# per pytest-xdist worker (gw0 → 2, gw1 → 3, ...), so that two never empty each other's.
+TEST_BROKER_URL = os.environ.get("TEST_BROKER_URL") or (
+    f"redis://127.0.0.1:6379/{2 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}"
+)
 
 
 class SiteProcess:
