@@ -13,4 +13,10 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     echo "Could not install Chromium: the browser tests will be skipped." >&2
   fi
 fi
+# One test process per core (TEST_PROCESSES=0 for one process, e.g. to debug); the
+# system tests share servers and stay in one process (conftest: xdist_group).
+processes="${TEST_PROCESSES:-$(nproc)}"
+if [ "$processes" -gt 1 ]; then
+  exec .venv/bin/python -m pytest -n "$processes" --dist loadgroup "$@"
+fi
 exec .venv/bin/python -m pytest "$@"
