@@ -1,17 +1,18 @@
 """A contract may carry its own service levels: its targets win over the category's and
 the kind's, its calendar over the category's; changing them moves its open tickets."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from accounts.tests.factories import UserFactory
-from sla import clocks
+from sla import clocks, seeding
 from sla.models import CategoryCalendar, Clock, ContractCalendar, Target
 from sla.tests.conftest import istanbul, make_calendar
 from sla.tests.test_clocks import fresh, sla_events
 from tickets import services
-from tickets.models import Contract, Priority
+from tickets.models import Contract, EventKind, Priority, Ticket
+from tickets.tests.profiles import seed, user
 
 # Monday 7 December 2026 in Istanbul; the default calendar works 09:00-17:00 on weekdays
 # and a medium ticket has 4 h to be answered, 16 h to be resolved.
@@ -327,3 +328,34 @@ def test_a_new_contract_with_targets_on_its_page_is_saved(admin_client, bursa_un
     response = post(admin_client, "/admin/tickets/contract/add/", data)
     assert response.status_code == 302, response.content.decode()
     assert Contract.objects.get(number="BS-300").sla_targets.get().first_response_minutes == 15
+
+
+@pytest.fixture
+def vendor(db, settings):
+    settings.DEBUG = True
+    seed("vendor")
+
+
+def test_the_vendor_seed_gives_its_contract_faster_targets_and_extended_hours_once(vendor):
+    contract = Contract.objects.get(number="КС-2024/117")
+    targets = {t.priority: t for t in contract.sla_targets.all()}
+    assert set(targets) == set(Priority)
+    for priority, target in targets.items():
+        general_first, general_resolution = seeding.DEFAULT_TARGETS[priority]
+        assert target.first_response_minutes < general_first
+        assert target.resolution_minutes < general_resolution
+    calendar = contract.sla_calendar.calendar
+    assert calendar.name == seeding.EXTENDED
+    assert calendar.schedule().hours.keys() == set(range(6))
+    assert calendar.holidays.filter(first_day=date(2026, 6, 12)).exists()
+    # the customer's ticket counts by them
+    filed = Ticket.objects.get(requester=user("ru_client"), priority=Priority.HIGH)
+    clock = Clock.objects.get(ticket=filed)
+    assert (clock.calendar, clock.first_response_minutes) == (calendar, 30)
+    assert filed.events.filter(kind=EventKind.SERVICE_LEVEL).exists()
+
+    seed("vendor")
+
+    assert contract.sla_targets.count() == len(Priority)
+    assert ContractCalendar.objects.count() == 1
+    assert seeding.seed_vendor_contract() == []
