@@ -6,6 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from accounts.tests.factories import UserFactory
+from categories.tests.factories import CategoryFactory
 from sla import clocks, seeding
 from sla.models import CategoryCalendar, Clock, ContractCalendar, Target
 from sla.tests.conftest import istanbul, make_calendar
@@ -328,6 +329,20 @@ def test_a_new_contract_with_targets_on_its_page_is_saved(admin_client, bursa_un
     response = post(admin_client, "/admin/tickets/contract/add/", data)
     assert response.status_code == 302, response.content.decode()
     assert Contract.objects.get(number="BS-300").sla_targets.get().first_response_minutes == 15
+
+
+def test_the_contracts_page_and_the_target_list_show_its_service_levels(
+    admin_client, contract, django_assert_max_num_queries
+):
+    every_day = make_calendar("Every day", days=range(7), hours=(9, 21))
+    ContractCalendar.objects.create(contract=contract, calendar=every_day)
+    for n in range(5):
+        contract_target(contract, first=15 + n, category=CategoryFactory())
+    page = admin_client.get(f"/admin/tickets/contract/{contract.pk}/change/").content.decode()
+    assert "Every day" in page and 'value="19"' in page
+    with django_assert_max_num_queries(8):
+        listing = admin_client.get("/admin/sla/target/")
+    assert listing.status_code == 200 and "BS-100" in listing.content.decode()
 
 
 @pytest.fixture
