@@ -1,5 +1,7 @@
 """The admin edits calendars and targets; bad ones are refused with a message, and a
-saved calendar moves the dues of the tickets that count by it."""
+saved calendar moves the dues of the tickets that count by it. A contract's targets and
+calendar are edited here or on the contract's own page; saving them moves the dues of
+its organisations' open tickets."""
 
 from django import forms
 from django.contrib import admin
@@ -7,8 +9,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tickets.admin import ContractAdmin as TicketsContractAdmin
+from tickets.models import Contract
+
 from . import clocks, worktime
-from .models import Calendar, CategoryCalendar, Holiday, Target, WorkingHours
+from .models import (
+    DUPLICATE_TARGET,
+    Calendar,
+    CategoryCalendar,
+    ContractCalendar,
+    Holiday,
+    Target,
+    WorkingHours,
+)
 
 
 class WorkingHoursFormSet(forms.BaseInlineFormSet):
@@ -109,13 +122,114 @@ class CategoryCalendarAdmin(admin.ModelAdmin):
         _recomputed(request, self, clocks.recompute(category_ids=[category_id]))
 
 
+def _contract_recomputed(request, modeladmin, contract_ids) -> None:
+    """A contract's service levels changed: its organisations' open tickets take the
+    calendar and targets that now apply, from their filing on."""
+    organisations = clocks.organisations_under({pk for pk in contract_ids if pk is not None})
+    if organisations:
+        with transaction.atomic():
+            moved = clocks.recompute(organisation_ids=organisations, targets=True)
+        _recomputed(request, modeladmin, moved)
+
+
+@admin.register(ContractCalendar)
+class ContractCalendarAdmin(admin.ModelAdmin):
+    list_display = ["contract", "calendar"]
+    autocomplete_fields = ["contract"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _contract_recomputed(request, self, [obj.contract_id, form.initial.get("contract")])
+
+    def delete_model(self, request, obj):
+        contract_id = obj.contract_id
+        super().delete_model(request, obj)
+        _contract_recomputed(request, self, [contract_id])
+
+    def delete_queryset(self, request, queryset):
+        contract_ids = list(queryset.values_list("contract_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _contract_recomputed(request, self, contract_ids)
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
     list_display = [
         "priority",
+        "contract",
         "category",
         "kind",
         "first_response_minutes",
         "resolution_minutes",
     ]
     list_filter = ["priority"]
+    list_select_related = ["contract__customer", "category", "kind"]
+    autocomplete_fields = ["contract"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _contract_recomputed(request, self, [obj.contract_id, form.initial.get("contract")])
+
+    def delete_model(self, request, obj):
+        contract_id = obj.contract_id
+        super().delete_model(request, obj)
+        _contract_recomputed(request, self, [contract_id])
+
+    def delete_queryset(self, request, queryset):
+        contract_ids = list(queryset.values_list("contract_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _contract_recomputed(request, self, contract_ids)
+
+
+class TargetFormSet(forms.BaseInlineFormSet):
+    """A contract's targets compared with each other (the database cannot: NULLs are
+    distinct in its unique constraint)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            row = form.cleaned_data
+            if not row or row.get("DELETE") or not row.get("priority"):
+                continue
+            key = (row["priority"], row.get("category"), row.get("kind"))
+            if key in seen:
+                raise forms.ValidationError(DUPLICATE_TARGET)
+            seen.add(key)
+
+
+class ContractTargetInline(admin.TabularInline):
+    model = Target
+    formset = TargetFormSet
+    fields = ["priority", "category", "kind", "first_response_minutes", "resolution_minutes"]
+    extra = 0
+
+
+class ContractCalendarInline(admin.TabularInline):
+    model = ContractCalendar
+    extra = 0
+
+
+admin.site.unregister(Contract)
+
+
+@admin.register(Contract)
+class ContractAdmin(TicketsContractAdmin):
+    """The contract's page, with its service levels: its calendar and its targets."""
+
+    inlines = [*TicketsContractAdmin.inlines, ContractCalendarInline, ContractTargetInline]
+    # What decides whose tickets the contract's service levels reach.
+    REACH = {"customer", "organisations", "is_active"}
+
+    def save_related(self, request, form, formsets, change):
+        # The organisations reached before this save (the contract's row is saved
+        # already, its organisations not yet): those that left it move too.
+        before = clocks.organisations_under([form.instance.pk])
+        if form.initial.get("customer") is not None:
+            before.add(form.initial["customer"])
+        super().save_related(request, form, formsets, change)
+        if self.REACH & set(form.changed_data) or any(f.has_changed() for f in formsets):
+            after = clocks.organisations_under([form.instance.pk])
+            with transaction.atomic():
+                moved = clocks.recompute(organisation_ids=before | after, targets=True)
+            _recomputed(request, self, moved)

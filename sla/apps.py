@@ -7,10 +7,10 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self):
-        from tickets import workflow
+        from tickets import signals, workflow
         from tickets.models import Ticket
 
-        from . import clocks
+        from . import clocks, seeding
 
         # tickets/ knows nothing of service levels: the clocks follow its signals,
         # inside the transaction of the change that sent them.
@@ -19,3 +19,5 @@ class SlaConfig(AppConfig):
             clocks.handler_responded, sender=Ticket, dispatch_uid="sla"
         )
         workflow.field_changed.connect(clocks.field_changed, sender=Ticket, dispatch_uid="sla")
+        # The vendor's demo contract gets its service levels when seed_demo seeds it.
+        signals.demo_seeded.connect(seeding.demo_seeded, dispatch_uid="sla")

@@ -1,6 +1,9 @@
 """Each ticket's clocks: started when it is filed, paused while it waits for the member
 (`info_requested`) and after `resolved`, resumed on the member's answer or a reopen,
-moved when its priority or category changes, recomputed when a calendar changes.
+moved when its priority or category changes, recomputed when a calendar or a
+contract's service levels change. The targets and the calendar come from the most
+specific rule: the contract the ticket's organisation works under, then its category
+(and kind), then the deployment's defaults.
 
 Every due is computed from scratch from the same facts (the start, the targets, the
 calendar, the pauses so far): a resume, a move and a calendar edit are one computation,
@@ -8,25 +11,50 @@ and a pause over a holiday costs only the working time it held. The results are 
 on the ticket through `tickets.services.set_service_level`, which logs the change.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from tickets import services
-from tickets.models import EventKind, Status, Ticket
+from tickets import filing, services
+from tickets.models import Contract, EventKind, Status, Ticket
 
 from . import worktime
-from .models import Calendar, CategoryCalendar, Clock, ClockKind, Pause, Target
+from .models import Calendar, CategoryCalendar, Clock, ClockKind, ContractCalendar, Pause, Target
 
 # The clocks stand still in these statuses: the ticket waits for the member, or for
 # the member's confirmation of the resolution.
 PAUSING = frozenset({Status.INFO_REQUESTED, Status.RESOLVED})
 
 
-def calendar_for(category_id: int) -> Calendar | None:
-    """The category's own calendar, else the deployment's default."""
+def contract_for(ticket: Ticket) -> Contract | None:
+    """The contract whose service levels the ticket's organisation gets, if any."""
+    return _contract_of(ticket.organisation_id)
+
+
+def _contract_of(organisation_id: int) -> Contract | None:
+    # An organisation may work under several active contracts: of those that carry
+    # service levels of their own (targets or a calendar), the one with the lowest
+    # number applies. Numbers are unique, so every ticket of the organisation gets the
+    # same one, whichever way it is asked, until the contracts themselves change.
+    own = Exists(Target.objects.filter(contract=OuterRef("pk"))) | Exists(
+        ContractCalendar.objects.filter(contract=OuterRef("pk"))
+    )
+    return filing.contracts(organisation_id).filter(own).order_by("number").first()
+
+
+def calendar_for(category_id: int, contract_id: int | None = None) -> Calendar | None:
+    """The contract's own calendar, else the category's, else the deployment's default."""
+    if contract_id is not None:
+        override = (
+            ContractCalendar.objects.filter(contract_id=contract_id)
+            .select_related("calendar")
+            .first()
+        )
+        if override is not None:
+            return override.calendar
     override = (
         CategoryCalendar.objects.filter(category_id=category_id).select_related("calendar").first()
     )
@@ -35,15 +63,46 @@ def calendar_for(category_id: int) -> Calendar | None:
     return Calendar.objects.filter(is_default=True).first()
 
 
-def target_for(*, priority: str, category_id: int, kind_id: int) -> Target | None:
-    """The most specific target: for the category (and kind), else the kind, else the
-    priority alone."""
+def target_for(
+    *, priority: str, category_id: int, kind_id: int, contract_id: int | None = None
+) -> Target | None:
+    """The most specific target: the contract's counts most, then the category's, then
+    the kind's, then the priority's alone."""
     candidates = Target.objects.filter(
+        Q(contract_id=contract_id) | Q(contract__isnull=True),
         Q(category_id=category_id) | Q(category__isnull=True),
         Q(kind_id=kind_id) | Q(kind__isnull=True),
         priority=priority,
     )
-    return min(candidates, key=lambda t: (t.category_id is None, t.kind_id is None), default=None)
+    return min(
+        candidates,
+        key=lambda t: (t.contract_id is None, t.category_id is None, t.kind_id is None),
+        default=None,
+    )
+
+
+def _rules(
+    ticket: Ticket, *, contract_of=_contract_of, calendar_of=calendar_for, target_of=target_for
+) -> tuple[Calendar | None, Target | None]:
+    """The calendar and the target that apply to `ticket` now (a run over many tickets
+    hands in cached look-ups)."""
+    contract = contract_of(ticket.organisation_id)
+    contract_id = contract.pk if contract is not None else None
+    calendar = calendar_of(ticket.category_id, contract_id)
+    target = target_of(
+        priority=ticket.priority,
+        category_id=ticket.category_id,
+        kind_id=ticket.kind_id,
+        contract_id=contract_id,
+    )
+    return calendar, target
+
+
+def organisations_under(contract_ids) -> set[int]:
+    """The organisations whose tickets the contracts' service levels concern: their
+    customers and the organisations working under them."""
+    rows = Contract.objects.filter(pk__in=contract_ids).values_list("customer_id", "organisations")
+    return {pk for row in rows for pk in row if pk is not None}
 
 
 def _pauses(ticket: Ticket) -> list[Pause]:
@@ -86,10 +145,7 @@ def _store(ticket: Ticket, clock: Clock, change: str, **data) -> None:
 
 def start(ticket: Ticket) -> Clock | None:
     """Start the clocks of a ticket from its filing, if a target and a calendar apply."""
-    calendar = calendar_for(ticket.category_id)
-    target = target_for(
-        priority=ticket.priority, category_id=ticket.category_id, kind_id=ticket.kind_id
-    )
+    calendar, target = _rules(ticket)
     if calendar is None or target is None:
         return None
     clock = Clock.objects.create(
@@ -165,10 +221,7 @@ def field_changed(sender, *, ticket: Ticket, field: str, **kwargs) -> None:
 def retarget(clock: Clock, ticket: Ticket) -> None:
     """Point `clock` at the ticket's current calendar and targets (kept when none
     applies any more: a clock never silently stops)."""
-    calendar = calendar_for(ticket.category_id)
-    target = target_for(
-        priority=ticket.priority, category_id=ticket.category_id, kind_id=ticket.kind_id
-    )
+    calendar, target = _rules(ticket)
     if calendar is not None:
         clock.calendar = calendar
     if target is not None:
@@ -177,25 +230,51 @@ def retarget(clock: Clock, ticket: Ticket) -> None:
     clock.save(update_fields=["calendar", "first_response_minutes", "resolution_minutes"])
 
 
-def recompute(*, calendar_ids=None, category_ids=None, batch: int = 500) -> int:
-    """Recompute the dues of every ticket not yet closed (of the calendars given, or
-    whose category's calendar may have changed); returns how many moved. Targets stay
-    as they were; a ticket moves to the calendar its category now uses."""
+def recompute(
+    *,
+    calendar_ids=None,
+    category_ids=None,
+    organisation_ids=None,
+    targets: bool = False,
+    batch: int = 500,
+) -> int:
+    """Recompute the dues of every ticket not yet closed (of the calendars, categories
+    or organisations given); returns how many moved. A ticket moves to the calendar
+    that now applies to it (its contract's, its category's or the default); its
+    targets stay as they were unless `targets` is set (a contract's changed: they
+    apply from the filing on, as a new priority's do)."""
     clocks = Clock.objects.exclude(ticket__status=Status.CLOSED).select_related("ticket")
     if calendar_ids is not None:
         clocks = clocks.filter(calendar_id__in=calendar_ids)
     if category_ids is not None:
         clocks = clocks.filter(ticket__category_id__in=category_ids)
+    if organisation_ids is not None:
+        clocks = clocks.filter(ticket__organisation_id__in=organisation_ids)
+    # Each look-up once per organisation, category and contract for the whole run.
+    rules = functools.partial(
+        _rules,
+        contract_of=functools.cache(_contract_of),
+        calendar_of=functools.cache(calendar_for),
+        target_of=functools.cache(target_for),
+    )
     moved = 0
     calendars: dict[int, Calendar] = {}
     for clock in clocks.order_by("pk").iterator(chunk_size=batch):
         ticket = clock.ticket
-        calendar = calendar_for(ticket.category_id) or clock.calendar
+        calendar, target = rules(ticket)
+        calendar = calendar or clock.calendar
         # One schedule per calendar for the whole run, not per ticket.
         clock.calendar = calendars.setdefault(calendar.pk, calendar)
-        Clock.objects.filter(pk=clock.pk).update(calendar=calendar)
+        if targets and target is not None:
+            clock.first_response_minutes = target.first_response_minutes
+            clock.resolution_minutes = target.resolution_minutes
+        Clock.objects.filter(pk=clock.pk).update(
+            calendar=calendar,
+            first_response_minutes=clock.first_response_minutes,
+            resolution_minutes=clock.resolution_minutes,
+        )
         before = (ticket.first_response_due_at, ticket.resolution_due_at)
-        _store(ticket, clock, "moved", reason="calendar")
+        _store(ticket, clock, "moved", reason="targets" if targets else "calendar")
         moved += before != (ticket.first_response_due_at, ticket.resolution_due_at)
     return moved
 
@@ -203,14 +282,16 @@ def recompute(*, calendar_ids=None, category_ids=None, batch: int = 500) -> int:
 ANSWERS = (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
 
 
-def start_missing(now: datetime | None = None) -> int:
+def start_missing(now: datetime | None = None, *, organisation_ids=None) -> int:
     """Start the clocks of the tickets not yet closed that have none (filed before
-    service levels were set up): from their filing, answered at their first public
-    answer from outside the requester's organisation, paused from now on if they wait
-    for the member. Returns how many started."""
+    service levels were set up; of the organisations given): from their filing,
+    answered at their first public answer from outside the requester's organisation,
+    paused from now on if they wait for the member. Returns how many started."""
     now = now or timezone.now()
     started = 0
     waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)
+    if organisation_ids is not None:
+        waiting = waiting.filter(organisation_id__in=organisation_ids)
     for ticket in waiting.order_by("pk").iterator(chunk_size=500):
         answer = (
             ticket.events.filter(kind__in=ANSWERS, internal=False, actor__isnull=False)

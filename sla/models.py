@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Priority, Ticket, TicketKind
+from tickets.models import Contract, Priority, Ticket, TicketKind
 
 from . import worktime
 
@@ -147,16 +147,51 @@ class CategoryCalendar(models.Model):
         return f"{self.category}: {self.calendar}"
 
 
+class ContractCalendar(models.Model):
+    """A contract whose customer is served in other hours (extended, round the clock):
+    its organisations' tickets count by it, over their category's calendar."""
+
+    contract = models.OneToOneField(
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        related_name="sla_calendar",
+    )
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contract calendar")
+        verbose_name_plural = _("contract calendars")
+
+    def __str__(self):
+        return f"{self.contract}: {self.calendar}"
+
+
 def positive_minutes(value) -> None:
     if value is not None and value <= 0:
         raise ValidationError(_("A target must be more than zero minutes."))
 
 
+# Said by the model and by the formset of a contract's targets alike.
+DUPLICATE_TARGET = _("There is already a target for this priority, contract, category and kind.")
+
+
 class Target(models.Model):
     """How long a ticket may wait, in working minutes: per priority, and optionally
-    for one category or kind (the most specific target wins)."""
+    for one contract, category or kind (the most specific target wins, the contract
+    counting most, then the category, then the kind)."""
 
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    contract = models.ForeignKey(
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sla_targets",
+    )
     category = models.ForeignKey(
         "categories.Category",
         verbose_name=_("category"),
@@ -183,11 +218,12 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("service level target")
         verbose_name_plural = _("service level targets")
-        ordering = ["priority", "category", "kind"]
+        ordering = ["priority", "contract", "category", "kind"]
         constraints = [
-            # NULLs are distinct here: clean() refuses a second general target.
+            # NULLs are distinct here: clean() refuses a second general target, and the
+            # contract's page compares its rows (admin.TargetFormSet).
             models.UniqueConstraint(
-                fields=["priority", "category", "kind"], name="sla_target_unique"
+                fields=["priority", "contract", "category", "kind"], name="sla_target_unique"
             ),
             models.CheckConstraint(
                 condition=Q(first_response_minutes__gt=0, resolution_minutes__gt=0),
@@ -200,13 +236,16 @@ class Target(models.Model):
         return str(self.get_priority_display())
 
     def clean(self):
+        if not self.priority or (self.contract_id is None and self.contract is not None):
+            return  # a contract being added has no targets yet to clash with
         same = Target.objects.filter(
-            priority=self.priority, category=self.category, kind=self.kind
+            priority=self.priority,
+            contract_id=self.contract_id,
+            category_id=self.category_id,
+            kind_id=self.kind_id,
         ).exclude(pk=self.pk)
-        if self.priority and same.exists():
-            raise ValidationError(
-                _("There is already a target for this priority, category and kind.")
-            )
+        if same.exists():
+            raise ValidationError(DUPLICATE_TARGET)
 
 
 class Clock(models.Model):

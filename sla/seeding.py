@@ -1,6 +1,8 @@
 """The calendars and targets a site starts with (`seed_calendars`): Turkey's, the
 deployment default, with its public holidays for 2026-2030, and an Iranian and a Russian
-calendar as examples for the other profiles. Admins edit them like any others.
+calendar as examples for the other profiles. Admins edit them like any others. The
+vendor's demo (`seed_demo --profile vendor`) gives its customer's contract faster
+targets and extended hours of its own (`seed_vendor_contract`).
 
 Religious holidays follow the lunar calendar and are announced each year (in Turkey by
 the Diyanet): the dates below are the expected ones; an admin corrects a date once the
@@ -13,9 +15,11 @@ from datetime import date, time, timedelta
 import jdatetime
 from django.db import transaction
 
-from tickets.models import Priority
+from tickets.demo_profiles import VENDOR_CONTRACT
+from tickets.models import Contract, Priority
 
-from .models import Calendar, Holiday, Target, WorkingHours
+from . import clocks
+from .models import Calendar, ContractCalendar, Holiday, Target, WorkingHours
 
 YEARS = range(2026, 2031)
 
@@ -95,6 +99,19 @@ DEFAULT_TARGETS = {
     Priority.LOW: (8 * 60, 5 * 8 * 60),
 }
 
+# The vendor's contract: extended support, Monday to Saturday 08:00-20:00 in Moscow
+# (Russia's public holidays off), with targets about half the defaults.
+EXTENDED = "Россия, расширенная поддержка"
+EXTENDED_CALENDAR = {
+    "time_zone": "Europe/Moscow",
+    "hours": {day: [(time(8), time(20))] for day in range(6)},
+}
+CONTRACT_TARGETS = {
+    Priority.HIGH: (30, 4 * 60),
+    Priority.MEDIUM: (2 * 60, 12 * 60),
+    Priority.LOW: (4 * 60, 2 * 12 * 60),
+}
+
 
 def _span(first: date, days: int) -> tuple[date, date]:
     return first, first + timedelta(days=days - 1)
@@ -139,32 +156,31 @@ def merged(holidays) -> list[tuple[str, tuple[date, date]]]:
     return result
 
 
-@transaction.atomic
-def seed() -> list[str]:
-    """Create what is missing, change nothing an admin edited; returns what it made."""
-    made = []
-    for name, spec in CALENDARS.items():
-        calendar, created = Calendar.objects.get_or_create(
-            name=name, defaults={"time_zone": spec["time_zone"]}
+def _calendar(name: str, spec: dict, holidays) -> tuple[Calendar, bool]:
+    calendar, created = Calendar.objects.get_or_create(
+        name=name, defaults={"time_zone": spec["time_zone"]}
+    )
+    if created:
+        WorkingHours.objects.bulk_create(
+            WorkingHours(calendar=calendar, weekday=day, starts=starts, ends=ends)
+            for day, periods in spec["hours"].items()
+            for starts, ends in periods
         )
-        if created:
-            made.append(f"calendar {name}")
-            WorkingHours.objects.bulk_create(
-                WorkingHours(calendar=calendar, weekday=day, starts=starts, ends=ends)
-                for day, periods in spec["hours"].items()
-                for starts, ends in periods
-            )
-            Holiday.objects.bulk_create(
-                Holiday(calendar=calendar, name=title, first_day=first, last_day=last)
-                for title, (first, last) in merged(HOLIDAYS[name]())
-            )
-    if not Calendar.objects.filter(is_default=True).exists():
-        Calendar.objects.filter(name="Türkiye").update(is_default=True)
-    for priority, (first_response, resolution) in DEFAULT_TARGETS.items():
+        Holiday.objects.bulk_create(
+            Holiday(calendar=calendar, name=title, first_day=first, last_day=last)
+            for title, (first, last) in merged(holidays())
+        )
+    return calendar, created
+
+
+def _targets(targets: dict, **scope) -> list[str]:
+    made = []
+    for priority, (first_response, resolution) in targets.items():
         _, created = Target.objects.get_or_create(
             priority=priority,
             category=None,
             kind=None,
+            **scope,
             defaults={
                 "first_response_minutes": first_response,
                 "resolution_minutes": resolution,
@@ -173,3 +189,46 @@ def seed() -> list[str]:
         if created:
             made.append(f"target {priority}")
     return made
+
+
+@transaction.atomic
+def seed() -> list[str]:
+    """Create what is missing, change nothing an admin edited; returns what it made."""
+    made = []
+    for name, spec in CALENDARS.items():
+        if _calendar(name, spec, HOLIDAYS[name])[1]:
+            made.append(f"calendar {name}")
+    if not Calendar.objects.filter(is_default=True).exists():
+        Calendar.objects.filter(name="Türkiye").update(is_default=True)
+    return made + _targets(DEFAULT_TARGETS, contract=None)
+
+
+@transaction.atomic
+def seed_vendor_contract() -> list[str]:
+    """The vendor's contract's own calendar and targets, if the contract is there and
+    they are missing (an admin's edits stay); then the clocks of its organisations'
+    open tickets that have none. Returns what it made."""
+    contract = Contract.objects.filter(number=VENDOR_CONTRACT).first()
+    if contract is None:
+        return []
+    made = []
+    calendar, created = _calendar(EXTENDED, EXTENDED_CALENDAR, russian_holidays)
+    if created:
+        made.append(f"calendar {EXTENDED}")
+    _, created = ContractCalendar.objects.get_or_create(
+        contract=contract, defaults={"calendar": calendar}
+    )
+    if created:
+        made.append(f"contract calendar {contract.number}")
+    made += _targets(CONTRACT_TARGETS, contract=contract)
+    if made:
+        # As when an admin gives a contract service levels: its open tickets take them.
+        organisations = clocks.organisations_under([contract.pk])
+        clocks.recompute(organisation_ids=organisations, targets=True)
+        clocks.start_missing(organisation_ids=organisations)
+    return made
+
+
+def demo_seeded(sender, *, profile: str, **kwargs) -> None:
+    if profile == "vendor":
+        seed_vendor_contract()

@@ -23,6 +23,8 @@ from .models import (
 from .records import FieldType, ParentKind
 
 PROFILES = ("tesk", "agency", "vendor", "portal")
+# The vendor's customer's contract (sla/ gives it service levels of its own).
+VENDOR_CONTRACT = "КС-2024/117"
 
 
 class Seeder:
@@ -174,7 +176,7 @@ def seed_vendor(seeder: Seeder) -> None:
             Component.objects.get_or_create(product=product, name=component)
         products[name] = product
     contract, made = Contract.objects.get_or_create(
-        number="КС-2024/117", defaults={"customer": customer}
+        number=VENDOR_CONTRACT, defaults={"customer": customer}
     )
     if made:
         contract.organisations.add(customer, client_org)

@@ -18,3 +18,8 @@ event_logged = django.dispatch.Signal()
 # that registered `sla.breached`. Arguments: `ticket`, `kind` ("first_response" or
 # "resolution"), `due_at` (the datetime that passed).
 sla_breached = django.dispatch.Signal()
+
+# Sent by `seed_demo` once a deployment profile's demo data is in place, inside its
+# transaction, for the capability apps to add theirs (sla/: the vendor's contract's
+# service levels). Argument: `profile` ("tesk", "agency", "vendor" or "portal").
+demo_seeded = django.dispatch.Signal()

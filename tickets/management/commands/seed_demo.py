@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from categories.models import Category
-from tickets import demo_profiles, services
+from tickets import demo_profiles, services, signals
 from tickets.models import Priority, Ticket, TicketKind
 
 # The names are the catalogues' message ids, so each language shows its own.
@@ -117,6 +117,7 @@ class Command(BaseCommand):
         self.user("admin", password, is_staff=True, is_superuser=True)
         seeder = demo_profiles.Seeder(password)
         demo_profiles.SEEDERS[profile](seeder)
+        signals.demo_seeded.send(sender=self.__class__, profile=profile)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({profile}): {seeder.created} new tickets.")
         )
@@ -139,6 +140,7 @@ class Command(BaseCommand):
                 categories[team].responsibles.add(user)
             users[username] = user
         created = self.tickets(users, categories)
+        signals.demo_seeded.send(sender=self.__class__, profile="tesk")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(users)} users, {created} new tickets.")
         )
