@@ -13,6 +13,7 @@ class SatisfactionConfig(AppConfig):
         from . import personal_data, signals  # (a closed ticket sends its survey)
 
         panels.register("satisfaction/_panel.html", signals.rating_panel)
+        privacy.collect.connect(personal_data.answers, dispatch_uid="satisfaction")
         privacy.erase.connect(personal_data.erase, dispatch_uid="satisfaction")
         privacy.expire.connect(personal_data.expire, dispatch_uid="satisfaction")
 

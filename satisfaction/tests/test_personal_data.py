@@ -1,6 +1,10 @@
-"""A survey's comment is the requester's text: it goes when they are erased, and when
-the retention period has passed; the rating stays in the figures."""
+"""A survey's answer is the requester's: it is in their export; its comment goes when
+they are erased, and when the retention period has passed; the rating stays in the
+figures."""
 
+import io
+import json
+import zipfile
 from datetime import timedelta
 from io import StringIO
 
@@ -41,3 +45,15 @@ def test_retention_empties_the_comments_of_surveys_older_than_the_period(
     comments = dict(Survey.objects.values_list("pk", "comment"))
     assert comments == {answered.pk: "", recent.pk: "Teşekkürler, Ayşe"}
     assert Survey.objects.get(pk=answered.pk).rating == 2
+
+
+def test_my_survey_answers_are_in_my_personal_data_export(client, answered, member):
+    client.force_login(member)
+
+    response = client.get("/privacy/export/")
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    surveys = json.loads(archive.read("personal-data.json"))["surveys"]
+    assert [(s["ticket"], s["rating"], s["comment"]) for s in surveys] == [
+        (answered.ticket_id, 2, "Ben Ayşe, 0532 123 45 67: çok yavaş.")
+    ]
