@@ -20,6 +20,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 
 from common import storage
+from common.handover import to_worker
 from tickets import customvalues, selectors
 from tickets import export as export_format
 from tickets.models import Ticket
@@ -52,18 +53,9 @@ def hand_over(pk: int) -> None:
     periodic `build_exports` job takes it."""
     if not settings.CELERY_BROKER_URL:
         return
-    from .tasks import build_export
+    from .tasks import build_export  # tasks import this module
 
-    try:
-        # One try at the broker the setting names now, as outbox/tasks.py does: the page
-        # that asked must not wait on Kombu's retries.
-        options = {**build_export.app.conf.broker_transport_options, "max_retries": 0}
-        with build_export.app.connection_for_write(
-            settings.CELERY_BROKER_URL, transport_options=options
-        ) as connection:
-            build_export.apply_async((pk,), connection=connection, retry=False)
-    except Exception:  # noqa: BLE001 - whatever the broker's trouble, the job takes it
-        logger.warning("Broker unreachable: export %s waits for the build_exports job", pk)
+    to_worker(build_export, pk, what=f"export {pk}", job="build_exports")
 
 
 def _claim(pk: int) -> Export | None:

@@ -8,3 +8,11 @@ class MailinConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mailin"
     verbose_name = _("E-mail in")
+
+    def ready(self):
+        from common import personal_data as privacy
+
+        from . import personal_data
+
+        privacy.erase.connect(personal_data.erase, dispatch_uid="mailin")
+        privacy.expire.connect(personal_data.expire, dispatch_uid="mailin")

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished, request_started
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,5 +11,4 @@ class OutboxConfig(AppConfig):
         from . import delivery
 
         # Mail committed during a request leaves once its response is with the server.
-        request_started.connect(delivery.hold_during_request, dispatch_uid="outbox-hold")
-        request_finished.connect(delivery.send_after_response, dispatch_uid="outbox-send")
+        delivery.handover.connect("outbox")

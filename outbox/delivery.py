@@ -1,13 +1,7 @@
-"""How committed mail leaves the outbox: `deliver` decides when and where, `send_pending`
-sends.
-
-Inside a web request the ids wait until the response has been handed to the server
-(`request_finished`), so that no page waits on the mail server or the broker; elsewhere
-(commands, workers, the shell) they go at once. Then, with a broker (CELERY_BROKER_URL)
-they are handed to a worker as a task (`tasks.queue_sending`); without one they are sent
-in this process. Whatever is not sent then (a broker or mail server down, a sender
-killed) waits for the periodic `send_mail` job (jobs/table.py), which retries with
-back-off.
+"""How committed mail leaves the outbox: `handover` decides when and where (the pattern of
+common/handover.py: after the response inside a web request, to a worker with a broker,
+else here), `send_pending` sends. Whatever is not sent then waits for the periodic
+`send_mail` job (jobs/table.py), which retries with back-off.
 
 Sending is safe to run anywhere at once: a sender leases each mail, committed before it
 talks to the mail server, and marks it sent as soon as the server accepts it. A sender
@@ -21,24 +15,21 @@ import contextlib
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
 import smtplib
 import socket
-from collections.abc import Iterable
-from contextvars import ContextVar
 from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
-from django.db import connection as database
-from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from common.handover import Handover, lease_next, lease_owner
 
 from .models import OutgoingMail
 
@@ -46,47 +37,13 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
 
-# The ids committed during the current request; None outside a request.
-_held: ContextVar[list[int] | None] = ContextVar("outbox_held", default=None)
-
-
-def deliver(ids: Iterable[int]) -> None:
-    """Send the committed mail `ids`: after the response inside a request, else now."""
-    held = _held.get()
-    if held is None:
-        hand_over(list(ids))
-    else:
-        held.extend(ids)
-
-
-def hold_during_request(**kwargs) -> None:
-    """On `request_started`: mail committed from now on waits for the response."""
-    _held.set([])
-
-
-def send_after_response(**kwargs) -> None:
-    """On `request_finished`: the response is with the server; send what was held."""
-    held = _held.get()
-    _held.set(None)
-    if not held:
-        return
-    try:
-        hand_over(held)
-    except Exception:
-        # The page is already sent and the mail is in the outbox: the periodic job
-        # takes it from here, whatever went wrong.
-        logger.exception("Mail %s left for the queue", held)
-
-
-def hand_over(ids: list[int]) -> None:
-    """To a worker when there is a broker, else send them here and now."""
-    if settings.CELERY_BROKER_URL:
-        from . import tasks  # tasks import this module
-
-        tasks.queue_sending(ids)
-    else:
-        send_pending(ids=ids, limit=len(ids))
-
+# Committed mail on its way: `outbox.send` on a worker, else `send_pending` here.
+handover = Handover(
+    "mail",
+    task="outbox.tasks.send",
+    send_here=lambda ids: send_pending(ids=ids, limit=len(ids)),
+    job="send_mail",
+)
 
 # Errors of the connection, not of one mail.
 UNREACHABLE = (
@@ -107,7 +64,7 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
 
     Safe to run concurrently, on SQLite and PostgreSQL: each mail is leased first.
     """
-    owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+    owner = lease_owner()
     sent = failed = 0
     connection = get_connection()
     try:
@@ -149,33 +106,24 @@ def lease(owner: str, *, ids=None) -> OutgoingMail | None:
     Call it outside a transaction: the lease must be in the database before the mail
     server hears of the mail.
     """
-    skip_locked = database.features.has_select_for_update_skip_locked
-    while True:
-        now = timezone.now()
-        due = OutgoingMail.objects.filter(
+
+    def due(now):
+        rows = OutgoingMail.objects.filter(
             Q(leased_until__isnull=True) | Q(leased_until__lte=now),
             sent_at__isnull=True,
             next_attempt_at__lte=now,
         )
-        if ids is not None:
-            due = due.filter(pk__in=ids)
-        with transaction.atomic() if skip_locked else contextlib.nullcontext():
-            first = due.order_by("pk").values_list("pk", flat=True)
-            if skip_locked:
-                # Pass over the rows other senders are leasing at this instant.
-                first = first.select_for_update(skip_locked=True)
-            pk = first.first()
-            if pk is None:
-                return None
-            # The due conditions again: where nothing locks the row (SQLite), of two
-            # senders that picked it only the first one's update finds it still due.
-            leased = due.filter(pk=pk).update(
-                leased_until=now + timedelta(seconds=settings.HELPDESK_MAIL_LEASE_SECONDS),
-                lease_owner=owner,
-                message_id=Coalesce("message_id", Value(new_message_id(pk))),
-            )
-        if leased:
-            return OutgoingMail.objects.get(pk=pk)
+        return rows if ids is None else rows.filter(pk__in=ids)
+
+    def lease(pk, now):
+        return {
+            "leased_until": now + timedelta(seconds=settings.HELPDESK_MAIL_LEASE_SECONDS),
+            "lease_owner": owner,
+            "message_id": Coalesce("message_id", Value(new_message_id(pk))),
+        }
+
+    pk = lease_next(due, lease)
+    return None if pk is None else OutgoingMail.objects.get(pk=pk)
 
 
 def headers(mail: OutgoingMail) -> dict[str, str]:

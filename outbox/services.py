@@ -5,8 +5,6 @@ or blocks the caller, and `send_mail_queue` retries it with back-off.
 
 from collections.abc import Sequence
 
-from django.db import transaction
-
 from . import delivery
 from .models import OutgoingMail
 
@@ -34,15 +32,8 @@ def enqueue(
 def enqueue_many(mails: Sequence[OutgoingMail]) -> list[OutgoingMail]:
     """Write unsaved `mails` in the caller's transaction; after the commit they are
     delivered together, so that a mail server that is down costs one time-out, not one
-    a mail. Inside a web request that is after the response (`delivery.deliver`)."""
+    a mail. Inside a web request that is after the response (`delivery.handover`)."""
     mails = OutgoingMail.objects.bulk_create(mails)
     if mails:
-        ids = [mail.pk for mail in mails]
-
-        def deliver_after_commit():
-            delivery.deliver(ids)
-
-        # Robust: the caller's change is committed by now; a failure here is logged and
-        # the mail waits for send_mail_queue, never turning the saved change into an error.
-        transaction.on_commit(deliver_after_commit, robust=True)
+        delivery.handover.after_commit([mail.pk for mail in mails])
     return mails

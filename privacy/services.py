@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from common import personal_data
 from outbox.models import OutgoingMail
 from tickets import services as tickets
 from tickets.models import Attachment, EventKind, Ticket, TicketEvent
@@ -112,7 +113,10 @@ def erase(person: User, *, by: User | None, redact_text: bool, source: str = "")
         raise AlreadyErased(_("This person was already erased."))
     if reason := refusal(person, by=by):
         raise ErasureError(reason)
+    address = person.email
     pseudonymise(person)
+    # What the other apps keep of them: survey comments, held mail (their receivers).
+    personal_data.erase_everywhere(person, address=address, redact_text=redact_text)
     redacted = 0
     if redact_text:
         reason = _in_site_language(
@@ -150,8 +154,9 @@ def anonymise(ticket: Ticket) -> None:
 
 
 def anonymise_closed(now=None) -> int:
-    """Anonymise every closed ticket older than the retention period; returns how many.
-    Safe to run every night: a ticket is done once."""
+    """Anonymise every closed ticket older than the retention period, and what the
+    other apps keep from before it (survey comments, held mail); returns how many
+    tickets. Safe to run every night: a ticket is done once."""
     cutoff = retention_cutoff(now)
     if cutoff is None:
         return 0
@@ -162,6 +167,7 @@ def anonymise_closed(now=None) -> int:
         except IntegrityError:
             continue  # another run took it meanwhile
         done += 1
+    personal_data.expire_everywhere(cutoff)
     return done
 
 

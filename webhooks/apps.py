@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished, request_started
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,5 +18,4 @@ class WebhooksConfig(AppConfig):
         status_changed.connect(queueing.on_status_changed, dispatch_uid="webhooks")
         sla_breached.connect(queueing.on_sla_breached, dispatch_uid="webhooks")
         collect.connect(personal_data.hooks, dispatch_uid="webhooks")
-        request_started.connect(delivery.hold_during_request, dispatch_uid="webhooks-hold")
-        request_finished.connect(delivery.send_after_response, dispatch_uid="webhooks-send")
+        delivery.handover.connect("webhooks")

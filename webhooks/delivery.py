@@ -1,11 +1,8 @@
-"""How committed deliveries leave: `deliver` decides when and where, `send_pending`
-sends (the pattern of outbox/delivery.py).
-
-Inside a web request the ids wait until the response is with the server
-(`request_finished`): no page waits on a slow receiver. Then, with a broker
-(CELERY_BROKER_URL) a worker sends them (`tasks.queue_sending`); without one, this
-process. What is not sent then waits for the periodic `send_webhooks` job
-(jobs/table.py), which retries with exponential back-off.
+"""How committed deliveries leave: `handover` decides when and where (the pattern of
+common/handover.py: after the response inside a web request, so that no page waits on a
+slow receiver; to a worker with a broker, else here), `send_pending` sends. What is not
+sent then waits for the periodic `send_webhooks` job (jobs/table.py), which retries
+with exponential back-off.
 
 A sender leases each delivery (committed) before calling its URL; two senders never
 send one delivery at once, and a sender killed mid-send leaves it to the next one when
@@ -13,23 +10,18 @@ the lease ends. A receiver may thus hear one delivery twice: the `X-Helpdesk-Del
 id tells it so.
 """
 
-import contextlib
 import http.client
 import logging
-import os
-import secrets
 import socket
 import ssl
 import time
-from collections.abc import Iterable
-from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection as database
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+
+from common.handover import Handover, lease_next, lease_owner
 
 from . import netguard, payloads, signing
 from .models import Attempt, Delivery, DeliveryState, Webhook
@@ -42,40 +34,13 @@ USER_AGENT = "Helpdesk-Webhooks/1"
 # How long a hook's log keeps its settled deliveries (the daily `prune_webhooks` job).
 KEEP_DAYS = 30
 
-_held: ContextVar[list[int] | None] = ContextVar("webhooks_held", default=None)
-
-
-def deliver(ids: Iterable[int]) -> None:
-    """Send the committed deliveries `ids`: after the response inside a request, else now."""
-    held = _held.get()
-    if held is None:
-        hand_over(list(ids))
-    else:
-        held.extend(ids)
-
-
-def hold_during_request(**kwargs) -> None:
-    _held.set([])
-
-
-def send_after_response(**kwargs) -> None:
-    held = _held.get()
-    _held.set(None)
-    if not held:
-        return
-    try:
-        hand_over(held)
-    except Exception:
-        logger.exception("Webhook deliveries %s left for the queue", held)
-
-
-def hand_over(ids: list[int]) -> None:
-    if settings.CELERY_BROKER_URL:
-        from . import tasks  # tasks import this module
-
-        tasks.queue_sending(ids)
-    else:
-        send_pending(ids=ids, limit=len(ids))
+# Committed deliveries on their way: `webhooks.send` on a worker, else `send_pending` here.
+handover = Handover(
+    "webhook deliveries",
+    task="webhooks.tasks.send",
+    send_here=lambda ids: send_pending(ids=ids, limit=len(ids)),
+    job="send_webhooks",
+)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -85,7 +50,7 @@ def backoff(attempts: int) -> timedelta:
 
 def send_pending(*, ids=None, limit: int = 100) -> tuple[int, int]:
     """Send due deliveries (or just `ids`), at most `limit`; returns (sent, failed)."""
-    owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+    owner = lease_owner()
     sent = failed = 0
     while sent + failed < limit:
         delivery = lease(owner, ids=ids)
@@ -100,29 +65,18 @@ def send_pending(*, ids=None, limit: int = 100) -> tuple[int, int]:
 
 def lease(owner: str, *, ids=None) -> Delivery | None:
     """Lease the next due delivery of an active hook, committed; None when none is due."""
-    skip_locked = database.features.has_select_for_update_skip_locked
-    while True:
-        now = timezone.now()
-        due = Delivery.objects.filter(
+
+    def due(now):
+        rows = Delivery.objects.filter(
             Q(leased_until__isnull=True) | Q(leased_until__lte=now),
             state=DeliveryState.PENDING,
             next_attempt_at__lte=now,
             webhook__is_active=True,
         )
-        if ids is not None:
-            due = due.filter(pk__in=ids)
-        with transaction.atomic() if skip_locked else contextlib.nullcontext():
-            first = due.order_by("pk").values_list("pk", flat=True)
-            if skip_locked:
-                first = first.select_for_update(skip_locked=True, of=("self",))
-            pk = first.first()
-            if pk is None:
-                return None
-            # The due conditions again: without row locks (SQLite) only one of two
-            # senders that picked the row finds it still due.
-            leased = due.filter(pk=pk).update(leased_until=now + LEASE, lease_owner=owner)
-        if leased:
-            return Delivery.objects.select_related("webhook__owner").get(pk=pk)
+        return rows if ids is None else rows.filter(pk__in=ids)
+
+    pk = lease_next(due, lambda pk, now: {"leased_until": now + LEASE, "lease_owner": owner})
+    return None if pk is None else Delivery.objects.select_related("webhook__owner").get(pk=pk)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

@@ -2,8 +2,6 @@
 tickets/ sends; handed to `delivery` after the commit (a rolled-back change sends
 nothing). Only hooks whose owner sees the ticket, within the hook's scope, get a row."""
 
-from django.db import transaction
-
 from tickets import permissions
 from tickets.models import EventKind, Ticket
 
@@ -74,8 +72,5 @@ def queue(ticket: Ticket, kind: str, *, ticket_event=None, data=None) -> list[De
     if not rows:
         return []
     rows = Delivery.objects.bulk_create(rows)
-    ids = [row.pk for row in rows]
-    # Robust: the change is committed by then; a failure here leaves the rows to the
-    # periodic `send_webhooks` job, never turning the saved change into an error.
-    transaction.on_commit(lambda: delivery.deliver(ids), robust=True)
+    delivery.handover.after_commit([row.pk for row in rows])
     return rows

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def in_a_request():
     """Between `request_started` and `request_finished`, as Django's handler sends them."""
-    delivery.hold_during_request()
-    yield delivery.send_after_response
-    delivery.send_after_response()
+    delivery.handover.hold_during_request()
+    yield delivery.handover.send_after_response
+    delivery.handover.send_after_response()
 
 
 def test_mail_committed_during_a_request_leaves_after_the_response(
