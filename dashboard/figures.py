@@ -75,12 +75,13 @@ def filing_organisations(tickets: QuerySet, since: datetime) -> list[tuple[int, 
 
 
 def _per_week(tickets: QuerySet, field: str, since: datetime) -> dict:
+    # COUNT(*), not of a column: the date's index alone answers (an index-only scan).
     rows = (
         tickets.filter(**{f"{field}__gte": since})
         .order_by()
         .annotate(week=TruncWeek(field))
         .values_list("week")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     return {timezone.localdate(week) if isinstance(week, datetime) else week: n for week, n in rows}
 
