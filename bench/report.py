@@ -1,4 +1,7 @@
-"""Writes docs/benchmarks.md from the JSON files of `bench/pages.py`, one per size."""
+"""Writes docs/benchmarks.md from the JSON files of `bench/pages.py`, one per size.
+
+The file's "## Dashboard" section, written from `bench/dashboard_bench.py` by hand, is
+kept as it was, at the end."""
 
 import argparse
 import json
@@ -10,6 +13,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+KEPT = "## Dashboard"
+
+
+def kept_section(path: Path) -> list[str]:
+    """The lines of `path`'s KEPT section, up to the next section; none if it has none."""
+    lines = path.read_text().splitlines() if path.exists() else []
+    if KEPT not in lines:
+        return []
+    start = lines.index(KEPT)
+    end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("## ")), None)
+    section = lines[start:end]
+    while section and not section[-1].strip():
+        section.pop()
+    return ["", *section, ""]
 
 
 def machine(server: str) -> list[str]:
@@ -127,6 +144,7 @@ def main():
     if len(results) > 1:
         lines += ["## Growth", "", *ratio_table(results[0], results[-1])]
     lines += ["## Where the time goes", "", *slowest(results[-1])]
+    lines += kept_section(args.out)
     args.out.write_text("\n".join(lines))
     print(f"Wrote {args.out}")
 

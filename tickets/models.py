@@ -209,6 +209,8 @@ class Ticket(models.Model):
             models.Index(fields=["priority_rank", "id"], name="ticket_priority"),
             models.Index(fields=["read_at"], name="ticket_read"),
             models.Index(fields=["resolved_at"], name="ticket_resolved"),
+            # A team's tickets resolved per week (the dashboard), from the index alone.
+            models.Index(fields=["category", "resolved_at"], name="ticket_cat_resolved"),
             models.Index(fields=["subject"], name="ticket_subject"),
             models.Index(fields=["parent", "-created_at"], name="ticket_parent_created"),
             # Both directions, each with the newest first among equal names.

@@ -113,7 +113,22 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two(file, responsible
         aged(ticket, hours=hours)
     [row] = figures.durations(Ticket.objects.all(), figures.period_start())
     assert row.to_resolve == 4.0
-    assert row.to_read is None and row.to_first_response is None
+    assert row.to_read is None
+    assert row.to_first_response == 4.0  # a resolution answers the requester too
+
+
+def test_first_response_is_the_clock_kept_on_the_ticket(file, aged):
+    # given: answered three hours after filing, as sla/ stores it (start_missing fills
+    # it so for tickets answered before the clocks were kept), with no event to show
+    ticket = aged(file(), hours=5)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_responded_at=ticket.created_at + timedelta(hours=3)
+    )
+    # when
+    [row] = figures.durations(Ticket.objects.all(), figures.period_start())
+    # then
+    assert row.to_first_response == 3.0
+    assert row.to_read is None and row.to_resolve is None
 
 
 def test_first_response_ignores_the_requesters_side_and_internal_notes(

@@ -20,7 +20,7 @@ from tickets.models import ActivitySide, Attachment, EventKind, Ticket, TicketEv
 from tickets.search import note_text, ticket_text
 from tickets.services import NOT_ACTIVITY
 
-from . import lives, search_index
+from . import clocks, lives, search_index
 from .directory import Cast
 from .loader import Loader
 from .tables import Table, analyze, reset_sequences
@@ -37,7 +37,7 @@ TICKETS = Table(
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
         "organisation_key", "category_key", "last_activity_at", "last_activity_side",
         "note_text",
-        # Service level clocks: none for generated tickets (sla/ starts them on filing).
+        # Service level clocks, as sla/ would have kept them (seeding/clocks.py).
         "first_response_due_at", "first_responded_at", "resolution_due_at", "due_at",
         "sla_paused_at",
         "parent_id", "product_id", "component_id", "custom",
@@ -132,6 +132,7 @@ class Filler:
         # Seeded by what is there already, so that a top-up draws other tickets.
         self.rng = random.Random(f"{seed}:tickets:{self.existing}")
         self.calendar = Calendar(self.rng, until)
+        self.zone = ZoneInfo(settings.TIME_ZONE)
         self.ids = {model: _next_id(model) for model in (Ticket, TicketEvent, Attachment)}
         self.organisation_keys, self.category_keys = sortkeys.lookup()
         self.counts = Counts()
@@ -182,7 +183,7 @@ class Filler:
                     self.organisation_keys[life.organisation_id],
                     self.category_keys[life.category_id],
                     active_at, side, note_text(notes, names[True]),
-                    None, None, None, None, None,
+                    *clocks.clocks(life, self.zone),
                     None, None, None, {},
                 )
             )  # fmt: skip

@@ -2,12 +2,14 @@
 action log verifies, whose fields agree with their events, and that the site serves."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from categories.models import Category
@@ -24,7 +26,7 @@ from tickets.models import (
     TicketEvent,
     TicketKind,
 )
-from tickets.seeding import bulk, loader, search_index
+from tickets.seeding import bulk, clocks, loader, search_index
 
 UNTIL = "2026-06-01"
 END = datetime(2026, 5, 31, 21, 0, tzinfo=UTC)  # midnight in Istanbul
@@ -400,3 +402,45 @@ def test_a_search_index_left_dropped_by_a_killed_run_is_built_first():
     seed_bulk(tickets=20)
 
     assert search_index.exists()
+
+
+def test_service_level_clocks_agree_with_the_events(seeded):
+    zone = timezone.get_default_timezone()
+    tickets = Ticket.objects.filter(requester__username__startswith="uye").prefetch_related(
+        "events"
+    )
+    met = missed = 0
+    for ticket in tickets:
+        answers = [
+            e.created_at
+            for e in ticket.events.all()
+            if e.kind in (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
+            and not e.internal
+            and e.actor_id != ticket.requester_id
+        ]
+        paused = ticket.status in (Status.INFO_REQUESTED, Status.RESOLVED)
+        due = ticket.first_response_due_at
+
+        assert ticket.first_responded_at == (min(answers) if answers else None), ticket.pk
+        assert ticket.created_at < due <= ticket.resolution_due_at
+        local = due.astimezone(zone)
+        assert local.weekday() < 5 and time(8, 30) < local.time() <= time(17, 30)
+        assert (ticket.sla_paused_at is not None) == paused
+        if ticket.status == Status.CLOSED or paused:
+            assert ticket.due_at is None
+        else:
+            assert ticket.due_at == (ticket.resolution_due_at if answers else due)
+        if answers:
+            met += ticket.first_responded_at <= due
+            missed += ticket.first_responded_at > due
+    assert met > 0 and missed > 0
+
+
+def test_a_due_counts_office_hours_only():
+    zone = ZoneInfo("Europe/Istanbul")
+    friday_five = datetime(2026, 5, 29, 17, 0, tzinfo=zone)
+    # half an hour on Friday, the rest from Monday 8:30
+    assert clocks.working_due(friday_five, 60, zone) == datetime(2026, 6, 1, 9, 0, tzinfo=zone)
+    # the lunch hour does not count
+    noon = datetime(2026, 6, 1, 12, 0, tzinfo=zone)
+    assert clocks.working_due(noon, 60, zone) == datetime(2026, 6, 1, 14, 0, tzinfo=zone)

@@ -1,0 +1,33 @@
+"""bench/report.py rewrites docs/benchmarks.md but keeps its hand-written Dashboard section."""
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("bench_report", ROOT / "bench" / "report.py")
+report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(report)
+
+
+def test_the_dashboard_section_is_kept_up_to_the_next_section(tmp_path):
+    old = tmp_path / "benchmarks.md"
+    old.write_text(
+        "# Benchmarks\n\n## Pages\n\nold\n\n## Dashboard\n\n### 100,000 tickets\n\n"
+        "| who | ms |\n\n## Later\n\nnot kept\n"
+    )
+    assert report.kept_section(old) == [
+        "",
+        "## Dashboard",
+        "",
+        "### 100,000 tickets",
+        "",
+        "| who | ms |",
+        "",
+    ]
+
+
+def test_a_file_without_the_section_or_no_file_keeps_nothing(tmp_path):
+    old = tmp_path / "benchmarks.md"
+    assert report.kept_section(old) == []
+    old.write_text("# Benchmarks\n\n## Pages\n")
+    assert report.kept_section(old) == []
