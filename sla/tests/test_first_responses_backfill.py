@@ -7,7 +7,7 @@ from django.apps import apps
 from tickets import services
 from tickets.models import Ticket
 
-migration = importlib.import_module("sla.migrations.0002_first_responses")
+migration = importlib.import_module("sla.migrations.0003_first_responses")
 
 
 def test_the_backfill_takes_the_first_answer_from_outside_the_requesters_organisation(

@@ -30,7 +30,7 @@ def fill_first_responses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("sla", "0001_initial"),
+        ("sla", "0002_contract_service_levels"),
     ]
 
     operations = [
