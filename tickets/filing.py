@@ -96,8 +96,9 @@ def fields_for(category, kind=None, organisation=None) -> list[CustomField]:
     return list(fields.filter(Q(kind__isnull=True) | Q(kind=kind)).filter(under))
 
 
-def clean_value(field: CustomField, raw):
-    """The typed value to store (JSON), or None when empty; ValidationError when wrong."""
+def clean_value(field: CustomField, raw, *, country: str | None = None):
+    """The typed value to store (JSON), or None when empty; ValidationError when wrong.
+    A phone number typed without its country code is read in `country` (phones.region_of)."""
     if field.type == FieldType.CHECKBOX:
         if raw is None and not field.required:
             return None  # not sent at all (the API): nothing to keep
@@ -151,12 +152,7 @@ def clean_value(field: CustomField, raw):
             ) from None
         return raw
     if field.type == FieldType.PHONE:
-        if not raw.startswith("+"):
-            raise ValidationError(
-                _("Enter the phone number with + and the country code, e.g. +7 8352 123456."),
-                code="invalid",
-            )
-        return phones.to_e164(raw)
+        return phones.to_e164(raw, country or phones.region())
     limit = 10_000 if field.type == FieldType.LONG_TEXT else 500
     if len(raw) > limit:
         raise ValidationError(
@@ -165,12 +161,14 @@ def clean_value(field: CustomField, raw):
     return raw
 
 
-def clean_values(fields: list[CustomField], data: dict) -> dict:
-    """All of the form's custom values by key; raises one ValidationError per field name."""
+def clean_values(fields: list[CustomField], data: dict, *, organisation=None) -> dict:
+    """All of the form's custom values by key, as the requester's `organisation` files
+    them (its country reads a phone number); raises one ValidationError per field name."""
+    country = phones.region_of(organisation)
     values, errors = {}, {}
     for field in fields:
         try:
-            value = clean_value(field, data.get(field.key))
+            value = clean_value(field, data.get(field.key), country=country)
         except ValidationError as error:
             errors[field.key] = error.messages
             continue
