@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import phones
 
@@ -40,10 +41,24 @@ def says_unit(organisation) -> bool:
 
     if organisation is None:
         return False
-    root_id = int(organisation.path.split("/")[0]) if organisation.path else organisation.pk
-    if root_id == organisation.pk:
-        return organisation.kind == OrganisationKind.AGENCY
-    return Organisation.objects.filter(pk=root_id, kind=OrganisationKind.AGENCY).exists()
+    # Asked by a page's form, filters, columns and labels alike: once per instance.
+    if not hasattr(organisation, "_says_unit"):
+        root_id = int(organisation.path.split("/")[0]) if organisation.path else organisation.pk
+        if root_id == organisation.pk:
+            organisation._says_unit = organisation.kind == OrganisationKind.AGENCY
+        else:
+            organisation._says_unit = Organisation.objects.filter(
+                pk=root_id, kind=OrganisationKind.AGENCY
+            ).exists()
+    return organisation._says_unit
+
+
+def category_label(organisation, *, new: bool = False):
+    """What people of `organisation`'s deployment call a category ("Unit" at the agency),
+    translated when shown; `new`: the label of a redirect's target."""
+    if says_unit(organisation):
+        return gettext_lazy("New unit") if new else gettext_lazy("Unit")
+    return gettext_lazy("New category") if new else gettext_lazy("Category")
 
 
 def contracts(organisation):

@@ -129,8 +129,7 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
         self.fields["category"].queryset = filing.scoped(
             self.fields["category"].queryset, organisation
         )
-        if filing.says_unit(organisation):
-            self.fields["category"].label = _("Unit")
+        self.fields["category"].label = filing.category_label(organisation)
         # A handler files for others: the requester's contract decides (in clean).
         kinds = TicketKind.objects.filter(is_active=True)
         self.fields["kind"].queryset = (
@@ -343,8 +342,7 @@ class RedirectForm(forms.Form):
         # The units of the ticket's own deployment, not another's.
         categories = filing.scoped(Category.objects.filter(is_active=True), ticket.organisation)
         self.fields["category"].queryset = categories.exclude(pk=ticket.category_id)
-        if filing.says_unit(ticket.organisation):
-            self.fields["category"].label = _("New unit")
+        self.fields["category"].label = filing.category_label(ticket.organisation, new=True)
 
 
 class AssignForm(forms.Form):
