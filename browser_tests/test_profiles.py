@@ -1,9 +1,9 @@
 """Each deployment profile's main story, seeded on a fresh database and walked in its
 language as its manual describes: the agency's expert files an extension request from
 a case, the reviewer resolves it and the expert answers within three days; the vendor's
-first line files for customers with and without a contract and escalates, and the
-second line takes the ticket by requesting information; a portal customer files about
-an order."""
+first line files for customers with and without a contract (the applicant's phone typed
+in its mask) and escalates, and the second line takes the ticket by requesting
+information; a portal customer files about an order."""
 
 import io
 
@@ -125,6 +125,10 @@ def test_the_vendors_first_line_files_escalates_and_the_second_line_requests_inf
     system_info = line1.get_by_label("Информация о системе").filter(visible=True)
     expect(system_info).to_be_visible()
     system_info.fill("Свод-СМАРТ 24.1.15")
+    # the applicant's phone, written in the Russian mask as it is typed
+    phone = line1.get_by_label("Телефон заявителя").filter(visible=True)
+    phone.press_sequentially("89123456789")
+    expect(phone).to_have_value("+7 (912) 345-67-89")
     file_the_form(
         line1,
         "ru",
@@ -137,7 +141,10 @@ def test_the_vendors_first_line_files_escalates_and_the_second_line_requests_inf
     line1.wait_for_url("**/documents/")
     ticket = Ticket.objects.get(subject="Не формируется отчёт 0503130")
     assert ticket.assignee.username == "ru_line1"
-    assert ticket.custom == {"system_info": "Свод-СМАРТ 24.1.15"}
+    assert ticket.custom == {
+        "system_info": "Свод-СМАРТ 24.1.15",
+        "applicant_phone": "+79123456789",
+    }
 
     # escalation to the second line
     line1.goto(f"/tickets/{ticket.pk}/")

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from tickets.models import ParentRecord, Ticket
 
 REQUESTS_SHOWN = 200
@@ -21,6 +21,21 @@ def visible_records(user):
     if user.role == Role.MEMBER and user.organisation_id:
         rule |= Q(organisation__path__startswith=user.organisation.path)
     return ParentRecord.objects.filter(rule)
+
+
+def has_records(user) -> bool:
+    """Whether the user has any record to look at or to file about (the menu's link): one
+    EXISTS. Their organisation's and those below it (a member files about them, a handler
+    on a member's behalf), those they referred as reviewer; a supervisor, any at all."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_supervisor:
+        return ParentRecord.objects.exists()
+    rule = Q(reviewer=user)
+    if user.organisation_id:
+        tree = Organisation.objects.filter(path__startswith=user.organisation.path)
+        rule |= Q(organisation__in=tree)
+    return ParentRecord.objects.filter(rule).exists()
 
 
 def record_list(user):

@@ -145,6 +145,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tickets.context_processors.wording",
+                "cases.context_processors.records",
             ],
             "builtins": ["common.templatetags.dates", "common.templatetags.text"],
         },

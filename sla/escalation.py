@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from outbox import services as outbox
 from outbox.models import OutgoingMail
-from tickets import services
+from tickets import filing, services
 from tickets.models import Ticket
 
 from . import worktime
@@ -55,7 +55,7 @@ def candidates(now):
         .annotate(sla_clock_kind=_clock_kind())
         # A warned ticket comes back only once its due has passed.
         .filter(~Exists(breached), Q(due_at__lte=now) | ~Exists(warned))
-        .select_related("category")
+        .select_related("category", "organisation")
         .order_by("due_at", "pk")[:BATCH]
     )
 
@@ -115,6 +115,7 @@ def _record(ticket, clock: str, level: str, recipients) -> bool:
 
 
 def _mail(ticket, clock: str, level: str, recipients) -> None:
+    category_label = filing.category_label(ticket.organisation)  # "Unit" at the agency
     rows = []
     for user in recipients:
         if not user.wants_mail("team"):
@@ -134,6 +135,7 @@ def _mail(ticket, clock: str, level: str, recipients) -> None:
             headline = " ".join(headline.split())
             context = {
                 "ticket": ticket,
+                "category_label": category_label,
                 "headline": headline,
                 "due": ticket.due_at,
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),

@@ -3,7 +3,7 @@
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -91,6 +91,8 @@ def _assignee(ticket: Ticket) -> str | None:
     return ticket.assignee.display_name() if ticket.assignee else None
 
 
+# Its header is the viewer's word for it (a unit at the agency): see `named_for`.
+CATEGORY = Column(_("Category"), lambda t: t.category, sort="category")
 COLUMNS = (
     Column(_("Id"), lambda t: t.pk, cell=ID, sort="id"),
     Column(
@@ -116,7 +118,7 @@ COLUMNS = (
         badge="_priority_badge.html",
         choices=Priority,
     ),
-    Column(_("Category"), lambda t: t.category, sort="category"),
+    CATEGORY,
     Column(_("Kind"), lambda t: t.kind, in_list=False),
     Column(
         _("Assigned to"),
@@ -162,17 +164,25 @@ LIST_COLUMNS = tuple(column for column in COLUMNS if column.in_list)
 EXPORT_COLUMNS = tuple(column for column in COLUMNS if column.in_export)
 
 
+def named_for(category_label, columns=LIST_COLUMNS) -> tuple[Column, ...]:
+    """The columns with the category's header as the viewer's deployment says it."""
+    return tuple(
+        replace(column, label=category_label) if column is CATEGORY else column
+        for column in columns
+    )
+
+
 class Row(NamedTuple):
     ticket: Ticket
     cells: list[tuple[dict, Any]]  # (the column as the row template reads it, the value)
 
 
-def list_rows(tickets: Iterable[Ticket]) -> list[Row]:
+def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS) -> list[Row]:
     """Each ticket with its list cells, from the relations already fetched."""
     # Dicts, each label translated once: the row template reads them for every cell.
     shown = [
         (column, {"label": str(column.label), "css": column.css, "cell": column.cell})
-        for column in LIST_COLUMNS
+        for column in columns
     ]
     badges = {}  # (partial, value) -> its HTML: a page renders each badge once
     rows = []

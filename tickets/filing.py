@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import phones
 
@@ -40,10 +41,24 @@ def says_unit(organisation) -> bool:
 
     if organisation is None:
         return False
-    root_id = int(organisation.path.split("/")[0]) if organisation.path else organisation.pk
-    if root_id == organisation.pk:
-        return organisation.kind == OrganisationKind.AGENCY
-    return Organisation.objects.filter(pk=root_id, kind=OrganisationKind.AGENCY).exists()
+    # Asked by a page's form, filters, columns and labels alike: once per instance.
+    if not hasattr(organisation, "_says_unit"):
+        root_id = int(organisation.path.split("/")[0]) if organisation.path else organisation.pk
+        if root_id == organisation.pk:
+            organisation._says_unit = organisation.kind == OrganisationKind.AGENCY
+        else:
+            organisation._says_unit = Organisation.objects.filter(
+                pk=root_id, kind=OrganisationKind.AGENCY
+            ).exists()
+    return organisation._says_unit
+
+
+def category_label(organisation, *, new: bool = False):
+    """What people of `organisation`'s deployment call a category ("Unit" at the agency),
+    translated when shown; `new`: the label of a redirect's target."""
+    if says_unit(organisation):
+        return gettext_lazy("New unit") if new else gettext_lazy("Unit")
+    return gettext_lazy("New category") if new else gettext_lazy("Category")
 
 
 def contracts(organisation):
@@ -96,8 +111,9 @@ def fields_for(category, kind=None, organisation=None) -> list[CustomField]:
     return list(fields.filter(Q(kind__isnull=True) | Q(kind=kind)).filter(under))
 
 
-def clean_value(field: CustomField, raw):
-    """The typed value to store (JSON), or None when empty; ValidationError when wrong."""
+def clean_value(field: CustomField, raw, *, country: str | None = None):
+    """The typed value to store (JSON), or None when empty; ValidationError when wrong.
+    A phone number typed without its country code is read in `country` (phones.region_of)."""
     if field.type == FieldType.CHECKBOX:
         if raw is None and not field.required:
             return None  # not sent at all (the API): nothing to keep
@@ -151,12 +167,7 @@ def clean_value(field: CustomField, raw):
             ) from None
         return raw
     if field.type == FieldType.PHONE:
-        if not raw.startswith("+"):
-            raise ValidationError(
-                _("Enter the phone number with + and the country code, e.g. +7 8352 123456."),
-                code="invalid",
-            )
-        return phones.to_e164(raw)
+        return phones.to_e164(raw, country or phones.region())
     limit = 10_000 if field.type == FieldType.LONG_TEXT else 500
     if len(raw) > limit:
         raise ValidationError(
@@ -165,12 +176,14 @@ def clean_value(field: CustomField, raw):
     return raw
 
 
-def clean_values(fields: list[CustomField], data: dict) -> dict:
-    """All of the form's custom values by key; raises one ValidationError per field name."""
+def clean_values(fields: list[CustomField], data: dict, *, organisation=None) -> dict:
+    """All of the form's custom values by key, as the requester's `organisation` files
+    them (its country reads a phone number); raises one ValidationError per field name."""
+    country = phones.region_of(organisation)
     values, errors = {}, {}
     for field in fields:
         try:
-            value = clean_value(field, data.get(field.key))
+            value = clean_value(field, data.get(field.key), country=country)
         except ValidationError as error:
             errors[field.key] = error.messages
             continue

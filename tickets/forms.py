@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import phones
 from categories.models import Category
 from common.calendars import CalendarDateField
 
@@ -128,8 +129,7 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
         self.fields["category"].queryset = filing.scoped(
             self.fields["category"].queryset, organisation
         )
-        if filing.says_unit(organisation):
-            self.fields["category"].label = _("Unit")
+        self.fields["category"].label = filing.category_label(organisation)
         # A handler files for others: the requester's contract decides (in clean).
         kinds = TicketKind.objects.filter(is_active=True)
         self.fields["kind"].queryset = (
@@ -167,8 +167,9 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
             # someone sees them all, and the requester's are checked.
             under = Q(contract__isnull=True) | Q(contract__in=filing.contracts(organisation))
             fields = fields.filter(under)
+        country = phones.region_of(organisation)
         for field in fields.select_related("kind").order_by("category_id", "position", "pk"):
-            self.fields[f"cf_{field.pk}"] = custom_form_field(field)
+            self.fields[f"cf_{field.pk}"] = custom_form_field(field, country)
             self.custom_fields.append(field)
 
     def clean(self):
@@ -199,7 +200,9 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
                 value = value.name[-255:] if value else ""
             raw[field.key] = value
         try:
-            cleaned["custom"] = filing.clean_values(fields, raw)
+            cleaned["custom"] = filing.clean_values(
+                fields, raw, organisation=requester.organisation
+            )
         except ValidationError as error:
             by_key = {field.key: f"cf_{field.pk}" for field in fields}
             for key, messages in error.message_dict.items():
@@ -229,9 +232,10 @@ def requester_scope(user) -> Q:
     return Q(organisation__path__startswith=user.organisation.path)
 
 
-def custom_form_field(field) -> forms.Field:
+def custom_form_field(field, country: str | None = None) -> forms.Field:
     """The form field of a custom field; the chosen category's are checked in clean()
-    (required or not), so each is optional here. The script shows the category's own."""
+    (required or not), so each is optional here. The script shows the category's own.
+    A phone's mask is `country`'s (the filer's, phones.region_of)."""
     common = {
         "label": field.display_label(),
         "help_text": field.help_text,
@@ -260,10 +264,7 @@ def custom_form_field(field) -> forms.Field:
         )
     elif field.type == FieldType.PHONE:
         made = forms.CharField(
-            widget=forms.TextInput(
-                attrs={"type": "tel", "placeholder": "+7 (___) ___-__-__", "inputmode": "tel"}
-            ),
-            **common,
+            widget=forms.TextInput(attrs=phones.input_attrs(country or phones.region())), **common
         )
     else:
         made = forms.CharField(max_length=500, **common)
@@ -341,8 +342,7 @@ class RedirectForm(forms.Form):
         # The units of the ticket's own deployment, not another's.
         categories = filing.scoped(Category.objects.filter(is_active=True), ticket.organisation)
         self.fields["category"].queryset = categories.exclude(pk=ticket.category_id)
-        if filing.says_unit(ticket.organisation):
-            self.fields["category"].label = _("New unit")
+        self.fields["category"].label = filing.category_label(ticket.organisation, new=True)
 
 
 class AssignForm(forms.Form):

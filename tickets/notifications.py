@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from outbox import services as outbox
 from outbox.models import OutgoingMail
 
-from . import customvalues, facts, permissions
+from . import customvalues, facts, filing, permissions
 from .models import EventKind, TicketFollower
 
 # What a ticket's followers hear about: its public changes, not an assignment (whose
@@ -127,6 +127,8 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
     if not with_note:
         event.typed_note = ""
     fields = customvalues.definitions([ticket.category_id]) if ticket.custom else {}
+    # Those told are people of the ticket's deployment: its word for a category.
+    category_label = filing.category_label(ticket.organisation)
     rows = []
     seen = set()
     for user, topic in recipients.items():
@@ -144,6 +146,7 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
                 "headline": _headline(ticket, event, topic),
                 "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
                 "recipient": user,
+                "category_label": category_label,
                 "reply_above": reply_above_line(),
                 "history": history,
                 "fields": customvalues.shown(ticket, fields.get(ticket.category_id, []))

@@ -278,7 +278,7 @@ def file_ticket(
         requester=requester, kind=kind, product=product, component=component, parent=parent
     )
     fields = filing.fields_for(category, kind, requester.organisation)
-    custom = filing.clean_values(fields, custom or {})
+    custom = filing.clean_values(fields, custom or {}, organisation=requester.organisation)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(

@@ -32,6 +32,7 @@ from . import (
     conversation,
     customvalues,
     export,
+    filing,
     paging,
     panels,
     permissions,
@@ -152,11 +153,12 @@ def ticket_list(request):
     ticket_filter, page = selectors.ticket_list(user, request.GET)
     handles = handles_tickets(user)
     current_view = worklists.find(user, request.GET.get("view"))
+    shown = columns.named_for(filing.category_label(user.organisation))
     context = {
         "filter": ticket_filter,
         "page": page,
-        "columns": columns.LIST_COLUMNS,
-        "rows": columns.list_rows(page.object_list),
+        "columns": shown,
+        "rows": columns.list_rows(page.object_list, shown),
         "updated_ids": worklists.updated_ids(user, page.object_list),
         "current_sort": ticket_filter.data.get("sort", ""),
         "current_view": current_view.name if current_view else "",

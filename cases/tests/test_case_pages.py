@@ -96,7 +96,35 @@ def test_the_case_page_makes_a_fixed_number_of_queries(
         file_about(case("1402-11873"), expert, f"درخواست {n}")
     client.force_login(expert)
 
-    with django_assert_max_num_queries(10):
+    # With the menu's cases link and, on a case, the viewer's word for a category.
+    with django_assert_max_num_queries(12):
         client.get(f"/cases/{case('1402-11873').pk}/")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get("/cases/")
+
+
+MENU_LINK = 'href="/cases/"'
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["fa_expert", "fa_reviewer", "fa_unit", "portal_customer", "portal_agent", "tesk"],
+)
+def test_the_menu_links_the_cases_for_those_who_have_any(client, agency, username):
+    client.force_login(user(username))
+
+    assert MENU_LINK in client.get("/tickets/").content.decode()
+
+
+@pytest.mark.parametrize("username", ["oda", "bursa", "kapasite", "ru_client"])
+def test_the_menu_has_no_cases_link_for_those_who_have_none(client, agency, username):
+    seed("vendor")
+    client.force_login(user(username))
+
+    assert MENU_LINK not in client.get("/tickets/").content.decode()
+
+
+def test_a_supervisor_sees_no_cases_link_while_there_are_no_records(client, supervisor):
+    client.force_login(supervisor)
+
+    assert MENU_LINK not in client.get("/tickets/").content.decode()

@@ -288,6 +288,78 @@ def test_a_typed_in_applicants_phone_is_kept_in_international_format(
     assert Ticket.objects.get().custom == {"email": "ivanov@example.org", "phone": "+78352623511"}
 
 
+def in_country(member, scheme):
+    member.organisation.tax_scheme = scheme
+    member.organisation.save(update_fields=["tax_scheme"])
+
+
+@pytest.mark.parametrize(
+    "scheme, typed, stored",
+    [
+        ("tr", "0532 123 45 67", "+905321234567"),
+        ("ru", "8 (835) 262-35-11", "+78352623511"),
+        ("ru", "+7 (912) 345-67-89", "+79123456789"),
+        ("ir", "۰۹۱۲ ۳۴۵ ۶۷۸۹", "+989123456789"),
+        ("ir", "+90 532 123 45 67", "+905321234567"),
+    ],
+)
+def test_a_phone_typed_without_its_code_is_read_in_the_requesters_country(
+    client, member, capacity, applicant, scheme, typed, stored
+):
+    in_country(member, scheme)
+    client.force_login(member)
+
+    post(client, capacity, applicant, phone=typed)
+
+    assert Ticket.objects.get().custom == {"phone": stored}
+
+
+@pytest.mark.parametrize(
+    "scheme, example",
+    [("tr", "+90 501 234 56 78"), ("ru", "+7 912 345-67-89"), ("ir", "+98 912 345 6789")],
+)
+def test_a_wrong_phone_is_refused_with_an_example_of_the_requesters_country(
+    client, member, capacity, applicant, scheme, example
+):
+    in_country(member, scheme)
+    client.force_login(member)
+
+    response = post(client, capacity, applicant, phone="12-34")
+
+    assert response.context["form"].errors[cf(applicant, "phone")] == [
+        f"Enter a valid phone number, e.g. {example}."
+    ]
+    assert not Ticket.objects.exists()
+
+
+def test_the_service_reads_a_phone_in_the_requesters_country_whoever_files(
+    member, responsible, capacity, applicant, file
+):
+    in_country(member, "ru")
+    typed = {"phone": "8 912 345 67 89"}
+
+    ticket = file(by=responsible, requester=member, channel="phone", custom=typed)
+
+    assert ticket.custom == {"phone": "+79123456789"}
+
+
+def test_a_phone_is_asked_with_the_phone_keyboard_and_the_filers_countrys_mask(
+    client, member, capacity, applicant
+):
+    in_country(member, "ru")
+    client.force_login(member)
+
+    response = client.get("/tickets/new/")
+
+    html = response.content.decode()
+    start = html.index(f'name="{cf(applicant, "phone")}"')
+    tag = html[html.rindex("<input", 0, start) : html.index(">", start)]
+    for attribute in ['type="tel"', 'inputmode="tel"', 'autocomplete="tel"', 'dir="ltr"']:
+        assert attribute in tag
+    assert 'data-phone-mask="+7 (___) ___-__-__" data-phone-trunk="8"' in tag
+    assert 'src="/static/js/phone-mask.js"' in html
+
+
 def test_a_solar_hijri_date_on_a_gregorian_page_is_refused(client, member, capacity, fields):
     client.force_login(member)
 

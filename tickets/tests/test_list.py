@@ -220,11 +220,12 @@ def test_the_list_makes_the_same_number_of_queries_for_1_and_30_tickets(
     # One of them asks whether the session owes a second sign-in step; one bounded
     # count per view of the sidebar (tickets/worklists.py), the saved searches, the
     # page's "updated" markers, a handler's colleagues for the bulk actions, and the
-    # custom fields that the filters offer.
-    with django_assert_max_num_queries(22) as one:
+    # custom fields that the filters offer, the viewer's word for a category (a unit?),
+    # and whether the menu links the cases and orders.
+    with django_assert_max_num_queries(23) as one:
         client.get("/tickets/")
     TicketFactory.create_batch(29, requester=member, category=capacity)
-    with django_assert_max_num_queries(22) as thirty:
+    with django_assert_max_num_queries(23) as thirty:
         response = client.get("/tickets/")
 
     assert len(listed_ids(response)) == 25
@@ -238,15 +239,16 @@ def test_the_detail_page_query_count_does_not_grow_with_the_log(
 
     client.force_login(member)
     client.get(f"/tickets/{ticket.pk}/")
-    # 14: the page's own ten, the reader's "seen" upsert, the followers, the related
-    # tickets, the help articles' panel.
-    with django_assert_max_num_queries(14) as before:
+    # 16: the page's own ten, the reader's "seen" upsert, the followers, the related
+    # tickets, the help articles' panel, the viewer's word for a category (a unit?), and
+    # whether the menu links the cases and orders.
+    with django_assert_max_num_queries(16) as before:
         client.get(f"/tickets/{ticket.pk}/")
     for n in range(50):
         services.attach(ticket, by=member, files=[upload(f"{n}.pdf", PDF)])
     for n in range(150):
         services.reply(ticket, by=responsible if n % 2 else member, body=f"Cevap {n}")
-    with django_assert_max_num_queries(14) as after:
+    with django_assert_max_num_queries(16) as after:
         response = client.get(f"/tickets/{ticket.pk}/")
 
     assert ticket.events.count() > 200

@@ -3,11 +3,14 @@ referring authority's) sees them, answers, changes unit and priority, and resolv
 
 import pytest
 
+from accounts.models import User
+from outbox.models import OutgoingMail
 from tickets import services
 from tickets.models import EventKind, ParentRecord, Status, Ticket, TicketKind
 from tickets.records import ParentKind
 
 from .profiles import case, post_ticket, seed, unit, user
+from .test_columns import ListPage
 
 EXPERTS_UNIT = "واحد امور کارشناسان"
 SYSTEM_UNIT = "واحد پشتیبانی سامانه"
@@ -172,3 +175,84 @@ def test_the_agency_says_unit_where_the_others_say_category(client, agency):
 
     assert agency_form.fields["category"].label == "Unit"
     assert tesk_form.fields["category"].label == "Category"
+
+
+def in_english(*usernames):
+    User.objects.filter(username__in=usernames).update(language="en")
+
+
+def test_the_agencys_list_names_the_unit_column_and_filter_unit(client, agency):
+    expert = user("fa_expert")
+    file_extension(expert, case("1402-11873"))
+    in_english("fa_expert")
+    client.force_login(expert)
+
+    html = client.get("/tickets/").content.decode()
+
+    page = ListPage(html)
+    assert "Unit" in page.header and "Category" not in page.header
+    assert all("Unit" in [label for label, _text in row] for row in page.rows)
+    assert '<label for="id_category" class="form-label">Unit</label>' in html
+
+
+def test_the_agencys_ticket_page_and_dashboard_say_unit(client, agency):
+    ticket = file_extension(user("fa_expert"), case("1402-11873"))
+    in_english("fa_unit")
+    client.force_login(user("fa_unit"))
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    dashboard = client.get("/dashboard/").content.decode()
+
+    assert f'<dt class="col-sm-3">Unit</dt><dd class="col-sm-9">{EXPERTS_UNIT}</dd>' in page
+    assert 'for="dashboard-category">Unit</label>' in dashboard
+
+
+def test_the_agencys_mail_notices_say_unit(agency):
+    in_english("fa_unit")
+
+    ticket = file_extension(user("fa_expert"), case("1402-11873"))
+
+    notice = OutgoingMail.objects.get(ticket_id=ticket.pk, to=user("fa_unit").email)
+    assert f"Unit: {EXPERTS_UNIT}" in notice.text
+    assert f"Unit: {EXPERTS_UNIT}" in notice.html
+    assert "Category" not in notice.text
+
+
+def test_the_agencys_pages_say_unit_in_persian(client, agency):
+    ticket = file_extension(user("fa_expert"), case("1402-11873"))
+    client.force_login(user("fa_expert"))
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert f'<dt class="col-sm-3">واحد</dt><dd class="col-sm-9">{EXPERTS_UNIT}</dd>' in page
+
+
+def test_tesks_people_still_read_category(client, agency):
+    in_english("oda")
+    member = user("oda")
+    client.force_login(member)
+    ticket = Ticket.objects.filter(requester=member).first()
+
+    listed = client.get("/tickets/").content.decode()
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "Category" in ListPage(listed).header
+    assert '<label for="id_category" class="form-label">Category</label>' in listed
+    assert '<dt class="col-sm-3">Category</dt>' in page
+
+
+def test_the_agencys_list_makes_the_same_number_of_queries_for_1_and_30_tickets(
+    client, agency, django_assert_max_num_queries
+):
+    expert = user("fa_expert")
+    file_extension(expert, case("1402-11873"))
+    client.force_login(expert)
+    with django_assert_max_num_queries(23) as one:
+        client.get("/tickets/")
+    for n in range(29):
+        file_extension(expert, case("1402-11873"), subject=f"درخواست {n}")
+    with django_assert_max_num_queries(23) as thirty:
+        response = client.get("/tickets/")
+
+    assert len(response.context["rows"]) == 25
+    assert len(thirty.captured_queries) == len(one.captured_queries)
