@@ -14,5 +14,6 @@ class MailinConfig(AppConfig):
 
         from . import personal_data
 
+        privacy.collect.connect(personal_data.held_mail, dispatch_uid="mailin")
         privacy.erase.connect(personal_data.erase, dispatch_uid="mailin")
         privacy.expire.connect(personal_data.expire, dispatch_uid="mailin")

@@ -7,6 +7,15 @@ from .models import HeldMessage, InboundMessage
 FORGOTTEN = {"sender": "", "subject": ""}
 
 
+def held_mail(sender, *, person, **kwargs) -> tuple[str, list[dict]]:
+    """The mail from the person's address held for a supervisor (what they wrote)."""
+    rows = HeldMessage.objects.filter(sender__iexact=person.email) if person.email else []
+    return "held_mail", [
+        {"received": row.received_at.isoformat(), "subject": row.subject, "text": row.text}
+        for row in rows
+    ]
+
+
 def erase(sender, *, address, **kwargs) -> None:
     if not address:
         return

@@ -126,9 +126,16 @@ def _contract_recomputed(request, modeladmin, contract_ids) -> None:
     """A contract's service levels changed: its organisations' open tickets take the
     calendar and targets that now apply, from their filing on."""
     organisations = clocks.organisations_under({pk for pk in contract_ids if pk is not None})
+    _organisations_recomputed(request, modeladmin, organisations)
+
+
+def _organisations_recomputed(request, modeladmin, organisations) -> None:
+    """The open tickets of `organisations` take the calendar and targets that now apply;
+    those without clocks yet (no target applied before) start theirs."""
     if organisations:
         with transaction.atomic():
             moved = clocks.recompute(organisation_ids=organisations, targets=True)
+            clocks.start_missing(organisation_ids=organisations)
         _recomputed(request, modeladmin, moved)
 
 
@@ -218,8 +225,9 @@ class ContractAdmin(TicketsContractAdmin):
     """The contract's page, with its service levels: its calendar and its targets."""
 
     inlines = [*TicketsContractAdmin.inlines, ContractCalendarInline, ContractTargetInline]
-    # What decides whose tickets the contract's service levels reach.
-    REACH = {"customer", "organisations", "is_active"}
+    # What decides whose tickets the contract's service levels reach (the number too:
+    # of an organisation's contracts, the lowest number's apply).
+    REACH = {"customer", "organisations", "is_active", "number"}
 
     def save_related(self, request, form, formsets, change):
         # The organisations reached before this save (the contract's row is saved
@@ -230,6 +238,14 @@ class ContractAdmin(TicketsContractAdmin):
         super().save_related(request, form, formsets, change)
         if self.REACH & set(form.changed_data) or any(f.has_changed() for f in formsets):
             after = clocks.organisations_under([form.instance.pk])
-            with transaction.atomic():
-                moved = clocks.recompute(organisation_ids=before | after, targets=True)
-            _recomputed(request, self, moved)
+            _organisations_recomputed(request, self, before | after)
+
+    def delete_model(self, request, obj):
+        reached = clocks.organisations_under([obj.pk])
+        super().delete_model(request, obj)
+        _organisations_recomputed(request, self, reached)
+
+    def delete_queryset(self, request, queryset):
+        reached = clocks.organisations_under(list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        _organisations_recomputed(request, self, reached)

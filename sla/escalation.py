@@ -51,7 +51,8 @@ def candidates(now):
     breached = done.filter(level=EscalationLevel.BREACH)
     warned = done.filter(level=EscalationLevel.WARNING)
     return (
-        Ticket.objects.filter(due_at__lte=now + due_soon())
+        # Dues without a clock (generated or restored rows) are nothing to escalate.
+        Ticket.objects.filter(due_at__lte=now + due_soon(), sla_clock__isnull=False)
         .annotate(sla_clock_kind=_clock_kind())
         # A warned ticket comes back only once its due has passed.
         .filter(~Exists(breached), Q(due_at__lte=now) | ~Exists(warned))

@@ -8,6 +8,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
+from common import personal_data
 from mailin.models import HeldMessage, InboundMessage
 
 from .conftest import message
@@ -44,3 +45,16 @@ def test_retention_removes_old_held_mail_and_the_senders_from_the_old_log(
     assert list(HeldMessage.objects.values_list("sender", flat=True)) == ["new@example.net"]
     logged = InboundMessage.objects.values_list("sender", "subject").order_by("pk")
     assert list(logged) == [("", ""), ("new@example.net", "Yeni soru")]
+
+
+def test_a_persons_export_holds_their_held_mail(deliver, member):
+    member.is_active = False
+    member.save()
+    deliver(message("ODA@example.org", "Ben Ayşe", "Telefonum 0532 123 45 67"))
+    deliver(message("stranger@example.net", "Soru"))
+
+    sections = dict(personal_data.sections(member, viewer=member))
+
+    assert [(row["subject"], row["text"]) for row in sections["held_mail"]] == [
+        ("Ben Ayşe", "Telefonum 0532 123 45 67")
+    ]

@@ -139,8 +139,8 @@ def test_the_export_costs_the_same_queries_for_any_number_of_tickets(
     client.force_login(ayse)
 
     # Any number of tickets: the same queries (one is the second-factor check; one for
-    # each other app's section: API tokens, webhooks, survey answers).
-    with django_assert_max_num_queries(13):
+    # each other app's section: API tokens, webhooks, survey answers, held mail).
+    with django_assert_max_num_queries(14):
         response = client.get(MINE)
         archive = unzip(response)
 
@@ -154,7 +154,7 @@ def test_a_supervisors_export_costs_the_same_queries_too(
     _file_many(30, ayse, responsible, file)
     client.force_login(supervisor)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         archive = unzip(client.get(person_export(ayse)))
 
     assert len(json.loads(archive.read(JSON_NAME))["tickets"]) == 30

@@ -374,3 +374,58 @@ def test_the_vendor_seed_gives_its_contract_faster_targets_and_extended_hours_on
     assert contract.sla_targets.count() == len(Priority)
     assert ContractCalendar.objects.count() == 1
     assert seeding.seed_vendor_contract() == []
+
+
+def test_renumbering_a_contract_moves_its_tickets_to_the_contract_that_now_applies(
+    admin_client, at, ticket_factory, contract, inegol_chamber
+):
+    later = Contract.objects.create(customer=inegol_chamber, number="BS-200")
+    contract_target(later, first=20)
+    contract_target(contract, first=15)
+    at(MONDAY_TEN)
+    ticket = ticket_factory()
+    assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 15)
+
+    form = contract_form(contract)
+    form["number"] = "BS-300"
+    response = post(admin_client, f"/admin/tickets/contract/{contract.pk}/change/", form)
+
+    assert response.status_code == 302
+    assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 20)
+
+
+def test_deleting_a_contract_gives_its_tickets_the_general_targets(
+    admin_client, at, ticket_factory, contract
+):
+    contract_target(contract)
+    at(MONDAY_TEN)
+    ticket = ticket_factory()
+    assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 15)
+
+    response = post(admin_client, f"/admin/tickets/contract/{contract.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Contract.objects.filter(pk=contract.pk).exists()
+    assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 14, 0)
+
+
+def test_a_contract_given_targets_starts_the_clocks_its_tickets_did_not_have(
+    admin_client, at, ticket_factory, contract
+):
+    # given a ticket filed when no target applied to it
+    Target.objects.all().delete()
+    at(MONDAY_TEN)
+    ticket = ticket_factory()
+    assert not Clock.objects.filter(ticket=ticket).exists()
+
+    # when its organisation's contract is given a target on the contract's page
+    row = {"priority": Priority.MEDIUM, "first_response_minutes": 15, "resolution_minutes": 60}
+    response = post(
+        admin_client,
+        f"/admin/tickets/contract/{contract.pk}/change/",
+        contract_form(contract, targets=[row]),
+    )
+
+    # then its clocks start from its filing
+    assert response.status_code == 302
+    assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 15)

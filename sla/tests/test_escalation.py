@@ -6,10 +6,10 @@ from django.core.management import call_command
 
 from outbox.models import OutgoingMail
 from sla import escalation
-from sla.models import Escalation
+from sla.models import Clock, Escalation
 from sla.tests.conftest import istanbul
 from tickets import services
-from tickets.models import EventKind, Priority
+from tickets.models import EventKind, Priority, Ticket
 from tickets.signals import sla_breached
 
 
@@ -97,3 +97,20 @@ def test_the_command_runs_it(at, high_ticket):
     at(istanbul(2026, 12, 7, 10, 30))
     call_command("escalate")
     assert Escalation.objects.count() == 1
+
+
+def test_a_due_without_a_clock_does_not_hold_up_the_tickets_behind_it(
+    at, high_ticket, ticket_factory, responsible, monkeypatch
+):
+    # given older dues without clocks (generated or restored rows) filling a whole run
+    stale = ticket_factory(priority=Priority.HIGH)
+    Clock.objects.filter(ticket=stale).delete()
+    Ticket.objects.filter(pk=stale.pk).update(due_at=istanbul(2026, 12, 1, 10, 0))
+    monkeypatch.setattr(escalation, "BATCH", 1)
+
+    # when the run comes at 10:30, half an hour before high_ticket's first response
+    at(istanbul(2026, 12, 7, 10, 30))
+
+    # then the ticket with a clock is warned about
+    assert escalation.escalate() == 1
+    assert mails_to(responsible.email)

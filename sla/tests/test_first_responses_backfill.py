@@ -1,4 +1,4 @@
-"""Migration 0002 fills the first response of tickets answered before it was kept."""
+"""Migration 0003 fills the first response of tickets answered before it was kept."""
 
 import importlib
 
