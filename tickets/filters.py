@@ -21,8 +21,8 @@ from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
 
-from . import filing
-from .models import OPEN_STATUSES, CustomField, Priority, Status, TicketKind
+from . import filing, search
+from .models import OPEN_STATUSES, CustomField, Priority, Status, Ticket, TicketKind
 from .records import FieldType
 
 MAX_ID = 2**63 - 1
@@ -285,15 +285,19 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(due_at__gt=now, due_at__lte=soon)
 
     def filter_text(self, queryset, name, value):
-        """Every word must be found: in the text, as the ticket's number, or in the
-        name of its organisation or requester."""
+        """Every word must be found: in the text (on PostgreSQL also in another form of
+        the word), as the ticket's number, or in the name of its organisation or
+        requester. On PostgreSQL, unless a sort is chosen, the best matches come first."""
         words = terms(value)
+        stemmed = connection.vendor == "postgresql"
         organisations = _holding(Organisation.objects, "name_key", words)
         people = _holding(User.objects, "search_key", words)
         handled = _handled_by(self.user)
         condition = Q()
         for word in words:
             found = Q(search_text__contains=word)
+            if stemmed:
+                found |= Q(search.matches(word))
             if handled is not None:
                 found |= Q(note_text__contains=word) & handled
             number = word.removeprefix("#")
@@ -304,7 +308,13 @@ class TicketFilter(django_filters.FilterSet):
             if people.get(word):
                 found |= Q(requester_id__in=people[word])
             condition &= found
-        return queryset.filter(condition)
+        queryset = queryset.filter(condition)
+        if stemmed and words and not self.form.cleaned_data.get("sort"):
+            # Past the count limit the list drops the rank (paging.affordable).
+            queryset = queryset.annotate(search_rank=search.rank(words)).order_by(
+                "-search_rank", *Ticket._meta.ordering
+            )
+        return queryset
 
     def filter_created_from(self, queryset, name, value):
         if not datetime.date(1900, 1, 1) <= value <= datetime.date(9000, 1, 1):

@@ -72,10 +72,27 @@ def sort_keys(queryset: QuerySet) -> list[Key]:
     for name in queryset.query.order_by or queryset.model._meta.ordering:
         path = name.lstrip("-")
         path = "pk" if path in ("pk", "id") else path
-        keys.append(Key(path, name.startswith("-"), _nullable(queryset.model, path)))
+        nullable = path not in queryset.query.annotations and _nullable(queryset.model, path)
+        keys.append(Key(path, name.startswith("-"), nullable))
         if path == "pk":
             return keys
     return [*keys, Key("pk", True, False)]
+
+
+def affordable(queryset: QuerySet, count: int) -> QuerySet:
+    """The queryset, without its computed sort keys (search's rank) when it holds more
+    than HELPDESK_COUNT_LIMIT rows: such a key costs a computation for every row before
+    the first page, so a long list falls back to the model's order."""
+    if count <= settings.HELPDESK_COUNT_LIMIT:
+        return queryset
+    order = queryset.query.order_by
+    kept = [name for name in order if name.lstrip("-") not in queryset.query.annotations]
+    return queryset if kept == list(order) else queryset.order_by(*kept)
+
+
+def _bounded_count(queryset: QuerySet) -> int:
+    # Without the ordering, PostgreSQL counts from the indexes of the filters.
+    return queryset.order_by()[: settings.HELPDESK_COUNT_LIMIT + 1].count()
 
 
 def _nullable(model, path: str) -> bool:
@@ -87,6 +104,15 @@ def _nullable(model, path: str) -> bool:
             return True
         model = model_field.related_model
     return False
+
+
+def _row_values(queryset: QuerySet, keys: list[Key], pk: int):
+    """The sort values of row `pk`, whether or not it passes the filters; a computed
+    key (search's rank) computed as the list computes it."""
+    annotations = queryset.query.annotations
+    computed = {k.path: annotations[k.path] for k in keys if k.path in annotations}
+    rows = queryset.model._base_manager.annotate(**computed).filter(pk=pk)
+    return rows.values_list(*(key.path for key in keys)).first()
 
 
 def _signature(keys: list[Key]) -> list[str]:
@@ -112,9 +138,7 @@ def _read_token(token: str, queryset: QuerySet, keys: list[Key]):
     if not isinstance(pk, int) or not isinstance(number, int):
         return None
     # Not narrowed by the filters: a row that left them still marks the place.
-    values = (
-        queryset.model._base_manager.filter(pk=pk).values_list(*(key.path for key in keys)).first()
-    )
+    values = _row_values(queryset, keys, pk)
     return None if values is None else (list(values), max(number, 1))
 
 
@@ -171,9 +195,9 @@ def _page_number(value) -> int:
 
 def get_page(queryset: QuerySet, params, page_size: int) -> TicketPage:
     """The page `params` ask for: by `after`/`before` token, else by `page` number."""
+    count = _bounded_count(queryset)
+    queryset = affordable(queryset, count)
     keys = sort_keys(queryset)
-    # Without the ordering, PostgreSQL counts from the indexes of the filters.
-    count = queryset.order_by()[: settings.HELPDESK_COUNT_LIMIT + 1].count()
     ordered = queryset.order_by(*(key.order() for key in keys))
     token = params.get(AFTER) or params.get(BEFORE)
     if token:
@@ -213,8 +237,10 @@ def get_page(queryset: QuerySet, params, page_size: int) -> TicketPage:
 def neighbours(queryset: QuerySet, pk: int) -> tuple[int | None, int | None]:
     """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
     same however deep the ticket sits); None at either end or when `pk` is gone."""
+    if any(name.lstrip("-") in queryset.query.annotations for name in queryset.query.order_by):
+        queryset = affordable(queryset, _bounded_count(queryset))
     keys = sort_keys(queryset)
-    values = queryset.model._base_manager.filter(pk=pk).values_list(*(k.path for k in keys)).first()
+    values = _row_values(queryset, keys, pk)
     if values is None:
         return None, None
     found = []

@@ -254,6 +254,16 @@ def test_search_covers_the_public_replies_and_not_the_notes(seeded):
     assert normalise(note.note) not in note.ticket.search_text
 
 
+def test_the_generated_tickets_have_their_full_text_vector(seeded):
+    if connection.vendor != "postgresql":
+        pytest.skip("the full-text vector is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), count(search_vector) FROM tickets_ticket")
+        held, vectors = cursor.fetchone()
+
+    assert held == vectors > 4
+
+
 def test_running_again_tops_up_to_the_total_and_never_beyond(seeded):
     organisations = Organisation.objects.count()
     members = User.objects.count()
@@ -395,9 +405,10 @@ def test_the_number_of_chambers_can_be_chosen(db):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_search_index_left_dropped_by_a_killed_run_is_built_first():
     if connection.vendor != "postgresql":
-        pytest.skip("the trigram index is PostgreSQL's")
+        pytest.skip("the search indexes are PostgreSQL's")
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX {search_index.NAME}")
+        for name in search_index.INDEXES:
+            cursor.execute(f"DROP INDEX {name}")
 
     seed_bulk(tickets=20)
 
