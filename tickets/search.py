@@ -1,7 +1,7 @@
 """The text that ticket search matches, built in one place, and on PostgreSQL the
 stemmed, ranked match of its words.
 
-On PostgreSQL the database keeps a full-text vector of `search_text` (migration 0015:
+On PostgreSQL the database keeps a full-text vector of `search_text` (migration 0016:
 Turkish and Russian stems and whole words, the subject weighted first), so that
 "faturalar" finds "fatura" and "ошибки" finds "ошибка"; the trigram substring match
 stays beside it for parts of words and Persian. SQLite matches substrings only.
@@ -48,7 +48,7 @@ def refresh(ticket) -> None:
 
 class _Vector(Expression):
     """The ticket's `search_vector` column, which PostgreSQL alone has and keeps from
-    `search_text` (migration 0015); not a model field, so that no save writes it."""
+    `search_text` (migration 0016); not a model field, so that no save writes it."""
 
     output_field = TextField()
 
@@ -62,7 +62,7 @@ _VECTOR_COLUMN.set_attributes_from_name("search_vector")
 
 def _query(word: str) -> Func:
     """The word's stems in each language and its prefix (PostgreSQL's
-    `tickets_search_query`, migration 0015)."""
+    `tickets_search_query`, migration 0016)."""
     return Func(Value(word), function="tickets_search_query", output_field=TextField())
 
 

@@ -3,7 +3,7 @@
 Updating a GIN index row by row is most of what writing a ticket's row costs at scale
 (three quarters at a million tickets); building it once after the load costs a third of
 that. Each index is dropped and built with the statements of the migration that owns it
-(tickets 0002 the trigrams, 0015 the full-text vector that a trigger fills as rows come),
+(tickets 0002 the trigrams, 0016 the full-text vector that a trigger fills as rows come),
 all IF [NOT] EXISTS: a run that was killed in between leaves an index missing, and the
 next run builds it first.
 """
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.db import connection
 
 _TRIGRAM = importlib.import_module("tickets.migrations.0002_postgresql_guards_and_kinds")
-_VECTOR = importlib.import_module("tickets.migrations.0015_search_vector")
+_VECTOR = importlib.import_module("tickets.migrations.0016_search_vector")
 # Each index as its migration names, builds and drops it.
 INDEXES = {
     "ticket_search_trgm": (_TRIGRAM.TRIGRAM, _TRIGRAM.DROP_TRIGRAM),

@@ -112,7 +112,7 @@ def test_the_migration_fills_the_vector_of_existing_tickets(client, ticket, memb
     client.force_login(member)
     assert listed(client, q="raporlar") == []
 
-    migration = importlib.import_module("tickets.migrations.0015_search_vector")
+    migration = importlib.import_module("tickets.migrations.0016_search_vector")
     migration.backfill(None, SimpleNamespace(connection=connection))
 
     assert listed(client, q="raporlar") == [ticket.pk]

@@ -109,7 +109,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("tickets", "0014_profiles_records")]
+    dependencies = [("tickets", "0015_category_resolved_index")]
 
     operations = [
         migrations.RunPython(on_postgresql(FUNCTIONS), on_postgresql(DROP_FUNCTIONS)),
