@@ -16,6 +16,7 @@ fi
 # One test process per core (TEST_PROCESSES=0 for one process, e.g. to debug); the
 # system tests share servers and stay in one process (conftest: xdist_group).
 processes="${TEST_PROCESSES:-$(nproc)}"
+[ "$processes" -gt 8 ] && processes=8  # conftest.py has eight brokers' databases
 if [ "$processes" -gt 1 ]; then
   exec .venv/bin/python -m pytest -n "$processes" --dist loadgroup "$@"
 fi
