@@ -26,9 +26,16 @@ def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter
 
 
 def ticket_list(user, params):
-    """The filter (for its form) and the requested page of tickets (tickets/paging.py)."""
+    """The filter (for its form) and the requested page of tickets (tickets/paging.py),
+    each row with when `user` last opened it (`seen_at`, for the "updated" marks)."""
     ticket_filter = filtered_tickets(user, params)
-    return ticket_filter, paging.get_page(ticket_filter.qs, params, settings.HELPDESK_PAGE_SIZE)
+    page = paging.get_page(
+        ticket_filter.qs,
+        params,
+        settings.HELPDESK_PAGE_SIZE,
+        annotations={"seen_at": worklists.seen_at(user)},
+    )
+    return ticket_filter, page
 
 
 def colleagues(user) -> list:
