@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from accounts import loading
 from accounts.models import Role
 
 from .models import Category
@@ -13,6 +14,9 @@ def team_category_ids(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_team_category_ids"):
+        if loading.fact(user, "on_a_team") is False:
+            user._team_category_ids = frozenset()
+            return user._team_category_ids
         user._team_category_ids = frozenset(
             Category.objects.filter(responsibles=user).values_list("pk", flat=True)
         )
