@@ -8,14 +8,22 @@ class CategoriesConfig(AppConfig):
     verbose_name = _("Categories")
 
     def ready(self):
-        from django.db.models import Exists, OuterRef
+        from django.db.models import OuterRef, Subquery, Value
+        from django.db.models.functions import Coalesce
 
         from accounts import loading
 
         from .models import Category
+        from .selectors import IdsText
 
-        # Most users are on no team: their pages then ask nothing about teams.
+        # Every page asks which teams the user is on: loaded with the user, as "1,5".
+        teams = Category.responsibles.through.objects.filter(user_id=OuterRef("pk"))
         loading.register(
-            "on_a_team",
-            lambda: Exists(Category.responsibles.through.objects.filter(user_id=OuterRef("pk"))),
+            "team_category_ids",
+            lambda: Coalesce(
+                Subquery(
+                    teams.values("user_id").annotate(ids=IdsText("category_id")).values("ids")
+                ),
+                Value(""),
+            ),
         )
