@@ -221,11 +221,13 @@ def bounded_counts(querysets: list[QuerySet]) -> list[int]:
         return list(cursor.fetchone())
 
 
-def counts(user) -> list[Count]:
-    """Each of the user's views with its count, bounded: one query for all the views."""
+def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
+    """Each of the user's views with its count, and the bounded count of each queryset
+    `also` (what else the page counts): one query for them all."""
     shown = for_user(user)
-    numbers = bounded_counts([w.tickets(user) for w in shown])
-    return [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=True)]
+    numbers = bounded_counts([w.tickets(user) for w in shown] + list(also))
+    views = [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
+    return views, numbers[len(shown) :]
 
 
 def seen_at(user) -> Subquery:
