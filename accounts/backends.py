@@ -3,6 +3,7 @@
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
+from . import loading
 from .models import User
 from .selectors import user_for_login
 
@@ -36,3 +37,11 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user, loaded with what every page asks about them (loading.py)."""
+        try:
+            user = loading.for_request().get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

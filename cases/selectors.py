@@ -1,7 +1,8 @@
 """Which parent records (cases, orders, returns) a user sees, and the requests of one."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
+from accounts import loading
 from accounts.models import Organisation, Role
 from tickets.models import ParentRecord, Ticket
 
@@ -23,12 +24,22 @@ def visible_records(user):
     return ParentRecord.objects.filter(rule)
 
 
+def records_reached_fact():
+    """`has_records` for a user row that is not a supervisor's (accounts/loading.py)."""
+    below = Q(organisation__path__startswith=OuterRef("organisation__path"))
+    return Exists(ParentRecord.objects.filter(Q(reviewer_id=OuterRef("pk")) | below))
+
+
 def has_records(user) -> bool:
     """Whether the user has any record to look at or to file about (the menu's link): one
     EXISTS. Their organisation's and those below it (a member files about them, a handler
     on a member's behalf), those they referred as reviewer; a supervisor, any at all."""
     if not user.is_authenticated or not user.is_active:
         return False
+    # As the request's load of the user found them (cases/apps.py), when it did.
+    known = loading.fact(user, "records_exist" if user.is_supervisor else "records_reached")
+    if known is not None:
+        return known
     if user.is_supervisor:
         return ParentRecord.objects.exists()
     rule = Q(reviewer=user)

@@ -1,11 +1,28 @@
 """Reads about teams: which categories a user handles, and who handles tickets at all."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Aggregate, CharField, Q
 
+from accounts import loading
 from accounts.models import Role
 
 from .models import Category
+
+
+class IdsText(Aggregate):
+    """The ids aggregated as one text, "1,5,7" (for the user's load, accounts/loading.py)."""
+
+    function = "GROUP_CONCAT"  # SQLite; its separator is a comma
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s::text, ',')",
+            **extra_context,
+        )
 
 
 def team_category_ids(user) -> frozenset[int]:
@@ -13,6 +30,10 @@ def team_category_ids(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_team_category_ids"):
+        loaded = loading.fact(user, "team_category_ids")
+        if loaded is not None:
+            user._team_category_ids = frozenset(int(pk) for pk in loaded.split(",") if pk)
+            return user._team_category_ids
         user._team_category_ids = frozenset(
             Category.objects.filter(responsibles=user).values_list("pk", flat=True)
         )

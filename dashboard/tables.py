@@ -196,28 +196,46 @@ def knowledge_base(scope: Scope, since) -> Table | None:
     return Table("knowledge-base", _("Help articles (six months)"), headers, rows, "bars")
 
 
-def build(slug: str, scope: Scope, since) -> Table | None:
-    """The table `slug` for `scope`, from the cache when the same rows were counted in
-    the last HELPDESK_DASHBOARD_CACHE_SECONDS (per language: its labels are translated).
+def _storable(table: Table | None) -> Table | None:
+    """The table with its lazy translations made text, fit for the cache."""
+    if table is not None:
+        table.title = str(table.title)
+        table.headers = [str(header) for header in table.headers]
+        table.rows = [
+            tuple(str(v) if isinstance(v, Promise) else v for v in row) for row in table.rows
+        ]
+    return table
+
+
+def build_all(slugs, scope: Scope, since) -> dict[str, Table | None]:
+    """The tables `slugs` for `scope`, from the cache when the same rows were counted in
+    the last HELPDESK_DASHBOARD_CACHE_SECONDS (per language: its labels are translated),
+    asked of the cache in one round trip, the missing ones stored in another.
 
     A million tickets' aggregates take seconds; a dashboard a few minutes old is as
     useful, and the key holds everything that decides which tickets are counted."""
     seconds = settings.HELPDESK_DASHBOARD_CACHE_SECONDS
     key = signature(scope)
     if not seconds or key is None:
-        return TABLES[slug](scope, since)
-    key = f"dashboard:{slug}:{get_language()}:{since.date().isoformat()}:{key}"
-    table = cache.get(key)
-    if table is None:
-        table = TABLES[slug](scope, since)
-        if table is not None:
-            table.title = str(table.title)
-            table.headers = [str(header) for header in table.headers]
-            table.rows = [
-                tuple(str(v) if isinstance(v, Promise) else v for v in row) for row in table.rows
-            ]
-        cache.set(key, table or False, seconds)
-    return table or None
+        return {slug: TABLES[slug](scope, since) for slug in slugs}
+    prefix = f"{get_language()}:{since.date().isoformat()}:{key}"
+    keys = {slug: f"dashboard:{slug}:{prefix}" for slug in slugs}
+    cached = cache.get_many(list(keys.values()))
+    tables, missing = {}, {}
+    for slug, cache_key in keys.items():
+        if cache_key in cached:
+            tables[slug] = cached[cache_key] or None
+        else:
+            tables[slug] = _storable(TABLES[slug](scope, since))
+            missing[cache_key] = tables[slug] or False
+    if missing:
+        cache.set_many(missing, seconds)
+    return tables
+
+
+def build(slug: str, scope: Scope, since) -> Table | None:
+    """The table `slug` for `scope` (see build_all)."""
+    return build_all([slug], scope, since)[slug]
 
 
 TABLES: dict[str, Callable[[Scope, object], Table | None]] = {

@@ -17,7 +17,7 @@ from common.replica import reads_from_replica
 from . import charts, downloads, figures
 from .models import SummarySubscription
 from .scope import scope_for
-from .tables import TABLES, Table, build
+from .tables import TABLES, Table, build, build_all
 
 
 def _chart(table: Table, rtl: bool):
@@ -72,8 +72,7 @@ def dashboard(request):
     since = figures.period_start()
     rtl = get_language_bidi()
     sections = []
-    for slug in TABLES:
-        table = build(slug, scope, since)
+    for table in build_all(TABLES, scope, since).values():
         if table is not None:
             sections.append({"table": table, "chart": _chart(table, rtl)})
     organisations, categories = _filters(request.user)

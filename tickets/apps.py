@@ -20,3 +20,18 @@ class TicketsConfig(AppConfig):
 
         post_save.connect(sortkeys.organisation_renamed, sender=Organisation)
         post_save.connect(sortkeys.category_renamed, sender=Category)
+
+        from django.db.models import Exists, OuterRef
+
+        from accounts import loading
+
+        from . import filing
+        from .records import ParentRecord
+
+        # The list's, filters' and menu's word for a category ("Unit" at the agency).
+        loading.register("says_unit", filing.says_unit_fact)
+        # Few users review cases: the others' pages ask nothing about them.
+        loading.register(
+            "reviews_cases",
+            lambda: Exists(ParentRecord.objects.filter(reviewer_id=OuterRef("pk"))),
+        )

@@ -10,6 +10,6 @@ def wording(request):
     worked out only on the pages that show it."""
 
     def label():
-        return filing.category_label(getattr(getattr(request, "user", None), "organisation", None))
+        return filing.category_label(filing.viewer_organisation(getattr(request, "user", None)))
 
     return {"category_label": SimpleLazyObject(label)}

@@ -10,11 +10,11 @@ import decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import phones
+from accounts import loading, phones
 
 from .models import Component, Contract, CustomField, ParentRecord, Product, TicketKind
 from .records import FieldType
@@ -51,6 +51,26 @@ def says_unit(organisation) -> bool:
                 pk=root_id, kind=OrganisationKind.AGENCY
             ).exists()
     return organisation._says_unit
+
+
+def says_unit_fact():
+    """`says_unit` for the user row (accounts/loading.py): a root agency above, or at,
+    the user's organisation."""
+    from accounts.models import Organisation, OrganisationKind
+
+    roots = Organisation.objects.filter(kind=OrganisationKind.AGENCY, parent__isnull=True)
+    below = ExpressionWrapper(OuterRef("organisation__path"), output_field=CharField())
+    return Exists(roots.annotate(below=below).filter(below__startswith=F("path")))
+
+
+def viewer_organisation(user):
+    """The viewer's organisation, told what the request's load of the user already
+    knows of its wording: the page's labels then ask nothing more."""
+    organisation = getattr(user, "organisation", None)
+    known = loading.fact(user, "says_unit")
+    if organisation is not None and known is not None:
+        organisation._says_unit = known
+    return organisation
 
 
 def category_label(organisation, *, new: bool = False):

@@ -189,7 +189,7 @@ class TicketFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.filters["organisation"].extra["widget"] = OrganisationInput(user)
-        self.filters["category"].label = filing.category_label(user.organisation)
+        self.filters["category"].label = filing.category_label(filing.viewer_organisation(user))
         self.filters["category"].extra["widget"] = forms.Select(
             choices=[("", _("All"))] + [(c.pk, str(c)) for c in Category.objects.all()]
         )

@@ -193,12 +193,14 @@ def _page_number(value) -> int:
     return max(number, 1)
 
 
-def get_page(queryset: QuerySet, params, page_size: int) -> TicketPage:
-    """The page `params` ask for: by `after`/`before` token, else by `page` number."""
+def get_page(queryset: QuerySet, params, page_size: int, *, annotations=None) -> TicketPage:
+    """The page `params` ask for: by `after`/`before` token, else by `page` number; its
+    rows with `annotations`, which the count leaves out (they would cost per row)."""
     count = _bounded_count(queryset)
     queryset = affordable(queryset, count)
     keys = sort_keys(queryset)
-    ordered = queryset.order_by(*(key.order() for key in keys))
+    rows_of = queryset.annotate(**annotations) if annotations else queryset
+    ordered = rows_of.order_by(*(key.order() for key in keys))
     token = params.get(AFTER) or params.get(BEFORE)
     if token:
         reverse = not params.get(AFTER)
@@ -207,7 +209,7 @@ def get_page(queryset: QuerySet, params, page_size: int) -> TicketPage:
             return TicketPage([], 1, count, missing=True, page_size=page_size)
         values, number = cursor
         if reverse:
-            ordered = queryset.order_by(*(key.order(reverse=True) for key in keys))
+            ordered = rows_of.order_by(*(key.order(reverse=True) for key in keys))
         rows = list(ordered.filter(_past(keys, values, reverse))[: page_size + 1])
         more = len(rows) > page_size
         rows = rows[:page_size]

@@ -9,8 +9,12 @@ def subtree_ids(user) -> list[int]:
     organisation index even inside an OR.
     """
     if not hasattr(user, "_subtree_ids"):
+        from accounts import loading
         from accounts.models import Organisation
 
+        if loading.fact(user, "organisation_has_children") is False:
+            user._subtree_ids = [user.organisation_id]
+            return user._subtree_ids
         subtree = Organisation.objects.filter(path__startswith=user.organisation.path)
         user._subtree_ids = list(subtree.values_list("pk", flat=True))
     return user._subtree_ids
@@ -27,7 +31,13 @@ def referred_parent_ids(user) -> frozenset[int]:
     if not user.is_authenticated or user.role == Role.MEMBER:
         return frozenset()
     if not hasattr(user, "_referred_parent_ids"):
+        from accounts import loading
+
         from .records import ParentRecord
+
+        if loading.fact(user, "reviews_cases") is False:
+            user._referred_parent_ids = frozenset()
+            return user._referred_parent_ids
 
         records = ParentRecord.objects.filter(reviewer=user)
         user._referred_parent_ids = frozenset(records.values_list("pk", flat=True))

@@ -57,7 +57,10 @@ def detail_context(user, ticket) -> dict:
     # A closed ticket is read-only: no forms, nobody to tell of changes that cannot come.
     open_ = ticket.status != Status.CLOSED
     handler = open_ and permissions.is_handler(user, ticket)
-    people = relations.followers(ticket)
+    if handler:
+        people, colleagues = relations.followers_and_colleagues(ticket)
+    else:
+        people = relations.followers(ticket)
     context = {
         "related_tickets": relations.related(ticket, user),
         "followers": people,
@@ -69,9 +72,7 @@ def detail_context(user, ticket) -> dict:
     if handler:
         # Oneself follows with the button; a colleague already following is not offered.
         followed = {person.pk for person in people} | {user.pk}
-        context["follower_candidates"] = [
-            c for c in relations.colleagues(ticket) if c.pk not in followed
-        ]
+        context["follower_candidates"] = [c for c in colleagues if c.pk not in followed]
     return context
 
 

@@ -10,7 +10,7 @@ the ticket.
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from common import storage
@@ -253,3 +253,29 @@ def unfollow(ticket: Ticket, *, by) -> bool:
 def followers(ticket: Ticket) -> list:
     """The people following the ticket, for its page (one query)."""
     return [f.user for f in ticket.followers.select_related("user") if f.user.is_active]
+
+
+def followers_and_colleagues(ticket: Ticket) -> tuple[list, list]:
+    """`followers(ticket)` and `colleagues(ticket)` (a handler's page shows both), in one
+    query: the active people who follow it or are on its category's team."""
+    from accounts.models import User
+
+    follow = TicketFollower.objects.filter(ticket=ticket, user=OuterRef("pk")).order_by(
+        "created_at", "pk"
+    )
+    team = ticket.category.responsibles.through.objects.filter(
+        category_id=ticket.category_id, user_id=OuterRef("pk")
+    )
+    people = list(
+        User.objects.filter(Exists(follow) | Exists(team), is_active=True)
+        .annotate(
+            followed_at=Subquery(follow.values("created_at")[:1]),
+            follow_id=Subquery(follow.values("pk")[:1]),
+            on_team=Exists(team),
+        )
+        .order_by("first_name", "username")  # the team's order, as colleagues() gives it
+    )
+    following = sorted(
+        (p for p in people if p.follow_id is not None), key=lambda p: (p.followed_at, p.follow_id)
+    )
+    return following, [p for p in people if p.on_team]

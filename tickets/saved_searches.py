@@ -58,10 +58,14 @@ class SavedSearchForm(forms.Form):
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
-        self.fields["team"].queryset = Category.objects.filter(pk__in=team_category_ids(user))
-        self.fields["team"].label_from_instance = lambda c: (
-            _("The team of %(category)s") % {"category": c}
-        )
+        team = self.fields["team"]
+        team.queryset = Category.objects.filter(pk__in=team_category_ids(user))
+        team.label_from_instance = lambda c: _("The team of %(category)s") % {"category": c}
+        # Read when shown, in one query (the queryset's own choices count the rows first).
+        team.choices = lambda: [
+            ("", team.empty_label),
+            *((c.pk, team.label_from_instance(c)) for c in team.queryset),
+        ]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

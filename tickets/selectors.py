@@ -1,5 +1,7 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.http import QueryDict
@@ -26,9 +28,16 @@ def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter
 
 
 def ticket_list(user, params):
-    """The filter (for its form) and the requested page of tickets (tickets/paging.py)."""
+    """The filter (for its form) and the requested page of tickets (tickets/paging.py),
+    each row with when `user` last opened it (`seen_at`, for the "updated" marks)."""
     ticket_filter = filtered_tickets(user, params)
-    return ticket_filter, paging.get_page(ticket_filter.qs, params, settings.HELPDESK_PAGE_SIZE)
+    page = paging.get_page(
+        ticket_filter.qs,
+        params,
+        settings.HELPDESK_PAGE_SIZE,
+        annotations={"seen_at": worklists.seen_at(user)},
+    )
+    return ticket_filter, page
 
 
 def colleagues(user) -> list:
@@ -75,31 +84,42 @@ def updated_since(tickets, user, since):
 
 
 def ticket_for_detail(user, pk):
-    """One visible ticket with what its header shows; raises Ticket.DoesNotExist."""
-    return (
-        Ticket.objects.visible_to(user)
-        .select_related(
-            "organisation",
-            "category",
-            "kind",
-            "assignee",
-            "requester",
-            "parent",
-            "product",
-            "component",
+    """One visible ticket with what its header shows, and when `user` last opened it
+    (`seen_at`); raises Ticket.DoesNotExist."""
+    tickets = Ticket.objects.visible_to(user)
+    if user.is_authenticated:
+        tickets = tickets.annotate(seen_at=worklists.seen_at(user))
+    return tickets.select_related(
+        "organisation",
+        "category",
+        "kind",
+        "assignee",
+        "requester",
+        "parent",
+        "product",
+        "component",
+    ).get(pk=pk)
+
+
+def timeline(ticket: Ticket, user, *, documents=None):
+    """The action log as `user` may see it, oldest first, with each entry's documents:
+    taken from `documents` (the page's own list of them, selectors.documents) when given,
+    so that the page reads the ticket's documents once."""
+    events = ticket.events.select_related("actor", "actor__organisation")
+    if documents is None:
+        events = events.prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
         )
-        .get(pk=pk)
-    )
-
-
-def timeline(ticket: Ticket, user):
-    """The action log as `user` may see it, oldest first, with each entry's documents."""
-    events = ticket.events.select_related("actor", "actor__organisation").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-    )
     if not permissions.is_handler(user, ticket):
         events = events.filter(internal=False)
     events = list(events)
+    if documents is not None:
+        by_event = defaultdict(list)
+        for document in sorted(documents, key=lambda document: document.pk):
+            by_event[document.event_id].append(document)
+        for event in events:
+            # What prefetch_related would leave: `event.attachments.all()` asks nothing.
+            event._prefetched_objects_cache = {"attachments": by_event[event.pk]}
     facts.describe(events)
     return events
 

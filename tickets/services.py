@@ -118,8 +118,15 @@ def _log(ticket, by, kind, note="", **extra) -> TicketEvent:
 
 
 def mark_seen(ticket: Ticket, *, by) -> None:
-    """Note that `by` opened the ticket now: one upsert, for the "updated" marker."""
+    """Note that `by` opened the ticket now: one upsert, for the "updated" marker.
+
+    Nothing to write when the ticket was loaded with `by`'s `seen_at`
+    (selectors.ticket_for_detail) and nothing happened since: the marker only compares
+    the two, and the answer stays the same."""
     if not by.is_authenticated:
+        return
+    seen = getattr(ticket, "seen_at", None)
+    if seen is not None and ticket.last_activity_at and seen >= ticket.last_activity_at:
         return
     TicketSeen.objects.bulk_create(
         [TicketSeen(user=by, ticket=ticket, seen_at=timezone.now())],

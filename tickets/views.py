@@ -153,7 +153,10 @@ def ticket_list(request):
     ticket_filter, page = selectors.ticket_list(user, request.GET)
     handles = handles_tickets(user)
     current_view = worklists.find(user, request.GET.get("view"))
-    shown = columns.named_for(filing.category_label(user.organisation))
+    shown = columns.named_for(filing.category_label(filing.viewer_organisation(user)))
+    # Why an empty list is empty: nothing filed at all, or the criteria hide what there is.
+    empty = not page.object_list and not page.missing
+    views, visible = worklists.counts(user, also=[Ticket.objects.visible_to(user)] if empty else [])
     context = {
         "filter": ticket_filter,
         "page": page,
@@ -163,7 +166,7 @@ def ticket_list(request):
         "current_sort": ticket_filter.data.get("sort", ""),
         "current_view": current_view.name if current_view else "",
         "handles_tickets": handles,
-        "worklists": worklists.counts(user),
+        "worklists": views,
         "saved_searches": saved_searches.shown_to(user),
         "save_search_form": saved_searches.SavedSearchForm(
             user=user, initial={"query": saved_searches.clean_query(request.GET.urlencode())}
@@ -179,9 +182,8 @@ def ticket_list(request):
                 "priorities": Priority.choices,
                 "next": request.get_full_path(),
             }
-    if not page.object_list and not page.missing:
-        # Why it is empty: nothing filed at all, or the criteria hide what there is.
-        context["nothing_filed"] = not Ticket.objects.visible_to(user).exists()
+    if empty:
+        context["nothing_filed"] = not visible[0]
     return render(request, "tickets/list.html", context)
 
 
@@ -499,7 +501,8 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
     }
     if bound:
         forms.update(bound)
-    events = selectors.timeline(ticket, user)
+    documents = selectors.documents(ticket, user)
+    events = selectors.timeline(ticket, user, documents=documents)
     order = conversation.order_for(request)
     handler = permissions.is_handler(user, ticket)
     # The requester's side answers an information request or a resolution first thing.
@@ -520,7 +523,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
         "linkable": references.visible_numbers(
             user, [ticket.description, *(event.note for event in events)]
         ),
-        "documents": selectors.documents(ticket, user),
+        "documents": documents,
         "can_attach": permissions.can("attach", user, ticket),
         "reopen_deadline": workflow.reopen_deadline(ticket),
         "upload_form": UploadForm(),

@@ -5,15 +5,17 @@ user has, with its count. A view is a row of `WORKLISTS`: its name in the URL, i
 label for each audience, and the condition it adds to what the user sees. Adding a
 view (the service levels' `overdue`, `due_today`) is adding a row.
 
-Counts stop at COUNT_CAP ("99+"): one bounded, indexed COUNT per view, so the page's
-number of queries is fixed whatever the number of tickets.
+Counts stop at COUNT_CAP ("99+"): one bounded, indexed COUNT per view, all of them in
+one query, so the page's number of queries is fixed whatever the number of tickets and
+views.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,11 +60,10 @@ def _updated(user) -> Q:
     return scope & Q(last_activity_side=other_side(user)) & Q(Exists(seen_before))
 
 
-def unrouted_category_ids() -> list[int]:
-    """Categories with no team: nobody is notified of their tickets."""
-    return list(
-        Category.objects.filter(responsibles__isnull=True).values_list("pk", flat=True).distinct()
-    )
+def unrouted_categories() -> QuerySet:
+    """Categories with no team: nobody is notified of their tickets (a subquery, so that
+    the view's count is asked with the others)."""
+    return Category.objects.filter(responsibles__isnull=True).values("pk")
 
 
 OPEN = Q(status__in=OPEN_STATUSES)
@@ -166,7 +167,7 @@ WORKLISTS = (
     Worklist(
         "unrouted",
         {SUPERVISOR: _("Unrouted (no team)")},
-        lambda user: OPEN & Q(category_id__in=unrouted_category_ids()),
+        lambda user: OPEN & Q(category_id__in=unrouted_categories()),
     ),
 )
 BY_NAME = {worklist.name: worklist for worklist in WORKLISTS}
@@ -201,22 +202,49 @@ class Count:
         return f"{COUNT_CAP}+" if self.capped else str(self.count)
 
 
-def counts(user) -> list[Count]:
-    """Each of the user's views with its count, bounded: one query per view."""
-    return [
-        Count(w, w.label(user), w.tickets(user).order_by()[: COUNT_CAP + 1].count())
-        for w in for_user(user)
-    ]
+def bounded_counts(querysets: list[QuerySet]) -> list[int]:
+    """How many rows each queryset has, up to COUNT_CAP + 1: one query for them all, each
+    count a scalar subquery over its own bounded, indexed SELECT (a LIMIT per view, which
+    one aggregate with `filter=` could not give)."""
+    if not querysets:
+        return []
+    alias = querysets[0].db
+    parts, params = [], []
+    for queryset in querysets:
+        bounded = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+        sql, part_params = bounded.query.get_compiler(using=alias).as_sql()
+        # The SQL is the ORM's own, its values passed as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) bounded)")  # noqa: S608
+        params.extend(part_params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())
+
+
+def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
+    """Each of the user's views with its count, and the bounded count of each queryset
+    `also` (what else the page counts): one query for them all."""
+    shown = for_user(user)
+    numbers = bounded_counts([w.tickets(user) for w in shown] + list(also))
+    views = [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
+    return views, numbers[len(shown) :]
+
+
+def seen_at(user) -> Subquery:
+    """When `user` last opened the ticket (NULL: never), to annotate a page's rows with:
+    one indexed probe of TicketSeen (user, ticket) per row, in the rows' own query."""
+    seen = TicketSeen.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
+    return Subquery(seen)
 
 
 def updated_ids(user, tickets) -> set[int]:
-    """Which of `tickets` (a page's rows) the other side changed since `user` last
-    opened them: one query for the page."""
+    """Which of `tickets` (a page's rows, annotated with `seen_at`) the other side
+    changed since `user` last opened them (never opened: new, not updated)."""
     other = other_side(user)
-    if not tickets:
-        return set()
-    candidates = {t.pk: t for t in tickets if t.last_activity_side == other}
-    seen = TicketSeen.objects.filter(user=user, ticket_id__in=candidates).values_list(
-        "ticket_id", "seen_at"
-    )
-    return {pk for pk, seen_at in seen if seen_at < candidates[pk].last_activity_at}
+    return {
+        t.pk
+        for t in tickets
+        if t.last_activity_side == other
+        and t.seen_at is not None
+        and t.seen_at < t.last_activity_at
+    }

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .policy import is_required
-from .selectors import has_authenticator
+from .selectors import had_authenticator
 from .signin import redirect_with_next
 
 # Open to a signed-in user whatever they owe.
@@ -38,7 +38,7 @@ class SecondStepMiddleware:
             return None
         if request.path.startswith(API_PREFIX):
             return self._api_refusal(request, user)
-        if has_authenticator(user):
+        if had_authenticator(user):
             if view == "twofactor:verify":
                 return None
             # Back to this page afterwards, unless it was a form sent.
@@ -54,7 +54,7 @@ class SecondStepMiddleware:
         api/errors.py). A bearer token is the API's own sign-in: the session is moot."""
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
             return None
-        if has_authenticator(user):
+        if had_authenticator(user):
             code, message = (
                 "two_factor_required",
                 _("Enter the code from your authenticator app on the site first."),

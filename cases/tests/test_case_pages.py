@@ -96,10 +96,9 @@ def test_the_case_page_makes_a_fixed_number_of_queries(
         file_about(case("1402-11873"), expert, f"درخواست {n}")
     client.force_login(expert)
 
-    # With the menu's cases link and, on a case, the viewer's word for a category.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get(f"/cases/{case('1402-11873').pk}/")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         client.get("/cases/")
 
 

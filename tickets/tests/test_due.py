@@ -121,11 +121,11 @@ def test_the_list_with_dues_makes_the_same_number_of_queries_for_1_and_30_ticket
     client.force_login(member)
     now = timezone.now()
     with_due(TicketFactory(requester=member, category=capacity), now)
-    with django_assert_max_num_queries(22) as one:
+    with django_assert_max_num_queries(12) as one:
         client.get("/tickets/?sort=due&sla=overdue", HTTP_ACCEPT_LANGUAGE="en")
     for n in range(29):
         with_due(TicketFactory(requester=member, category=capacity), now - timedelta(hours=n))
-    with django_assert_max_num_queries(22) as thirty:
+    with django_assert_max_num_queries(12) as thirty:
         response = client.get("/tickets/?sort=due&sla=overdue", HTTP_ACCEPT_LANGUAGE="en")
     assert len(listed_subjects(response)) == 25
     assert len(thirty.captured_queries) == len(one.captured_queries)

@@ -122,7 +122,7 @@ def test_the_detail_page_costs_the_same_with_many_links(
 ):
     client.force_login(responsible)
     client.get(ticket.get_absolute_url())  # the read receipt is written once
-    with django_assert_max_num_queries(40) as one:
+    with django_assert_max_num_queries(14) as one:
         client.get(ticket.get_absolute_url())
     for n in range(5):
         services.link(ticket, by=responsible, other=file(subject=f"Bağlı {n}"))

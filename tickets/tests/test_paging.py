@@ -161,11 +161,11 @@ def test_a_next_page_makes_the_same_number_of_queries_for_few_and_many_tickets(
     TicketFactory.create_batch(4, requester=member, category=capacity)
     client.force_login(supervisor)
     _, page = visit(client, "/tickets/")
-    with django_assert_max_num_queries(24) as few:
+    with django_assert_max_num_queries(12) as few:
         client.get("/tickets/" + page.links["Next"])
     TicketFactory.create_batch(40, requester=member, category=capacity)
     _, page = visit(client, "/tickets/", page=5)
-    with django_assert_max_num_queries(24) as many:
+    with django_assert_max_num_queries(12) as many:
         response = client.get("/tickets/" + page.links["Next"])
 
     assert len(listed_ids(response)) == 3

@@ -77,9 +77,9 @@ def test_the_search_costs_the_same_queries_for_one_word_or_ten(
 ):
     client.force_login(supervisor)
     client.get("/tickets/", {"q": "yazici"})
-    with django_assert_max_num_queries(26) as one:
+    with django_assert_max_num_queries(13) as one:
         client.get("/tickets/", {"q": "yazici"})
-    with django_assert_max_num_queries(26) as ten:
+    with django_assert_max_num_queries(13) as ten:
         client.get("/tickets/", {"q": "a b c d e f g h i yazici"})
 
     assert len(ten.captured_queries) == len(one.captured_queries)

@@ -1,0 +1,39 @@
+"""The signed-in user as each request loads it: with their organisation and the facts
+that every page asks about them, in one query.
+
+An app registers a fact in its AppConfig.ready(): a name and a function that returns a
+boolean expression of the user row (an `Exists`); the load annotates it as `fact_<name>`.
+A fact holds as of the start of the request: code that must see a change made during
+the request asks the database instead.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Exists, Expression, OuterRef, QuerySet
+
+from .models import Organisation, User
+
+_facts: dict[str, Callable[[], Expression]] = {}
+
+
+def register(name: str, expression: Callable[[], Expression]) -> None:
+    _facts[name] = expression
+
+
+def for_request() -> QuerySet:
+    return User.objects.select_related("organisation").annotate(
+        **{f"fact_{name}": expression() for name, expression in _facts.items()}
+    )
+
+
+def fact(user, name: str) -> bool | None:
+    """The fact as loaded with `user`; None when this object was not loaded that way."""
+    return getattr(user, f"fact_{name}", None)
+
+
+# Whether anything hangs below the user's organisation: a chamber's member (the most
+# common) then needs no query for the organisations below theirs.
+register(
+    "organisation_has_children",
+    lambda: Exists(Organisation.objects.filter(parent_id=OuterRef("organisation_id"))),
+)
