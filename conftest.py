@@ -364,20 +364,10 @@ class SiteProcess:
             raise
 
 
-# Tests that share servers of the machine (the system tests' Redis databases and their
-# PostgreSQL database; the jobs' tests empty Redis database 1) run in one xdist
-# process, one after another.
-SHARED_SERVERS = {"system_tests": "system", "jobs": "jobs"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Every test that restores the database after it (serialized rollback) first empties
     it (`restorable_database`), before pytest-django's own set-up restores the rows."""
     for item in items:
-        group = next((g for part, g in SHARED_SERVERS.items() if part in item.path.parts), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
         marker = item.get_closest_marker("django_db")
         restored = marker and marker.kwargs.get("serialized_rollback")
         if restored and "restorable_database" not in item.fixturenames:

@@ -13,11 +13,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     echo "Could not install Chromium: the browser tests will be skipped." >&2
   fi
 fi
-# One test process per core (TEST_PROCESSES=0 for one process, e.g. to debug); the
-# system tests share servers and stay in one process (conftest: xdist_group).
+# One test process per core (TEST_PROCESSES=0 for one process, e.g. to debug); each
+# file's tests stay in one process: those that share a server sit in one file.
 processes="${TEST_PROCESSES:-$(nproc)}"
 [ "$processes" -gt 8 ] && processes=8  # conftest.py has eight brokers' databases
 if [ "$processes" -gt 1 ]; then
-  exec .venv/bin/python -m pytest -n "$processes" --dist loadgroup "$@"
+  exec .venv/bin/python -m pytest -n "$processes" --dist loadfile "$@"
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -13,6 +13,8 @@ from jobs.management.commands import run_jobs
 from jobs.table import JOBS, Job
 from outbox.models import OutgoingMail
 
+# One file: one xdist process runs them all (scripts/test.sh: --dist loadfile), as
+# the Redis case empties database 1.
 pytestmark = pytest.mark.django_db
 
 calls = []
