@@ -101,3 +101,14 @@ def test_on_a_phone_the_list_is_cards_and_nothing_scrolls_sideways(open_page, la
     assert label == f'"{t(language, "Id")}"'
     box = first.bounding_box()
     assert box["width"] <= PHONE["width"]
+
+
+@pytest.mark.parametrize("language", ["tr", "en", "ru", "fa"])
+def test_a_supervisors_menu_is_one_row_at_1366_px(open_page, language):
+    page = open_page(language, viewport={"width": 1366, "height": 768}, user="tesk")
+    page.goto("/dashboard/")
+
+    tops = page.locator("#nav .navbar-nav > .nav-item").evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 6 and len(set(tops)) == 1, tops
