@@ -299,15 +299,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         )
 
 
-# The Redis database the worker tests use as their broker; they empty it first. One
-# per pytest-xdist worker (scripts/test.sh starts at most 8), so that two never empty
-# each other's; not those other tests use (1: the jobs' tests, 4: monitoring's, 7 and 8:
-# the system tests', 9: the API's rate limits).
-BROKER_DATABASES = [2, 3, 5, 6, 10, 11, 12, 13]
-TEST_BROKER_URL = os.environ.get("TEST_BROKER_URL") or (
-    "redis://127.0.0.1:6379/"
-    f"{BROKER_DATABASES[int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])]}"
-)
+# Redis databases of the tests that empty theirs, one set per pytest-xdist process
+# (scripts/test.sh starts at most three), so that two never empty each other's; not 0
+# (a developer's), 4 (monitoring's) nor 9 (the API's rate limits, under a key prefix).
+REDIS_DATABASES = [1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 14]
+BROKER_REDIS, JOBS_REDIS, SYSTEM_CACHE_REDIS, SYSTEM_BROKER_REDIS = range(4)
+
+
+def redis_test_url(purpose: int) -> str:
+    """The Redis database of `purpose` (BROKER_REDIS, ...) for this test process."""
+    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+    return f"redis://127.0.0.1:6379/{REDIS_DATABASES[4 * process + purpose]}"
+
+
+# The worker tests' broker; they empty it first.
+TEST_BROKER_URL = os.environ.get("TEST_BROKER_URL") or redis_test_url(BROKER_REDIS)
 
 
 class SiteProcess:

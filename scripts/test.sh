@@ -13,11 +13,12 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     echo "Could not install Chromium: the browser tests will be skipped." >&2
   fi
 fi
-# One test process per core (TEST_PROCESSES=0 for one process, e.g. to debug); each
-# file's tests stay in one process: those that share a server sit in one file.
+# One test process per core, at most three (conftest.py's Redis databases; TEST_PROCESSES=1
+# for one process, e.g. to debug). `--dist load` hands the tests out in pytest-django's
+# order, so that each process runs the flushing (transactional) tests last.
 processes="${TEST_PROCESSES:-$(nproc)}"
-[ "$processes" -gt 8 ] && processes=8  # conftest.py has eight brokers' databases
+[ "$processes" -gt 3 ] && processes=3
 if [ "$processes" -gt 1 ]; then
-  exec .venv/bin/python -m pytest -n "$processes" --dist loadfile "$@"
+  exec .venv/bin/python -m pytest -n "$processes" --dist load "$@"
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -27,15 +27,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from conftest import SmtpSink
+from conftest import SYSTEM_BROKER_REDIS, SYSTEM_CACHE_REDIS, SmtpSink, redis_test_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET_KEY = "system-test-" + "q7w8e9r0t1y2" * 5
 PASSWORD = "demo12345"
-# Redis databases of their own (the cache and sessions; the broker), emptied first.
-REDIS_CACHE_URL = os.environ.get("SYSTEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-REDIS_BROKER_URL = os.environ.get("SYSTEM_TEST_BROKER_URL", "redis://127.0.0.1:6379/8")
+# Redis databases of their own (the cache and sessions; the broker), emptied first: one
+# pair per test process, as each starts its own site.
+REDIS_CACHE_URL = os.environ.get("SYSTEM_TEST_REDIS_URL") or redis_test_url(SYSTEM_CACHE_REDIS)
+REDIS_BROKER_URL = os.environ.get("SYSTEM_TEST_BROKER_URL") or redis_test_url(SYSTEM_BROKER_REDIS)
 STARTUP_SECONDS = 60
 
 
@@ -59,11 +60,13 @@ def with_database(url: str, name: str, user: str | None = None) -> str:
 
 
 def fresh_database(url: str) -> str:
-    """Drop and create `<name>_system` as DATABASE_URL's user (the owner on CI)."""
+    """Drop and create `<name>_system` (`_system_gw1` in xdist's process gw1) as
+    DATABASE_URL's user (the owner on CI)."""
     import psycopg2
     from psycopg2 import sql
 
-    name = urlsplit(url).path.lstrip("/") + "_system"
+    process = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = urlsplit(url).path.lstrip("/") + "_system" + (f"_{process}" if process else "")
     connection = psycopg2.connect(with_database(url, "postgres"))
     connection.autocommit = True
     try:

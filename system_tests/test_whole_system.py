@@ -13,8 +13,6 @@ from bench.webclient import ATTACHMENT_LINK, DOCUMENTS_REDIRECT, Client
 
 from .conftest import PASSWORD, ROOT, describe
 
-# One file: one xdist process runs them all (scripts/test.sh: --dist loadfile), as
-# they share one site, its database and Redis.
 pytestmark = pytest.mark.system
 
 MAIL_SECONDS = 60

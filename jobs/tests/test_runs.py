@@ -8,13 +8,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from conftest import JOBS_REDIS, redis_test_url
 from jobs import runner
 from jobs.management.commands import run_jobs
 from jobs.table import JOBS, Job
 from outbox.models import OutgoingMail
 
-# One file: one xdist process runs them all (scripts/test.sh: --dist loadfile), as
-# the Redis case empties database 1.
 pytestmark = pytest.mark.django_db
 
 calls = []
@@ -43,7 +42,7 @@ def shared_cache(request, settings):
     if request.param == "redis":
         import redis
 
-        url = "redis://127.0.0.1:6379/1"
+        url = redis_test_url(JOBS_REDIS)
         redis.Redis.from_url(url).flushdb()
         settings.CACHES = {
             "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
