@@ -139,10 +139,9 @@ def _organisations_recomputed(request, modeladmin, organisations) -> None:
         _recomputed(request, modeladmin, moved)
 
 
-@admin.register(ContractCalendar)
-class ContractCalendarAdmin(admin.ModelAdmin):
-    list_display = ["contract", "calendar"]
-    autocomplete_fields = ["contract"]
+class ContractLevelsAdmin(admin.ModelAdmin):
+    """A row that may belong to a contract (its calendar, a target): saving or deleting
+    it moves the open tickets of the contract it belonged to and now belongs to."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -159,8 +158,14 @@ class ContractCalendarAdmin(admin.ModelAdmin):
         _contract_recomputed(request, self, contract_ids)
 
 
+@admin.register(ContractCalendar)
+class ContractCalendarAdmin(ContractLevelsAdmin):
+    list_display = ["contract", "calendar"]
+    autocomplete_fields = ["contract"]
+
+
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ContractLevelsAdmin):
     list_display = [
         "priority",
         "contract",
@@ -172,20 +177,6 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ["priority"]
     list_select_related = ["contract__customer", "category", "kind"]
     autocomplete_fields = ["contract"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _contract_recomputed(request, self, [obj.contract_id, form.initial.get("contract")])
-
-    def delete_model(self, request, obj):
-        contract_id = obj.contract_id
-        super().delete_model(request, obj)
-        _contract_recomputed(request, self, [contract_id])
-
-    def delete_queryset(self, request, queryset):
-        contract_ids = list(queryset.values_list("contract_id", flat=True))
-        super().delete_queryset(request, queryset)
-        _contract_recomputed(request, self, contract_ids)
 
 
 class TargetFormSet(forms.BaseInlineFormSet):
