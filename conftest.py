@@ -309,6 +309,8 @@ BROKER_REDIS, JOBS_REDIS, SYSTEM_CACHE_REDIS, SYSTEM_BROKER_REDIS = range(4)
 def redis_test_url(purpose: int) -> str:
     """The Redis database of `purpose` (BROKER_REDIS, ...) for this test process."""
     process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+    if 4 * process + purpose >= len(REDIS_DATABASES):
+        raise pytest.UsageError("At most three test processes (-n 3): see REDIS_DATABASES.")
     return f"redis://127.0.0.1:6379/{REDIS_DATABASES[4 * process + purpose]}"
 
 

@@ -26,8 +26,12 @@ def visible_records(user):
 
 def records_reached_fact():
     """`has_records` for a user row that is not a supervisor's (accounts/loading.py)."""
-    below = Q(organisation__path__startswith=OuterRef("organisation__path"))
-    return Exists(ParentRecord.objects.filter(Q(reviewer_id=OuterRef("pk")) | below))
+    # Two EXISTS, not one over an OR: each is served by its own index.
+    reviews = ParentRecord.objects.filter(reviewer_id=OuterRef("pk"))
+    below = ParentRecord.objects.filter(
+        organisation__path__startswith=OuterRef("organisation__path")
+    )
+    return Exists(reviews) | Exists(below)
 
 
 def has_records(user) -> bool:

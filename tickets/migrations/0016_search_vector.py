@@ -23,13 +23,16 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         || to_tsvector('simple', body)
 $$;
 
+-- Of a long text (a pasted log, a mail of megabytes), the first 200,000 characters: a
+-- vector holds at most 1 MB, and a longer one would refuse the ticket's every write.
 CREATE OR REPLACE FUNCTION tickets_search_vector(body text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT setweight(tickets_search_words(split_part(body, E'\n', 1)), 'A')
+    SELECT setweight(tickets_search_words(split_part(capped, E'\n', 1)), 'A')
         || tickets_search_words(
-            CASE WHEN strpos(body, E'\n') > 0 THEN substr(body, strpos(body, E'\n') + 1)
-            ELSE '' END
+            CASE WHEN strpos(capped, E'\n') > 0
+            THEN substr(capped, strpos(capped, E'\n') + 1) ELSE '' END
         )
+    FROM (SELECT left(body, 200000) AS capped) AS text
 $$;
 
 -- One folded word of a query: its stems and itself, and for a Latin word longer than
@@ -88,6 +91,23 @@ def on_postgresql(sql):
     return run
 
 
+def build_index(apps, schema_editor):
+    """The index, built without holding up filing and replies meanwhile (this migration
+    runs outside a transaction); an invalid one a failed build left is built again."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT indisvalid FROM pg_index"
+            " WHERE indexrelid = to_regclass('ticket_search_vector')"
+        )
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("DROP INDEX CONCURRENTLY ticket_search_vector")
+        cursor.execute(INDEX.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY"))
+
+
 def backfill(apps, schema_editor):
     """The vector of every ticket written before the trigger, a committed batch of ids
     at a time."""
@@ -114,5 +134,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(on_postgresql(FUNCTIONS), on_postgresql(DROP_FUNCTIONS)),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.RunPython(on_postgresql(INDEX), on_postgresql(DROP_INDEX)),
+        migrations.RunPython(build_index, on_postgresql(DROP_INDEX)),
     ]

@@ -127,3 +127,15 @@ def test_past_the_count_limit_the_newest_come_first(client, file, member, settin
     client.force_login(member)
 
     assert listed(client, q="fatura") == [in_description.pk, in_subject.pk]
+
+
+@postgresql_only
+def test_a_description_longer_than_a_vector_holds_is_filed_and_found(client, file, member):
+    # Over a megabyte of distinct words (a pasted log): a whole vector of it would be
+    # more than PostgreSQL's 1 MB, and the filing would fail.
+    log = " ".join(f"satir{n}hata" for n in range(120_000))
+    wanted = file(subject="Günlük dökümü", description=log)
+    client.force_login(member)
+
+    assert len(log) > 1_000_000
+    assert listed(client, q="dökümü") == [wanted.pk]
