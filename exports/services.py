@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 
 from common import storage
 from common.handover import to_worker
-from tickets import customvalues, selectors
+from tickets import customvalues, paging, selectors
 from tickets import export as export_format
 from tickets.models import Ticket
 
@@ -91,7 +91,7 @@ def build(pk: int) -> bool:
 
 def _write(export: Export, handle) -> None:
     params = QueryDict(export.query)
-    tickets = selectors.filtered_tickets(export.user, params).qs
+    tickets = paging.as_listed(selectors.filtered_tickets(export.user, params).qs)
     # The set is fixed when the build starts: the ids in the list's order, then the rows
     # a batch at a time, each batch in its own short query.
     ids = list(tickets.values_list("pk", flat=True))

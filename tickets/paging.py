@@ -95,6 +95,14 @@ def _bounded_count(queryset: QuerySet) -> int:
     return queryset.order_by()[: settings.HELPDESK_COUNT_LIMIT + 1].count()
 
 
+def as_listed(queryset: QuerySet) -> QuerySet:
+    """The queryset in the order the list shows it (`affordable`): for the list's
+    neighbours and its exports, which must follow the pages."""
+    if any(name.lstrip("-") in queryset.query.annotations for name in queryset.query.order_by):
+        return affordable(queryset, _bounded_count(queryset))
+    return queryset
+
+
 def _nullable(model, path: str) -> bool:
     if path == "pk":
         return False
@@ -239,8 +247,7 @@ def get_page(queryset: QuerySet, params, page_size: int, *, annotations=None) ->
 def neighbours(queryset: QuerySet, pk: int) -> tuple[int | None, int | None]:
     """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
     same however deep the ticket sits); None at either end or when `pk` is gone."""
-    if any(name.lstrip("-") in queryset.query.annotations for name in queryset.query.order_by):
-        queryset = affordable(queryset, _bounded_count(queryset))
+    queryset = as_listed(queryset)
     keys = sort_keys(queryset)
     values = _row_values(queryset, keys, pk)
     if values is None:

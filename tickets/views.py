@@ -297,7 +297,7 @@ def organisation_suggestions(request):
 def _exported_tickets(request):
     """The filtered list to export, or, when it is too large for one request, the
     redirect to the page that offers it to the worker."""
-    tickets = selectors.filtered_tickets(request.user, request.GET).qs
+    tickets = paging.as_listed(selectors.filtered_tickets(request.user, request.GET).qs)
     # The rows are read after the view returns: keep them on the database chosen here.
     tickets = tickets.using(tickets.db)
     if not export.too_large(tickets):

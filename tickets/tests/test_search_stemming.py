@@ -1,7 +1,9 @@
 """On PostgreSQL the list's search finds other forms of a word (Turkish and Russian
 stems) and lists the best matches first; substrings still match everywhere."""
 
+import csv
 import importlib
+import io
 from types import SimpleNamespace
 
 import pytest
@@ -127,6 +129,14 @@ def test_past_the_count_limit_the_newest_come_first(client, file, member, settin
     client.force_login(member)
 
     assert listed(client, q="fatura") == [in_description.pk, in_subject.pk]
+    # and the export follows the list, not the ranking
+    export = client.get("/tickets/export.csv", {"q": "fatura"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), csv.Sniffer().sniff(text)))[1:]
+    assert [int(row[0]) for row in rows] == [
+        in_description.pk,
+        in_subject.pk,
+    ]
 
 
 @postgresql_only
