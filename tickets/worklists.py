@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -212,7 +213,11 @@ def bounded_counts(querysets: list[QuerySet]) -> list[int]:
     parts, params = [], []
     for queryset in querysets:
         bounded = queryset.order_by().values("pk")[: COUNT_CAP + 1]
-        sql, part_params = bounded.query.get_compiler(using=alias).as_sql()
+        try:
+            sql, part_params = bounded.query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:  # .none(), or `__in` an empty list: nothing to count
+            parts.append("0")
+            continue
         # The SQL is the ORM's own, its values passed as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) bounded)")  # noqa: S608
         params.extend(part_params)

@@ -297,3 +297,11 @@ def test_the_overdue_and_due_today_views_read_the_service_level_clocks(
     assert (counts(response)["overdue"], counts(response)["due_today"]) == (1, 1)
     assert listed_ids(client.get("/tickets/", {"view": "overdue"})) == [late.pk]
     assert listed_ids(client.get("/tickets/", {"view": "due_today"})) == [today.pk]
+
+
+@pytest.mark.django_db
+def test_a_count_of_nothing_at_all_is_zero_beside_the_others():
+    TicketFactory.create_batch(2)
+    nothing = [Ticket.objects.none(), Ticket.objects.filter(category_id__in=[])]
+
+    assert worklists.bounded_counts([*nothing, Ticket.objects.all()]) == [0, 0, 2]
