@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from sla.models import Calendar, Target, WorkingHours
 from tickets.models import Priority
 
@@ -61,3 +62,26 @@ def at(monkeypatch, calendar, targets):
 def ticket_factory(file):
     """File a ticket through the service, as `oda` in Kapasite Raporu by default."""
     return file
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def post(client, url, data):
+    return client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def inline_rows(prefix: str, rows) -> dict:
+    """An admin page's inline formset holding `rows` (dicts of field values), all new."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for n, row in enumerate(rows):
+        data.update({f"{prefix}-{n}-{key}": value for key, value in row.items()})
+    return data

@@ -6,37 +6,15 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from accounts.tests.factories import UserFactory
 from sla import seeding, worktime
 from sla.models import Calendar, Holiday, Target
-from sla.tests.conftest import istanbul
+from sla.tests.conftest import inline_rows, istanbul, post
 from tickets.models import Priority, Ticket
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 def calendar_form(*, hours=(), holidays=(), name="Ankara office", **extra):
     data = {"name": name, "time_zone": "Europe/Istanbul", **extra}
-    for prefix, rows in (("hours", hours), ("holidays", holidays)):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(len(rows)),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-        for n, row in enumerate(rows):
-            data.update({f"{prefix}-{n}-{key}": value for key, value in row.items()})
-    return data
-
-
-def post(client, url, data):
-    return client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    return {**data, **inline_rows("hours", hours), **inline_rows("holidays", holidays)}
 
 
 def errors_of(response) -> str:

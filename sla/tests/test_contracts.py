@@ -5,11 +5,10 @@ from datetime import date, datetime
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from categories.tests.factories import CategoryFactory
 from sla import clocks, seeding
 from sla.models import CategoryCalendar, Clock, ContractCalendar, Target
-from sla.tests.conftest import istanbul, make_calendar
+from sla.tests.conftest import inline_rows, istanbul, make_calendar, post
 from sla.tests.test_clocks import fresh, sla_events
 from tickets import services
 from tickets.models import Contract, EventKind, Priority, Ticket
@@ -36,16 +35,6 @@ def contract_target(contract, first=15, resolution=120, **scope):
         resolution_minutes=resolution,
         **scope,
     )
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
-
-
-def post(client, url, data):
-    return client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_a_contracts_target_wins_over_the_category_and_kind_targets(
@@ -250,18 +239,7 @@ def contract_form(contract, *, targets=(), organisations=None):
         "organisations": [str(o.pk) for o in organisations],
         "is_active": "on",
     }
-    for prefix, rows in (("sla_calendar", []), ("sla_targets", targets)):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(len(rows)),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-        for n, row in enumerate(rows):
-            data.update({f"{prefix}-{n}-{key}": value for key, value in row.items()})
-    return data
+    return {**data, **inline_rows("sla_calendar", []), **inline_rows("sla_targets", targets)}
 
 
 def test_targets_added_on_the_contracts_page_move_its_open_tickets(
