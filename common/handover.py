@@ -49,7 +49,11 @@ class Handover:
     `send_here(ids)` in this process; what neither sends, the periodic `job` does. `what`
     names the rows in the log."""
 
+    # Every handover made, for the tests to forget what an unfinished request held.
+    made: list["Handover"] = []
+
     def __init__(self, what: str, *, task: str, send_here: Callable[[list[int]], object], job: str):
+        Handover.made.append(self)
         self.what = what
         self.task = task
         self.send_here = send_here
