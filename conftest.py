@@ -310,6 +310,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         )
 
 
+# The Redis server of the tests that empty their databases (TEST_REDIS_PORT gives two
+# checkouts tested at once a server each).
+TEST_REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+
 # Redis databases of the tests that empty theirs, one set per pytest-xdist process
 # (scripts/test.sh starts at most three), so that two never empty each other's; not 0
 # (a developer's), 4 (monitoring's) nor 9 (the API's rate limits, under a key prefix).
@@ -322,7 +326,7 @@ def redis_test_url(purpose: int) -> str:
     process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
     if 4 * process + purpose >= len(REDIS_DATABASES):
         raise pytest.UsageError("At most three test processes (-n 3): see REDIS_DATABASES.")
-    return f"redis://127.0.0.1:6379/{REDIS_DATABASES[4 * process + purpose]}"
+    return f"redis://127.0.0.1:{TEST_REDIS_PORT}/{REDIS_DATABASES[4 * process + purpose]}"
 
 
 # The worker tests' broker; they empty it first.

@@ -1,6 +1,7 @@
 """Real services for the health checks: Redis (the one on this machine, database 4, or
 one started here), moto's S3 server, and ports that refuse or never answer."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -39,12 +40,13 @@ def wait_for(port: int, process: subprocess.Popen, what: str) -> None:
 def redis_url():
     """Redis on this machine (database 4), else one started for the tests; skipped only
     where no Redis is installed at all."""
-    if answers(6379):
-        yield f"redis://127.0.0.1:6379/{REDIS_DB}"
+    port = int(os.environ.get("TEST_REDIS_PORT", "6379"))  # as the root conftest.py
+    if answers(port):
+        yield f"redis://127.0.0.1:{port}/{REDIS_DB}"
         return
     server = shutil.which("redis-server")
     if server is None:
-        pytest.skip("Redis is neither running on 127.0.0.1:6379 nor installed")
+        pytest.skip(f"Redis is neither running on 127.0.0.1:{port} nor installed")
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - the services the tests need
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
