@@ -102,7 +102,7 @@ def _write(export: Export, handle) -> None:
     with translation.override(export.language or settings.LANGUAGE_CODE):
         writer = export_format.csv_writer(text)
         text.write("\ufeff")
-        writer.writerow(export_format.header(fields))
+        writer.writerow(export_format.header(fields, export_format.columns_for(export.user)))
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             rows = Ticket.objects.with_relations().in_bulk(batch)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from . import customvalues
-from .columns import EXPORT_COLUMNS
+from . import customvalues, filing
+from .columns import EXPORT_COLUMNS, named_for
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +46,12 @@ class _Echo:
         return value
 
 
-def rows(tickets, language: str):
+def columns_for(user) -> tuple:
+    """The export's columns, the category's header as `user`'s deployment says it."""
+    return named_for(filing.category_label(filing.viewer_organisation(user)), EXPORT_COLUMNS)
+
+
+def rows(tickets, language: str, columns=EXPORT_COLUMNS):
     """Yield CSV lines: a byte-order mark and the header, then one line per ticket.
 
     The response is streamed after the view returns, so the language is set here, and
@@ -55,7 +60,7 @@ def rows(tickets, language: str):
     when the stream does, or when the server closes it (the client went away).
     """
     with translation.override(language), transaction.atomic(using=tickets.db):
-        yield from _rows(tickets)
+        yield from _rows(tickets, columns)
 
 
 def separator() -> str:
@@ -70,10 +75,10 @@ def csv_writer(output):
     return csv.writer(output, quoting=csv.QUOTE_ALL, delimiter=separator())
 
 
-def header(fields: dict) -> list[str]:
+def header(fields: dict, columns=EXPORT_COLUMNS) -> list[str]:
     """The CSV's header; `fields` are the custom field definitions (a site without any
     exports no empty column for them). Here and in a worker's export (exports/)."""
-    names = [str(column.export_header) for column in EXPORT_COLUMNS]
+    names = [str(column.export_header) for column in columns]
     return [*names, str(MORE_FIELDS)] if fields else names
 
 
@@ -85,10 +90,10 @@ def row(ticket, fields: dict) -> list[str]:
     return [safe_cell(cell) for cell in cells]
 
 
-def _rows(tickets):
+def _rows(tickets, columns):
     writer = csv_writer(_Echo())
     fields = customvalues.definitions()  # every category's, in one query
-    yield "\ufeff" + writer.writerow(header(fields))
+    yield "\ufeff" + writer.writerow(header(fields, columns))
     for ticket in tickets.iterator(chunk_size=CHUNK_SIZE):
         yield writer.writerow(row(ticket, fields))
 
@@ -143,12 +148,12 @@ def _ticket_row(ticket) -> list:
     return cells
 
 
-def xlsx(tickets, language: str):
+def xlsx(tickets, language: str, columns=EXPORT_COLUMNS):
     """The list as an XLSX file (a temporary file, read from its start). Unlike the CSV
     it cannot stream: the ZIP's directory comes last. Rows are read in chunks."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     with translation.override(language), transaction.atomic(using=tickets.db):
-        headers = [column.export_header for column in EXPORT_COLUMNS]
+        headers = [column.export_header for column in columns]
         headers += [HOURS_TO_READ, HOURS_TO_RESOLVE]
         rows = (_ticket_row(ticket) for ticket in tickets.iterator(chunk_size=CHUNK_SIZE))
         write_xlsx(headers, rows, output)

@@ -317,7 +317,8 @@ def ticket_export(request):
     if refusal:
         return refusal
     response = StreamingHttpResponse(
-        export.rows(tickets, get_language()), content_type="text/csv; charset=utf-8"
+        export.rows(tickets, get_language(), export.columns_for(request.user)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="tickets.csv"'
     return response
@@ -330,7 +331,7 @@ def ticket_export_xlsx(request):
     if refusal:
         return refusal
     return FileResponse(
-        export.xlsx(tickets, get_language()),
+        export.xlsx(tickets, get_language(), export.columns_for(request.user)),
         as_attachment=True,
         filename="tickets.xlsx",
         content_type=export.XLSX_TYPE,
