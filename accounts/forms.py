@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import mail
+from . import mail, phones
 from .models import (
     HANDLER_TOPICS,
     NotificationTopic,
@@ -147,6 +147,7 @@ class RegistrationForm(BaseUserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["email"].help_text = _("Your approval and password resets are sent here.")
+        self.fields["phone"].read_in(phones.region())  # the organisation is not known yet
         # The page starts with the person, not with the username further down.
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["first_name"].widget.attrs["autofocus"] = True
@@ -237,6 +238,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, handler: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        self.fields["phone"].read_in(phones.region_of(self.instance.organisation))
         self.offered = [
             (topic, label)
             for topic, label in NotificationTopic.choices

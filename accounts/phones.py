@@ -92,10 +92,16 @@ def national(value: str) -> str:
 class PhoneFormField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 32)
+        self.country = None  # where a number without its code is dialled; None: the site's
         super().__init__(**kwargs)
 
+    def read_in(self, country: str) -> None:
+        """Read a number without its country code in `country`, and mask it as there."""
+        self.country = country
+        self.widget.attrs.update(input_attrs(country))
+
     def to_python(self, value):
-        return to_e164(super().to_python(value))
+        return to_e164(super().to_python(value), self.country)
 
     def prepare_value(self, value):
         # A stored number is edited in the national format; a rejected one as typed.

@@ -163,3 +163,32 @@ def test_no_mail_for_inactive_users_or_users_without_an_address(member):
     member.email = "oda@example.org"
     member.is_active = False
     assert not member.wants_mail("filed")
+
+
+def in_russia(member):
+    from accounts.models import Organisation
+
+    Organisation.objects.filter(pk=member.organisation_id).update(tax_scheme="ru")
+
+
+def test_the_phone_has_the_mask_of_the_members_country(client, member):
+    client.force_login(member)
+    turkish = client.get(PROFILE).content.decode()
+    in_russia(member)
+
+    russian = client.get(PROFILE).content.decode()
+
+    assert 'data-phone-mask="+90 (___) ___ __ __"' in turkish
+    assert 'data-phone-mask="+7 (___) ___-__-__"' in russian
+    assert "js/phone-mask" in russian
+
+
+def test_a_phone_without_its_code_is_read_in_the_members_country(client, member):
+    in_russia(member)
+    client.force_login(member)
+
+    response = client.post(PROFILE, profile_data(phone="8 (912) 345-67-89"))
+
+    assert response["Location"] == PROFILE
+    member.refresh_from_db()
+    assert member.phone == "+79123456789"

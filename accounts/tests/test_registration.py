@@ -263,3 +263,11 @@ def test_every_mistake_of_a_proposal_is_shown_at_once(client, proposal_data, ine
         "organisation_tax_number",
         "organisation_parent",
     }
+
+
+def test_the_registration_form_masks_the_phone_as_the_site_dials(client, db, settings):
+    settings.HELPDESK_PHONE_REGION = "RU"
+
+    page = client.get("/accounts/register/").content.decode()
+
+    assert 'data-phone-mask="+7 (___) ___-__-__"' in page and "js/phone-mask" in page
