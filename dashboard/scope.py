@@ -26,6 +26,9 @@ class Scope:
     category_id: int | None = None
     user: object = None
     organisation_id: int | None = None
+    # Whole categories (their ids; None: every ticket) when that is exactly what the
+    # scope counts, else False: the kept counts and snapshots answer only for those.
+    categories: frozenset | None | bool = False
 
 
 def signature(scope: Scope) -> str | None:
@@ -82,4 +85,22 @@ def scope_for(user, params) -> Scope:
         tickets = tickets.filter(category_id=category_id)
     # The name is shown in the heading: only to those whose scope is every organisation.
     shown = organisation if kind == "all" else None
-    return Scope(tickets, kind, shown, category_id, user, organisation and organisation.pk)
+    return Scope(
+        tickets,
+        kind,
+        shown,
+        category_id,
+        user,
+        organisation and organisation.pk,
+        _whole_categories(user, kind, organisation, category_id),
+    )
+
+
+def _whole_categories(user, kind: str, organisation, category_id) -> frozenset | None | bool:
+    """The categories whose every ticket the scope counts (None: all), else False."""
+    if organisation is not None or kind not in ("all", "teams"):
+        return False
+    categories = None if kind == "all" else frozenset(team_category_ids(user))
+    if category_id is not None:
+        categories = frozenset({category_id} if categories is None else categories & {category_id})
+    return categories
