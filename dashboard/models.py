@@ -90,3 +90,25 @@ class CategorySnapshot(models.Model):
 
     def __str__(self):
         return f"#{self.category_id} since {self.since:%Y-%m-%d}"
+
+
+class FilingSnapshot(models.Model):
+    """How many tickets an organisation filed in a category since `since`, as the
+    periodic job last counted them (snapshots.py): the organisations that file most,
+    for whole categories, from some thousand rows instead of six months of tickets."""
+
+    category = models.ForeignKey("categories.Category", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateTimeField()
+    taken_at = models.DateTimeField()
+    filed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "organisation"], name="filingsnapshot_key")
+        ]
+
+    def __str__(self):
+        return f"#{self.category_id} #{self.organisation_id}: {self.filed}"

@@ -14,13 +14,14 @@ tickets directly, as before.
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from categories.models import Category
 from tickets.models import Ticket
 
 from . import figures
-from .models import CategorySnapshot
+from .models import CategorySnapshot, FilingSnapshot
 
 
 @transaction.atomic
@@ -46,8 +47,22 @@ def refresh(now: datetime | None = None) -> int:
                 resolved_in_time=share.resolved_in_time if share else 0,
             )
         )
+    filings = (
+        tickets.filter(created_at__gte=since)
+        .order_by()
+        .values_list("category_id", "organisation_id")
+        .annotate(n=Count("*"))
+    )
     CategorySnapshot.objects.all().delete()
     CategorySnapshot.objects.bulk_create(rows)
+    FilingSnapshot.objects.all().delete()
+    FilingSnapshot.objects.bulk_create(
+        (
+            FilingSnapshot(category_id=c, organisation_id=o, since=since, taken_at=now, filed=n)
+            for c, o, n in filings
+        ),
+        batch_size=2000,
+    )
     return len(rows)
 
 
@@ -107,3 +122,23 @@ def within_target(
 
 def _taken_at(rows) -> datetime | None:
     return min((row.taken_at for row in rows), default=None)
+
+
+def filing_organisations(
+    categories, since: datetime
+) -> tuple[list[tuple[int, str, int]], datetime] | None:
+    """figures.filing_organisations for whole categories, and when it was counted; None:
+    not counted for this period."""
+    taken = _taken(categories, since)
+    if taken is None:
+        return None
+    rows = FilingSnapshot.objects.filter(since=since)
+    if categories is not None:
+        rows = rows.filter(category_id__in=categories)
+    found = list(
+        rows.order_by()
+        .values_list("organisation_id", "organisation__name")
+        .annotate(n=Sum("filed"))
+        .order_by("-n", "organisation__name")[: figures.TOP]
+    )
+    return found, _taken_at(taken)

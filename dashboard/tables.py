@@ -175,9 +175,13 @@ def oldest(scope: Scope, since) -> Table:
 
 
 def filing(scope: Scope, since) -> Table:
-    rows = [(name, n) for _id, name, n in figures.filing_organisations(scope.tickets, since)]
+    found, taken_at = _snapshot(scope, since, "filing_organisations")
+    rows = [(name, n) for _id, name, n in found]
     headers = [_("Organisation"), _("Filed")]
-    return Table("filing", _("Organisations that file most (six months)"), headers, rows, "bars")
+    title = _("Organisations that file most (six months)")
+    table = Table("filing", title, headers, rows, "bars")
+    table.taken_at = taken_at
+    return table
 
 
 def satisfaction_category(scope: Scope, since) -> Table:

@@ -67,5 +67,19 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('category', 'organisation', 'status'), name='opencount_key')],
             },
         ),
+        migrations.CreateModel(
+            name='FilingSnapshot',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('since', models.DateTimeField()),
+                ('taken_at', models.DateTimeField()),
+                ('filed', models.PositiveIntegerField()),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='categories.category')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('category', 'organisation'), name='filingsnapshot_key')],
+            },
+        ),
         migrations.RunPython(fill_counts, migrations.RunPython.noop, elidable=True),
     ]

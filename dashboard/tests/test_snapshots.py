@@ -44,7 +44,10 @@ def test_a_snapshot_holds_the_figures_counted_over_the_tickets(
     shares, shares_at = snapshots.within_target(None, since)
     assert durations == figures.durations(Ticket.objects.all(), since)
     assert shares == figures.within_target(Ticket.objects.all(), since)
-    assert durations_at == shares_at == CategorySnapshot.objects.first().taken_at
+    filing, filing_at = snapshots.filing_organisations(None, since)
+    assert filing == figures.filing_organisations(Ticket.objects.all(), since)
+    assert [n for _pk, _name, n in filing] == [4, 2]
+    assert durations_at == shares_at == filing_at == CategorySnapshot.objects.first().taken_at
     assert taken == CategorySnapshot.objects.count() >= 2
     assert snapshots.durations(frozenset({technical.pk}), since)[0] == []
 
