@@ -178,17 +178,22 @@ def fill(Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount) -> tuple[int, in
     return len(days), OpenCount.objects.count()
 
 
-# Reading: the figures of whole categories (`categories`: their ids, None for all),
-# the same rows as figures.py's over those categories' tickets.
+# Reading: the figures of all the tickets of some categories (`categories`: their
+# ids; None: every one) and organisations (likewise), the same rows as figures.py's
+# over those tickets.
 
 
-def _of(rows, categories):
-    return rows if categories is None else rows.filter(category_id__in=categories)
+def _of(rows, categories, organisations=None):
+    if categories is not None:
+        rows = rows.filter(category_id__in=categories)
+    if organisations is not None:
+        rows = rows.filter(organisation_id__in=organisations)
+    return rows
 
 
-def open_by_status(categories) -> list[tuple[str, int]]:
+def open_by_status(categories, organisations=None) -> list[tuple[str, int]]:
     counts = dict(
-        _of(OpenCount.objects.all(), categories)
+        _of(OpenCount.objects.all(), categories, organisations)
         .order_by()
         .values_list("status")
         .annotate(n=Sum("tickets"))
@@ -196,9 +201,9 @@ def open_by_status(categories) -> list[tuple[str, int]]:
     return [(status, counts.get(status) or 0) for status in OPEN_STATUSES]
 
 
-def open_by(categories, field: str) -> list[tuple[int, str, int]]:
+def open_by(categories, organisations, field: str) -> list[tuple[int, str, int]]:
     return list(
-        _of(OpenCount.objects.filter(tickets__gt=0), categories)
+        _of(OpenCount.objects.filter(tickets__gt=0), categories, organisations)
         .order_by()
         .values_list(f"{field}_id", f"{field}__name")
         .annotate(n=Sum("tickets"))

@@ -49,14 +49,21 @@ def _week(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+def _kept(scope: Scope) -> bool:
+    """Whether the open counts answer for the scope: it is whole categories and
+    organisations (counts.OpenCount)."""
+    return scope.exact
+
+
 def _whole(scope: Scope) -> bool:
-    """Whether the scope is whole categories, which the kept counts answer for."""
-    return scope.categories is not False
+    """Whether the daily counts and the snapshots answer for the scope: it is whole
+    categories of every organisation (counts.DayCount, snapshots.py)."""
+    return scope.exact and scope.organisations is None
 
 
 def open_status(scope: Scope, since) -> Table:
-    if _whole(scope):
-        found = counts.open_by_status(scope.categories)
+    if _kept(scope):
+        found = counts.open_by_status(scope.categories, scope.organisations)
     else:
         found = figures.open_by_status(scope.tickets)
     rows = [(_status(code), n) for code, n in found]
@@ -64,8 +71,8 @@ def open_status(scope: Scope, since) -> Table:
 
 
 def _open_by(scope: Scope, field: str):
-    if _whole(scope):
-        return counts.open_by(scope.categories, field)
+    if _kept(scope):
+        return counts.open_by(scope.categories, scope.organisations, field)
     return figures.open_by(scope.tickets, field)
 
 
@@ -108,9 +115,8 @@ def durations(scope: Scope, since) -> Table:
         _("Median hours to first response"),
         _("Median hours to resolve"),
     ]
-    table = Table("durations", _("Median times per category"), headers, rows, "bars")
-    table.value_column, table.taken_at = 3, taken_at
-    return table
+    title = _("Median times per category")
+    return Table("durations", title, headers, rows, "bars", value_column=3, taken_at=taken_at)
 
 
 def within_target(scope: Scope, since) -> Table | None:
@@ -140,9 +146,7 @@ def within_target(scope: Scope, since) -> Table | None:
         _("Resolved"),
     ]
     title = _("Within the service-level targets")
-    table = Table("within-target", title, headers, rows, "bars", value_column=3)
-    table.taken_at = taken_at
-    return table
+    return Table("within-target", title, headers, rows, "bars", value_column=3, taken_at=taken_at)
 
 
 def oldest(scope: Scope, since) -> Table:
@@ -179,9 +183,7 @@ def filing(scope: Scope, since) -> Table:
     rows = [(name, n) for _id, name, n in found]
     headers = [_("Organisation"), _("Filed")]
     title = _("Organisations that file most (six months)")
-    table = Table("filing", title, headers, rows, "bars")
-    table.taken_at = taken_at
-    return table
+    return Table("filing", title, headers, rows, "bars", taken_at=taken_at)
 
 
 def satisfaction_category(scope: Scope, since) -> Table:

@@ -34,8 +34,14 @@ def assert_counts_agree():
             tickets = tickets.filter(category_id__in=categories)
         assert counts.open_by_status(categories) == figures.open_by_status(tickets)
         for field in ("category", "organisation"):
-            assert counts.open_by(categories, field) == figures.open_by(tickets, field)
+            assert counts.open_by(categories, None, field) == figures.open_by(tickets, field)
         assert counts.weekly(categories, since) == figures.weekly(tickets, since)
+    for organisation_id in Ticket.objects.values_list("organisation_id", flat=True).distinct():
+        tickets = Ticket.objects.filter(organisation_id=organisation_id)
+        mine = frozenset({organisation_id})
+        assert counts.open_by_status(None, mine) == figures.open_by_status(tickets)
+        for field in ("category", "organisation"):
+            assert counts.open_by(None, mine, field) == figures.open_by(tickets, field)
     kept = _rows()
     counts.fill()
     assert kept == _rows()
@@ -105,7 +111,7 @@ def test_redirecting_moves_the_counts_to_the_new_category(two, responsible, tech
     services.reply(two[0], by=responsible, body="Bakıyoruz")  # in progress, then redirected
     services.redirect_to_category(two[0], by=responsible, category=technical)
     assert_counts_agree()
-    assert counts.open_by(frozenset({technical.pk}), "category") == [
+    assert counts.open_by(frozenset({technical.pk}), None, "category") == [
         (technical.pk, technical.name, 1)
     ]
     assert dict(counts.open_by_status(frozenset({capacity.pk})))[Status.IN_PROGRESS] == 0
