@@ -75,11 +75,14 @@ def scope_for(user, params) -> Scope:
         tickets, kind = Ticket.objects.visible_to(user, teams_only=True), "teams"
         categories = frozenset(team_category_ids(user))
     elif user.organisation_id:
-        tickets = Ticket.objects.visible_to(user).filter(organisation_id=user.organisation_id)
         kind = "organisation"
-        # A member sees all of their organisation's tickets; anyone else only some.
         organisations = frozenset({user.organisation_id})
+        # A member sees all of their organisation's tickets (one indexed condition, not
+        # visible_to's OR); anyone else only those they filed or were assigned.
         exact = user.role == Role.MEMBER
+        tickets = Ticket.objects.filter(organisation_id=user.organisation_id)
+        if not exact:
+            tickets = tickets.filter(pk__in=Ticket.objects.visible_to(user).values("pk"))
     else:
         return Scope(Ticket.objects.none(), "none", user=user)
     organisation = None
