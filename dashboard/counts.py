@@ -1,21 +1,24 @@
 """The dashboard's rollups, kept as tickets change: tickets filed and resolved per day and
 category (DayCount), open tickets per category, organisation and status (OpenCount).
 
-Each change recounts the rows it may have moved from the tickets themselves, never
-adds or subtracts: a recount is right whatever happened before (a change we missed,
-a ticket moved by hand), and the same function fills the tables (`fill`). The rows
-are locked first, in key order: a second change of the same row waits for the first
+A day's numbers are recounted from the tickets whenever a change may move them, never
+added to: a recount is right whatever happened before (a change we missed, a ticket
+moved by hand), and reads a day's tickets of one category through an index. The rows
+are locked first, in key order: a second change of the same day waits for the first
 to commit, and its count (a new statement) then sees the first one's ticket.
 
+An open count moves by one (`tickets + 1`, safe under concurrent changes): recounting
+a busy organisation's open tickets of a category would read thousands of rows.
+
 The receivers run inside the service's transaction (tickets' signals), so the counts
-commit or roll back with the change.
+commit or roll back with the change. `fill` counts everything afresh (a bulk load).
 """
 
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
@@ -58,33 +61,21 @@ def recount_days(keys) -> None:
             DayCount.objects.filter(pk=row.pk).update(filed=filed, resolved=resolved)
 
 
-def recount_open(keys) -> None:
-    """Count anew the OpenCount rows of `keys`, (category id, organisation id) pairs."""
-    keys = sorted(set(keys))
+def move_open(moves: dict[tuple[int, int, str], int]) -> None:
+    """Add each delta of `moves`, keyed (category id, organisation id, status), to its
+    OpenCount row; rows in key order. Never below zero: a count that was never filled
+    must not refuse the change of a ticket."""
+    keys = sorted(key for key, delta in moves.items() if delta and key[2] in OPEN_STATUSES)
     if not keys:
         return
-    rows = [
-        {"category_id": c, "organisation_id": o, "status": s}
-        for c, o in keys
-        for s in OPEN_STATUSES
-    ]
-    locked = list(_locked(OpenCount, rows))
-    for category_id, organisation_id in keys:
-        found = dict(
-            Ticket.objects.filter(
-                organisation_id=organisation_id,
-                category_id=category_id,
-                status__in=OPEN_STATUSES,
-            )
-            .order_by()
-            .values_list("status")
-            .annotate(n=Count("*"))
+    OpenCount.objects.bulk_create(
+        [OpenCount(category_id=c, organisation_id=o, status=s) for c, o, s in keys],
+        ignore_conflicts=True,
+    )
+    for c, o, s in keys:
+        OpenCount.objects.filter(category_id=c, organisation_id=o, status=s).update(
+            tickets=Greatest(F("tickets") + moves[c, o, s], 0)
         )
-        for row in locked:
-            if (row.category_id, row.organisation_id) != (category_id, organisation_id):
-                continue
-            if row.tickets != found.get(row.status, 0):
-                OpenCount.objects.filter(pk=row.pk).update(tickets=found.get(row.status, 0))
 
 
 def _last_resolution(ticket: Ticket) -> datetime | None:
@@ -98,43 +89,52 @@ def _last_resolution(ticket: Ticket) -> datetime | None:
     )
 
 
-def ticket_keys(ticket: Ticket, categories=()) -> tuple[set, set]:
-    """The DayCount and OpenCount keys that `ticket` counts in now, and in each of
-    `categories` (those it was in before)."""
-    categories = {ticket.category_id, *categories}
+def _days(ticket: Ticket, categories) -> set[tuple[int, date]]:
+    """The DayCount keys `ticket` counts in, in each of `categories`."""
     days = {local_day(ticket.created_at)}
     if ticket.resolved_at:
         days.add(local_day(ticket.resolved_at))
-    return (
-        {(category, day) for category in categories for day in days},
-        {(category, ticket.organisation_id) for category in categories},
-    )
+    return {(category, day) for category in categories for day in days}
+
+
+# A redirect sends status_changed with the new category already set, then
+# field_changed with the old one: the status it left waits on the ticket till then.
+LEFT = "_dashboard_left_status"
 
 
 def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
-    day_keys, open_keys = ticket_keys(ticket)
     reopened = old == Status.RESOLVED and new != Status.CLOSED
-    if reopened:
-        # The resolution it loses counted on the day it was resolved. Its event
-        # follows resolved_at by a moment: the day before is recounted too.
-        resolved = _last_resolution(ticket)
-        if resolved is not None:
-            day = local_day(resolved)
-            day_keys |= {(ticket.category_id, day), (ticket.category_id, day - timedelta(1))}
     # Only filing, resolving and reopening move a day's numbers.
     if old is None or new == Status.RESOLVED or reopened:
-        recount_days(day_keys)
-    if old in OPEN_STATUSES or new in OPEN_STATUSES:
-        recount_open(open_keys)
+        days = _days(ticket, [ticket.category_id])
+        if reopened and (resolved := _last_resolution(ticket)) is not None:
+            # The resolution it loses counted on the day it was resolved. Its event
+            # follows resolved_at by a moment: the day before is recounted too.
+            day = local_day(resolved)
+            days |= {(ticket.category_id, day), (ticket.category_id, day - timedelta(days=1))}
+        recount_days(days)
+    if new == Status.REDIRECTED:
+        setattr(ticket, LEFT, old)
+        return
+    where = (ticket.category_id, ticket.organisation_id)
+    moves = {(*where, new): 1}
+    if old is not None:
+        moves[(*where, old)] = -1
+    move_open(moves)
 
 
 def field_changed(sender, *, ticket: Ticket, field: str, old, new, **kwargs) -> None:
     """A redirect moves the ticket's counts from the old category to the new one."""
     if field != "category":
         return
-    day_keys, open_keys = ticket_keys(ticket, categories=[old])
-    recount_days(day_keys)
-    recount_open(open_keys)
+    recount_days(_days(ticket, [old, new]))
+    left = ticket.__dict__.pop(LEFT, ticket.status)
+    move_open(
+        {
+            (old, ticket.organisation_id, left): -1,
+            (new, ticket.organisation_id, ticket.status): 1,
+        }
+    )
 
 
 @transaction.atomic
