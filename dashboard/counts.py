@@ -17,14 +17,14 @@ commit or roll back with the change. `fill` counts everything afresh (a bulk loa
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Greatest, Rank, TruncDate
 from django.utils import timezone
 
 from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 from . import figures
-from .models import DayCount, OpenCount
+from .models import DayCount, OpenCount, OpenTotal
 
 
 def local_day(moment: datetime) -> date:
@@ -63,19 +63,26 @@ def recount_days(keys) -> None:
 
 def move_open(moves: dict[tuple[int, int, str], int]) -> None:
     """Add each delta of `moves`, keyed (category id, organisation id, status), to its
-    OpenCount row; rows in key order. Never below zero: a count that was never filled
-    must not refuse the change of a ticket."""
+    OpenCount row and its category's OpenTotal row, in key order. Never below zero: a
+    count that was never filled must not refuse the change of a ticket."""
     keys = sorted(key for key, delta in moves.items() if delta and key[2] in OPEN_STATUSES)
     if not keys:
         return
-    OpenCount.objects.bulk_create(
-        [OpenCount(category_id=c, organisation_id=o, status=s) for c, o, s in keys],
-        ignore_conflicts=True,
-    )
-    for c, o, s in keys:
-        OpenCount.objects.filter(category_id=c, organisation_id=o, status=s).update(
-            tickets=Greatest(F("tickets") + moves[c, o, s], 0)
+    totals: dict[tuple[int, str], int] = {}
+    for c, _o, s in keys:
+        totals[c, s] = totals.get((c, s), 0) + moves[c, _o, s]
+    for model, deltas in ((OpenCount, {key: moves[key] for key in keys}), (OpenTotal, totals)):
+        fields = ("category_id", "organisation_id", "status") if model is OpenCount else None
+        fields = fields or ("category_id", "status")
+        model.objects.bulk_create(
+            [model(**dict(zip(fields, key, strict=True))) for key in sorted(deltas)],
+            ignore_conflicts=True,
         )
+        for key in sorted(deltas):
+            if deltas[key]:
+                model.objects.filter(**dict(zip(fields, key, strict=True))).update(
+                    tickets=Greatest(F("tickets") + deltas[key], 0)
+                )
 
 
 def _last_resolution(ticket: Ticket) -> datetime | None:
@@ -138,7 +145,9 @@ def field_changed(sender, *, ticket: Ticket, field: str, old, new, **kwargs) -> 
 
 
 @transaction.atomic
-def fill(Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount) -> tuple[int, int]:  # noqa: N803
+def fill(  # noqa: N803 - a migration hands in its historical models
+    Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount, OpenTotal=OpenTotal
+) -> tuple[int, int]:
     """Count every row afresh from the tickets (after a bulk load, or to check the
     kept counts); returns how many rows of each table there are. A migration hands
     in its historical models."""
@@ -159,8 +168,16 @@ def fill(Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount) -> tuple[int, in
         .values_list("category_id", "organisation_id", "status")
         .annotate(n=Count("*"))
     )
+    open_rows = list(open_rows)
+    totals: dict[tuple[int, str], int] = {}
+    for c, _o, s, n in open_rows:
+        totals[c, s] = totals.get((c, s), 0) + n
     DayCount.objects.all().delete()
     OpenCount.objects.all().delete()
+    OpenTotal.objects.all().delete()
+    OpenTotal.objects.bulk_create(
+        OpenTotal(category_id=c, status=s, tickets=n) for (c, s), n in totals.items()
+    )
     DayCount.objects.bulk_create(
         (
             DayCount(category_id=c, day=d, filed=filed, resolved=resolved)
@@ -191,24 +208,44 @@ def _of(rows, categories, organisations=None):
     return rows
 
 
+def _open(categories, organisations):
+    """The rows that answer: every organisation's totals, or the organisations' own."""
+    if organisations is None:
+        return _of(OpenTotal.objects.filter(tickets__gt=0), categories)
+    return _of(OpenCount.objects.filter(tickets__gt=0), categories, organisations)
+
+
 def open_by_status(categories, organisations=None) -> list[tuple[str, int]]:
     counts = dict(
-        _of(OpenCount.objects.all(), categories, organisations)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Sum("tickets"))
+        _open(categories, organisations).order_by().values_list("status").annotate(n=Sum("tickets"))
     )
     return [(status, counts.get(status) or 0) for status in OPEN_STATUSES]
 
 
 def open_by(categories, organisations, field: str) -> list[tuple[int, str, int]]:
-    return list(
-        _of(OpenCount.objects.filter(tickets__gt=0), categories, organisations)
-        .order_by()
-        .values_list(f"{field}_id", f"{field}__name")
-        .annotate(n=Sum("tickets"))
-        .order_by("-n", f"{field}__name")[: figures.TOP]
+    if field == "category":
+        rows = _open(categories, organisations)
+    else:
+        rows = _of(OpenCount.objects.filter(tickets__gt=0), categories, organisations)
+    return top(rows, field, "tickets")
+
+
+def top(rows, field: str, column: str) -> list[tuple[int, str, int]]:
+    """The TOP (id, name, sum of `column`) of `rows` grouped by `field`, most first and
+    then by name, as figures.py orders them: the sums ranked in the database, the names
+    read for the few that rank in the TOP (ties at the last place included), not joined
+    to every group."""
+    model = rows.model._meta.get_field(field).related_model
+    ranked = list(
+        rows.order_by()
+        .values_list(f"{field}_id")
+        .annotate(n=Sum(column), rank=Window(Rank(), order_by=Sum(column).desc()))
+        .filter(rank__lte=figures.TOP)
+        .values_list(f"{field}_id", "n")
     )
+    names = dict(model.objects.filter(pk__in=[pk for pk, _n in ranked]).values_list("pk", "name"))
+    found = sorted(((pk, names.get(pk, ""), n) for pk, n in ranked), key=lambda r: (-r[2], r[1]))
+    return found[: figures.TOP]
 
 
 def weekly(categories, since: datetime) -> list[tuple]:

@@ -69,6 +69,21 @@ class OpenCount(models.Model):
         return f"#{self.category_id} #{self.organisation_id} {self.status}: {self.tickets}"
 
 
+class OpenTotal(models.Model):
+    """How many open tickets of a category are in a status, of every organisation: the
+    open figures of whole categories from a few dozen rows (OpenCount's sums)."""
+
+    category = models.ForeignKey("categories.Category", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    tickets = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "status"], name="opentotal_key")]
+
+    def __str__(self):
+        return f"#{self.category_id} {self.status}: {self.tickets}"
+
+
 class CategorySnapshot(models.Model):
     """One category's medians and shares within the targets over the tickets filed
     since `since`, as the periodic job `dashboard_snapshots` last computed them

@@ -14,13 +14,13 @@ tickets directly, as before.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 
 from categories.models import Category
 from tickets.models import Ticket
 
-from . import figures
+from . import counts, figures
 from .models import CategorySnapshot, FilingSnapshot
 
 
@@ -135,10 +135,5 @@ def filing_organisations(
     rows = FilingSnapshot.objects.filter(since=since)
     if categories is not None:
         rows = rows.filter(category_id__in=categories)
-    found = list(
-        rows.order_by()
-        .values_list("organisation_id", "organisation__name")
-        .annotate(n=Sum("filed"))
-        .order_by("-n", "organisation__name")[: figures.TOP]
-    )
+    found = counts.top(rows, "organisation", "filed")
     return found, _taken_at(taken)
