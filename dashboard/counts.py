@@ -1,5 +1,6 @@
 """The dashboard's rollups, kept as tickets change: tickets filed and resolved per day and
-category (DayCount), open tickets per category, organisation and status (OpenCount).
+category (DayCount), open tickets per category, organisation and status (OpenCount)
+and per category and status (OpenTotal, their sums over the organisations).
 
 A day's numbers are recounted from the tickets whenever a change may move them, never
 added to: a recount is right whatever happened before (a change we missed, a ticket
@@ -63,26 +64,26 @@ def recount_days(keys) -> None:
 
 def move_open(moves: dict[tuple[int, int, str], int]) -> None:
     """Add each delta of `moves`, keyed (category id, organisation id, status), to its
-    OpenCount row and its category's OpenTotal row, in key order. Never below zero: a
-    count that was never filled must not refuse the change of a ticket."""
-    keys = sorted(key for key, delta in moves.items() if delta and key[2] in OPEN_STATUSES)
-    if not keys:
-        return
+    OpenCount row and its category's OpenTotal row."""
+    moves = {key: delta for key, delta in moves.items() if delta and key[2] in OPEN_STATUSES}
     totals: dict[tuple[int, str], int] = {}
-    for c, _o, s in keys:
-        totals[c, s] = totals.get((c, s), 0) + moves[c, _o, s]
-    for model, deltas in ((OpenCount, {key: moves[key] for key in keys}), (OpenTotal, totals)):
-        fields = ("category_id", "organisation_id", "status") if model is OpenCount else None
-        fields = fields or ("category_id", "status")
-        model.objects.bulk_create(
-            [model(**dict(zip(fields, key, strict=True))) for key in sorted(deltas)],
-            ignore_conflicts=True,
+    for (category, _organisation, status), delta in moves.items():
+        totals[category, status] = totals.get((category, status), 0) + delta
+    _add(OpenCount, ("category_id", "organisation_id", "status"), moves)
+    _add(OpenTotal, ("category_id", "status"), totals)
+
+
+def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
+    """Rows created when missing, changed in key order. Never below zero: a count that
+    was never filled must not refuse the change of a ticket."""
+    keys = [key for key in sorted(deltas) if deltas[key]]
+    model.objects.bulk_create(
+        [model(**dict(zip(fields, key, strict=True))) for key in keys], ignore_conflicts=True
+    )
+    for key in keys:
+        model.objects.filter(**dict(zip(fields, key, strict=True))).update(
+            tickets=Greatest(F("tickets") + deltas[key], 0)
         )
-        for key in sorted(deltas):
-            if deltas[key]:
-                model.objects.filter(**dict(zip(fields, key, strict=True))).update(
-                    tickets=Greatest(F("tickets") + deltas[key], 0)
-                )
 
 
 def _last_resolution(ticket: Ticket) -> datetime | None:
@@ -148,9 +149,9 @@ def field_changed(sender, *, ticket: Ticket, field: str, old, new, **kwargs) -> 
 def fill(  # noqa: N803 - a migration hands in its historical models
     Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount, OpenTotal=OpenTotal
 ) -> tuple[int, int]:
-    """Count every row afresh from the tickets (after a bulk load, or to check the
-    kept counts); returns how many rows of each table there are. A migration hands
-    in its historical models."""
+    """Count every row afresh from the tickets (after a bulk load, or to check the kept
+    counts; while no ticket changes: it replaces the rows); returns how many daily and
+    open rows there are."""
     zone = timezone.get_current_timezone()
     days: dict[tuple[int, date], list[int]] = {}
     for column, index in (("created_at", 0), ("resolved_at", 1)):
@@ -162,13 +163,12 @@ def fill(  # noqa: N803 - a migration hands in its historical models
         )
         for category_id, day, n in rows:
             days.setdefault((category_id, day), [0, 0])[index] = n
-    open_rows = (
+    open_rows = list(
         Ticket.objects.filter(status__in=OPEN_STATUSES)
         .order_by()
         .values_list("category_id", "organisation_id", "status")
         .annotate(n=Count("*"))
     )
-    open_rows = list(open_rows)
     totals: dict[tuple[int, str], int] = {}
     for c, _o, s, n in open_rows:
         totals[c, s] = totals.get((c, s), 0) + n

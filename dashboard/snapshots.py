@@ -53,8 +53,10 @@ def refresh(now: datetime | None = None) -> int:
         .values_list("category_id", "organisation_id")
         .annotate(n=Count("*"))
     )
+    # Two runs at once (the job's lock makes it rare): the second's rows that the first
+    # already wrote are dropped rather than failing the job.
     CategorySnapshot.objects.all().delete()
-    CategorySnapshot.objects.bulk_create(rows)
+    CategorySnapshot.objects.bulk_create(rows, ignore_conflicts=True)
     FilingSnapshot.objects.all().delete()
     FilingSnapshot.objects.bulk_create(
         (
@@ -62,6 +64,7 @@ def refresh(now: datetime | None = None) -> int:
             for c, o, n in filings
         ),
         batch_size=2000,
+        ignore_conflicts=True,
     )
     return len(rows)
 
