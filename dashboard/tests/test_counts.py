@@ -3,6 +3,7 @@ equals the same figure counted over the tickets (figures.py), for everything and
 each category, and the rows equal a fresh count of the tickets (`fill`)."""
 
 import pytest
+from django.db import connection
 
 from categories.models import Category
 from dashboard import counts, figures
@@ -142,3 +143,33 @@ def test_fill_counts_tickets_that_came_in_behind_the_services_back(two, aged):
     aged(two[0], days=40)  # fills
     assert_counts_agree()
     assert sum(n for _week, n, _r in counts.weekly(None, figures.period_start())) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_filings_of_one_day_and_category_are_all_counted(file, member, capacity):
+    import threading
+
+    file(subject="first")  # the day's row exists: the others wait on its lock
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def file_one(n):
+        try:
+            barrier.wait()
+            file(subject=f"at once {n}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=file_one, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert counts.weekly(None, figures.period_start())[-1][1] == 5
+    assert dict(counts.open_by_status(None))[Status.WAITING] == 5
+    assert_counts_agree()
