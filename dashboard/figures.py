@@ -193,11 +193,7 @@ def durations(tickets: QuerySet, since: datetime) -> list[Durations]:
 
     The first response is sla/'s: a handler's first public reply, information request
     or resolution, not the requester's side's nor an internal note."""
-    return named_durations(medians(tickets, since))
-
-
-def named_durations(found: dict[str, dict[int, timedelta]]) -> list[Durations]:
-    """`medians`' answer as rows, with the categories' names, in their order."""
+    found = medians(tickets, since)
     read, answered, resolved = (found[name] for name in ENDS)
     ids = set(read) | set(answered) | set(resolved)
     names = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
