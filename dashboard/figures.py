@@ -181,15 +181,19 @@ class Durations:
     to_resolve: float | None
 
 
+def medians(tickets: QuerySet, since: datetime) -> dict[str, dict[int, timedelta]]:
+    """Per median of ENDS, per category, over the tickets filed since `since`."""
+    if connections[tickets.db].vendor == "postgresql":
+        return _all_medians(tickets, since)
+    return {name: _medians(tickets, end, since) for name, end in ENDS.items()}
+
+
 def durations(tickets: QuerySet, since: datetime) -> list[Durations]:
     """Median hours to read, to first response and to resolve, per category.
 
     The first response is sla/'s: a handler's first public reply, information request
     or resolution, not the requester's side's nor an internal note."""
-    if connections[tickets.db].vendor == "postgresql":
-        found = _all_medians(tickets, since)
-    else:
-        found = {name: _medians(tickets, end, since) for name, end in ENDS.items()}
+    found = medians(tickets, since)
     read, answered, resolved = (found[name] for name in ENDS)
     ids = set(read) | set(answered) | set(resolved)
     names = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))

@@ -3,7 +3,7 @@ which the page shows beside its chart and the CSV and XLSX downloads write out."
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Status
 
-from . import figures
+from . import counts, figures, snapshots
 from .scope import Scope, signature
 
 
@@ -31,6 +31,8 @@ class Table:
     value_column: int = 1
     # Links to a ticket, per row (the oldest open tickets): the first cell links there.
     links: list[str] | None = None
+    # When a snapshot's figures were taken (snapshots.py), for the page to say so.
+    taken_at: datetime | None = None
 
     @property
     def lines(self):
@@ -47,41 +49,74 @@ def _week(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+def _kept(scope: Scope) -> bool:
+    """Whether the open counts answer for the scope: it is whole categories and
+    organisations (counts.OpenCount)."""
+    return scope.exact
+
+
+def _whole(scope: Scope) -> bool:
+    """Whether the daily counts and the snapshots answer for the scope: it is whole
+    categories of every organisation (counts.DayCount, snapshots.py)."""
+    return scope.exact and scope.organisations is None
+
+
 def open_status(scope: Scope, since) -> Table:
-    rows = [(_status(code), n) for code, n in figures.open_by_status(scope.tickets)]
+    if _kept(scope):
+        found = counts.open_by_status(scope.categories, scope.organisations)
+    else:
+        found = figures.open_by_status(scope.tickets)
+    rows = [(_status(code), n) for code, n in found]
     return Table("open-status", _("Open tickets by status"), [_("Status"), _("Open")], rows, "bars")
 
 
+def _open_by(scope: Scope, field: str):
+    if _kept(scope):
+        return counts.open_by(scope.categories, scope.organisations, field)
+    return figures.open_by(scope.tickets, field)
+
+
 def open_category(scope: Scope, since) -> Table:
-    rows = [(name, n) for _id, name, n in figures.open_by(scope.tickets, "category")]
+    rows = [(name, n) for _id, name, n in _open_by(scope, "category")]
     headers = [_("Category"), _("Open")]
     return Table("open-category", _("Open tickets by category"), headers, rows, "bars")
 
 
 def open_organisation(scope: Scope, since) -> Table:
-    rows = [(name, n) for _id, name, n in figures.open_by(scope.tickets, "organisation")]
+    rows = [(name, n) for _id, name, n in _open_by(scope, "organisation")]
     headers = [_("Organisation"), _("Open")]
     return Table("open-organisation", _("Open tickets by organisation"), headers, rows, "bars")
 
 
 def weekly(scope: Scope, since) -> Table:
-    rows = figures.weekly(scope.tickets, since)
+    if _whole(scope):
+        rows = counts.weekly(scope.categories, since)
+    else:
+        rows = figures.weekly(scope.tickets, since)
     headers = [_("Week of"), _("Filed"), _("Resolved")]
     return Table("weekly", _("Filed and resolved per week"), headers, rows, "trend")
 
 
+def _snapshot(scope: Scope, since, name: str):
+    """The figure `name` from the last snapshot when the scope is whole categories and
+    one was taken for this period: (rows, when taken); else counted now: (rows, None)."""
+    taken = getattr(snapshots, name)(scope.categories, since) if _whole(scope) else None
+    if taken is None:
+        return getattr(figures, name)(scope.tickets, since), None
+    return taken
+
+
 def durations(scope: Scope, since) -> Table:
-    rows = [
-        (row.category, row.to_read, row.to_first_response, row.to_resolve)
-        for row in figures.durations(scope.tickets, since)
-    ]
+    found, taken_at = _snapshot(scope, since, "durations")
+    rows = [(row.category, row.to_read, row.to_first_response, row.to_resolve) for row in found]
     headers = [
         _("Category"),
         _("Median hours to read"),
         _("Median hours to first response"),
         _("Median hours to resolve"),
     ]
-    return Table("durations", _("Median times per category"), headers, rows, "bars", value_column=3)
+    title = _("Median times per category")
+    return Table("durations", title, headers, rows, "bars", value_column=3, taken_at=taken_at)
 
 
 def within_target(scope: Scope, since) -> Table | None:
@@ -89,7 +124,7 @@ def within_target(scope: Scope, since) -> Table | None:
     the desk's business, not the members' (as the ticket's clocks)."""
     if scope.kind == "organisation":
         return None
-    found = figures.within_target(scope.tickets, since)
+    found, taken_at = _snapshot(scope, since, "within_target")
     if not found:
         return None
     share = figures.WithinTarget.share
@@ -111,7 +146,7 @@ def within_target(scope: Scope, since) -> Table | None:
         _("Resolved"),
     ]
     title = _("Within the service-level targets")
-    return Table("within-target", title, headers, rows, "bars", value_column=3)
+    return Table("within-target", title, headers, rows, "bars", value_column=3, taken_at=taken_at)
 
 
 def oldest(scope: Scope, since) -> Table:
@@ -144,9 +179,11 @@ def oldest(scope: Scope, since) -> Table:
 
 
 def filing(scope: Scope, since) -> Table:
-    rows = [(name, n) for _id, name, n in figures.filing_organisations(scope.tickets, since)]
+    found, taken_at = _snapshot(scope, since, "filing_organisations")
+    rows = [(name, n) for _id, name, n in found]
     headers = [_("Organisation"), _("Filed")]
-    return Table("filing", _("Organisations that file most (six months)"), headers, rows, "bars")
+    title = _("Organisations that file most (six months)")
+    return Table("filing", title, headers, rows, "bars", taken_at=taken_at)
 
 
 def satisfaction_category(scope: Scope, since) -> Table:

@@ -43,6 +43,8 @@ JOBS = (
         every=timedelta(days=7),
         offset=timedelta(days=4, hours=6),
     ),
+    # The dashboard's medians and shares within the targets for whole categories.
+    Job("dashboard_snapshots", "dashboard.snapshots.refresh", every=timedelta(minutes=15)),
     Job("prune_webhooks", "webhooks.delivery.prune", every=timedelta(days=1)),
     # Mail in from the IMAP mailboxes of HELPDESK_MAILBOXES (none: nothing to do).
     Job("fetch_mail", "mailin.imap.poll_all", every=timedelta(minutes=1)),

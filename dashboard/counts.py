@@ -1,0 +1,266 @@
+"""The dashboard's rollups, kept as tickets change: tickets filed and resolved per day and
+category (DayCount), open tickets per category, organisation and status (OpenCount)
+and per category and status (OpenTotal, their sums over the organisations).
+
+A day's numbers are recounted from the tickets whenever a change may move them, never
+added to: a recount is right whatever happened before (a change we missed, a ticket
+moved by hand), and reads a day's tickets of one category through an index. The rows
+are locked first, in key order: a second change of the same day waits for the first
+to commit, and its count (a new statement) then sees the first one's ticket.
+
+An open count moves by one (`tickets + 1`, safe under concurrent changes): recounting
+a busy organisation's open tickets of a category would read thousands of rows.
+
+The receivers run inside the service's transaction (tickets' signals), so the counts
+commit or roll back with the change. `fill` counts everything afresh (a bulk load).
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Greatest, Rank, TruncDate
+from django.utils import timezone
+
+from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
+
+from . import figures
+from .models import DayCount, OpenCount, OpenTotal
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _day_range(day: date) -> tuple[datetime, datetime]:
+    """The day's start and the next day's, in local time (a day may have 23 or 25 hours)."""
+    return tuple(
+        timezone.make_aware(datetime.combine(d, time.min)) for d in (day, day + timedelta(days=1))
+    )
+
+
+def _locked(model, keys: list[dict]):
+    """The rows of `keys`, created when missing, locked in key order."""
+    model.objects.bulk_create([model(**key) for key in keys], ignore_conflicts=True)
+    where = Q()
+    for key in keys:
+        where |= Q(**key)
+    return model.objects.select_for_update().filter(where).order_by(*keys[0])
+
+
+def recount_days(keys) -> None:
+    """Count anew the DayCount rows of `keys`, (category id, day) pairs."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    for row in _locked(DayCount, [{"category_id": c, "day": d} for c, d in keys]):
+        start, end = _day_range(row.day)
+        tickets = Ticket.objects.filter(category_id=row.category_id).order_by()
+        filed = tickets.filter(created_at__gte=start, created_at__lt=end).count()
+        resolved = tickets.filter(resolved_at__gte=start, resolved_at__lt=end).count()
+        if (filed, resolved) != (row.filed, row.resolved):
+            DayCount.objects.filter(pk=row.pk).update(filed=filed, resolved=resolved)
+
+
+def move_open(moves: dict[tuple[int, int, str], int]) -> None:
+    """Add each delta of `moves`, keyed (category id, organisation id, status), to its
+    OpenCount row and its category's OpenTotal row."""
+    moves = {key: delta for key, delta in moves.items() if delta and key[2] in OPEN_STATUSES}
+    totals: dict[tuple[int, str], int] = {}
+    for (category, _organisation, status), delta in moves.items():
+        totals[category, status] = totals.get((category, status), 0) + delta
+    _add(OpenCount, ("category_id", "organisation_id", "status"), moves)
+    _add(OpenTotal, ("category_id", "status"), totals)
+
+
+def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
+    """Rows created when missing, changed in key order. Never below zero: a count that
+    was never filled must not refuse the change of a ticket."""
+    keys = [key for key in sorted(deltas) if deltas[key]]
+    model.objects.bulk_create(
+        [model(**dict(zip(fields, key, strict=True))) for key in keys], ignore_conflicts=True
+    )
+    for key in keys:
+        model.objects.filter(**dict(zip(fields, key, strict=True))).update(
+            tickets=Greatest(F("tickets") + deltas[key], 0)
+        )
+
+
+def _last_resolution(ticket: Ticket) -> datetime | None:
+    """When a reopened ticket had been resolved: its last `resolved` event, written a
+    moment after `resolved_at` in the same transaction."""
+    return (
+        TicketEvent.objects.filter(ticket_id=ticket.pk, kind=EventKind.RESOLVED)
+        .order_by("-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def _days(ticket: Ticket, categories) -> set[tuple[int, date]]:
+    """The DayCount keys `ticket` counts in, in each of `categories`."""
+    days = {local_day(ticket.created_at)}
+    if ticket.resolved_at:
+        days.add(local_day(ticket.resolved_at))
+    return {(category, day) for category in categories for day in days}
+
+
+# A redirect sends status_changed with the new category already set, then
+# field_changed with the old one: the status it left waits on the ticket till then.
+LEFT = "_dashboard_left_status"
+
+
+def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
+    reopened = old == Status.RESOLVED and new != Status.CLOSED
+    # Only filing, resolving and reopening move a day's numbers.
+    if old is None or new == Status.RESOLVED or reopened:
+        days = _days(ticket, [ticket.category_id])
+        if reopened and (resolved := _last_resolution(ticket)) is not None:
+            # The resolution it loses counted on the day it was resolved. Its event
+            # follows resolved_at by a moment: the day before is recounted too.
+            day = local_day(resolved)
+            days |= {(ticket.category_id, day), (ticket.category_id, day - timedelta(days=1))}
+        recount_days(days)
+    if new == Status.REDIRECTED:
+        setattr(ticket, LEFT, old)
+        return
+    where = (ticket.category_id, ticket.organisation_id)
+    moves = {(*where, new): 1}
+    if old is not None:
+        moves[(*where, old)] = -1
+    move_open(moves)
+
+
+def field_changed(sender, *, ticket: Ticket, field: str, old, new, **kwargs) -> None:
+    """A redirect moves the ticket's counts from the old category to the new one."""
+    if field != "category":
+        return
+    recount_days(_days(ticket, [old, new]))
+    left = ticket.__dict__.pop(LEFT, ticket.status)
+    move_open(
+        {
+            (old, ticket.organisation_id, left): -1,
+            (new, ticket.organisation_id, ticket.status): 1,
+        }
+    )
+
+
+@transaction.atomic
+def fill(  # noqa: N803 - a migration hands in its historical models
+    Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount, OpenTotal=OpenTotal
+) -> tuple[int, int]:
+    """Count every row afresh from the tickets (after a bulk load, or to check the kept
+    counts; while no ticket changes: it replaces the rows); returns how many daily and
+    open rows there are."""
+    zone = timezone.get_current_timezone()
+    days: dict[tuple[int, date], list[int]] = {}
+    for column, index in (("created_at", 0), ("resolved_at", 1)):
+        rows = (
+            Ticket.objects.filter(**{f"{column}__isnull": False})
+            .order_by()
+            .values_list("category_id", TruncDate(column, tzinfo=zone))
+            .annotate(n=Count("*"))
+        )
+        for category_id, day, n in rows:
+            days.setdefault((category_id, day), [0, 0])[index] = n
+    open_rows = list(
+        Ticket.objects.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values_list("category_id", "organisation_id", "status")
+        .annotate(n=Count("*"))
+    )
+    totals: dict[tuple[int, str], int] = {}
+    for c, _o, s, n in open_rows:
+        totals[c, s] = totals.get((c, s), 0) + n
+    DayCount.objects.all().delete()
+    OpenCount.objects.all().delete()
+    OpenTotal.objects.all().delete()
+    OpenTotal.objects.bulk_create(
+        OpenTotal(category_id=c, status=s, tickets=n) for (c, s), n in totals.items()
+    )
+    DayCount.objects.bulk_create(
+        (
+            DayCount(category_id=c, day=d, filed=filed, resolved=resolved)
+            for (c, d), (filed, resolved) in days.items()
+        ),
+        batch_size=2000,
+    )
+    OpenCount.objects.bulk_create(
+        (
+            OpenCount(category_id=c, organisation_id=o, status=s, tickets=n)
+            for c, o, s, n in open_rows
+        ),
+        batch_size=2000,
+    )
+    return len(days), OpenCount.objects.count()
+
+
+# Reading: the figures of all the tickets of some categories (`categories`: their
+# ids; None: every one) and organisations (likewise), the same rows as figures.py's
+# over those tickets.
+
+
+def _of(rows, categories, organisations=None):
+    if categories is not None:
+        rows = rows.filter(category_id__in=categories)
+    if organisations is not None:
+        rows = rows.filter(organisation_id__in=organisations)
+    return rows
+
+
+def _open(categories, organisations):
+    """The rows that answer: every organisation's totals, or the organisations' own."""
+    if organisations is None:
+        return _of(OpenTotal.objects.filter(tickets__gt=0), categories)
+    return _of(OpenCount.objects.filter(tickets__gt=0), categories, organisations)
+
+
+def open_by_status(categories, organisations=None) -> list[tuple[str, int]]:
+    counts = dict(
+        _open(categories, organisations).order_by().values_list("status").annotate(n=Sum("tickets"))
+    )
+    return [(status, counts.get(status) or 0) for status in OPEN_STATUSES]
+
+
+def open_by(categories, organisations, field: str) -> list[tuple[int, str, int]]:
+    if field == "category":
+        rows = _open(categories, organisations)
+    else:
+        rows = _of(OpenCount.objects.filter(tickets__gt=0), categories, organisations)
+    return top(rows, field, "tickets")
+
+
+def top(rows, field: str, column: str) -> list[tuple[int, str, int]]:
+    """The TOP (id, name, sum of `column`) of `rows` grouped by `field`, most first and
+    then by name, as figures.py orders them: the sums ranked in the database, the names
+    read for the few that rank in the TOP (ties at the last place included), not joined
+    to every group."""
+    model = rows.model._meta.get_field(field).related_model
+    ranked = list(
+        rows.order_by()
+        .values_list(f"{field}_id")
+        .annotate(n=Sum(column), rank=Window(Rank(), order_by=Sum(column).desc()))
+        .filter(rank__lte=figures.TOP)
+        .values_list(f"{field}_id", "n")
+    )
+    names = dict(model.objects.filter(pk__in=[pk for pk, _n in ranked]).values_list("pk", "name"))
+    found = sorted(((pk, names.get(pk, ""), n) for pk, n in ranked), key=lambda r: (-r[2], r[1]))
+    return found[: figures.TOP]
+
+
+def weekly(categories, since: datetime) -> list[tuple]:
+    """(week's Monday, filed, resolved) for each of the WEEKS weeks, as figures.weekly."""
+    first = timezone.localdate(since)
+    rows = (
+        _of(DayCount.objects.filter(day__gte=first), categories)
+        .order_by()
+        .values_list("day")
+        .annotate(filed=Sum("filed"), resolved=Sum("resolved"))
+    )
+    filed, resolved = {}, {}
+    for day, n, r in rows:
+        week = day - timedelta(days=day.weekday())
+        filed[week] = filed.get(week, 0) + n
+        resolved[week] = resolved.get(week, 0) + r
+    weeks = [first + timedelta(weeks=n) for n in range(figures.WEEKS)]
+    return [(week, filed.get(week, 0), resolved.get(week, 0)) for week in weeks]

@@ -1,0 +1,175 @@
+"""The kept counts (counts.py) after each change that moves them: every figure they give
+equals the same figure counted over the tickets (figures.py), for everything and for
+each category, and the rows equal a fresh count of the tickets (`fill`)."""
+
+import pytest
+from django.db import connection
+
+from categories.models import Category
+from dashboard import counts, figures
+from dashboard.models import DayCount, OpenCount
+from tickets import relations, services
+from tickets.models import Status, Ticket
+
+
+def _rows():
+    days = {
+        (r.category_id, r.day): (r.filed, r.resolved)
+        for r in DayCount.objects.all()
+        if r.filed or r.resolved
+    }
+    opened = {
+        (r.category_id, r.organisation_id, r.status): r.tickets
+        for r in OpenCount.objects.all()
+        if r.tickets
+    }
+    return days, opened
+
+
+def assert_counts_agree():
+    since = figures.period_start()
+    scopes = [None, *({pk} for pk in Category.objects.values_list("pk", flat=True))]
+    for categories in scopes:
+        tickets = Ticket.objects.all()
+        if categories is not None:
+            tickets = tickets.filter(category_id__in=categories)
+        assert counts.open_by_status(categories) == figures.open_by_status(tickets)
+        for field in ("category", "organisation"):
+            assert counts.open_by(categories, None, field) == figures.open_by(tickets, field)
+        assert counts.weekly(categories, since) == figures.weekly(tickets, since)
+    for organisation_id in Ticket.objects.values_list("organisation_id", flat=True).distinct():
+        tickets = Ticket.objects.filter(organisation_id=organisation_id)
+        mine = frozenset({organisation_id})
+        assert counts.open_by_status(None, mine) == figures.open_by_status(tickets)
+        for field in ("category", "organisation"):
+            assert counts.open_by(None, mine, field) == figures.open_by(tickets, field)
+    kept = _rows()
+    counts.fill()
+    assert kept == _rows()
+
+
+@pytest.fixture
+def two(file, member, other_union_member):
+    return file(subject="İnegöl"), file(by=other_union_member, subject="Ankara")
+
+
+def test_filing_counts_the_ticket_filed_and_open(two):
+    assert_counts_agree()
+    assert counts.open_by_status(None)[0] == (Status.WAITING, 2)
+    assert (
+        sum(filed for _week, filed, _resolved in counts.weekly(None, figures.period_start())) == 2
+    )
+
+
+def test_taking_into_work_and_asking_for_information_move_the_open_status(two, responsible):
+    services.reply(two[0], by=responsible, body="Bakıyoruz")
+    services.request_info(two[1], by=responsible, body="Hangi belge?")
+    assert_counts_agree()
+    assert dict(counts.open_by_status(None)) == {
+        Status.WAITING: 0,
+        Status.IN_PROGRESS: 1,
+        Status.INFO_REQUESTED: 1,
+        Status.REDIRECTED: 0,
+    }
+
+
+def test_resolving_counts_it_resolved_and_no_longer_open(two, responsible):
+    services.resolve(two[0], by=responsible, explanation="Tamam")
+    assert_counts_agree()
+    weeks = counts.weekly(None, figures.period_start())
+    assert weeks[-1][2] == 1
+    assert sum(n for _status, n in counts.open_by_status(None)) == 1
+
+
+def test_reopening_takes_the_resolution_back_from_the_day_it_was_resolved(
+    two, responsible, member, aged
+):
+    services.resolve(two[0], by=responsible, explanation="Tamam")
+    aged(two[0], days=2)  # filed two days before it was resolved
+    services.reopen(two[0], by=member, body="Olmadı")
+    assert_counts_agree()
+    assert counts.weekly(None, figures.period_start())[-1][2] == 0
+    assert dict(counts.open_by_status(None))[Status.IN_PROGRESS] == 1
+
+
+def test_resolving_again_after_a_reopen_counts_it_once(two, responsible, member):
+    for _ in range(2):
+        services.resolve(two[0], by=responsible, explanation="Tamam")
+        services.reopen(two[0], by=member, body="Olmadı")
+    services.resolve(two[0], by=responsible, explanation="Şimdi tamam")
+    assert_counts_agree()
+    assert counts.weekly(None, figures.period_start())[-1][2] == 1
+
+
+def test_closing_keeps_the_resolution_and_the_ticket_stays_not_open(two, responsible, member):
+    services.resolve(two[0], by=responsible, explanation="Tamam")
+    services.close(two[0], by=member)
+    assert_counts_agree()
+    assert counts.weekly(None, figures.period_start())[-1][2] == 1
+
+
+def test_redirecting_moves_the_counts_to_the_new_category(two, responsible, technical, capacity):
+    services.reply(two[0], by=responsible, body="Bakıyoruz")  # in progress, then redirected
+    services.redirect_to_category(two[0], by=responsible, category=technical)
+    assert_counts_agree()
+    assert counts.open_by(frozenset({technical.pk}), None, "category") == [
+        (technical.pk, technical.name, 1)
+    ]
+    assert dict(counts.open_by_status(frozenset({capacity.pk})))[Status.IN_PROGRESS] == 0
+    assert dict(counts.open_by_status(None))[Status.REDIRECTED] == 1
+
+
+def test_merging_closes_the_duplicate_and_counts_it_filed_still(file, responsible):
+    first, duplicate = file(subject="Bir"), file(subject="Bir daha")
+    relations.merge(duplicate, by=responsible, into=first)
+    assert_counts_agree()
+    assert sum(n for _status, n in counts.open_by_status(None)) == 1
+    assert counts.weekly(None, figures.period_start())[-1][1] == 2
+
+
+def test_a_change_that_rolls_back_leaves_the_counts_as_they_were(two, responsible):
+    before = _rows()
+    with pytest.raises(RuntimeError), services.transaction.atomic():
+        services.resolve(two[0], by=responsible, explanation="Tamam")
+        raise RuntimeError
+    assert _rows() == before
+    assert_counts_agree()
+
+
+def test_fill_counts_tickets_that_came_in_behind_the_services_back(two, aged):
+    Ticket.objects.filter(pk=two[1].pk).update(
+        status=Status.RESOLVED, resolved_at=two[1].created_at
+    )
+    aged(two[0], days=40)  # fills
+    assert_counts_agree()
+    assert sum(n for _week, n, _r in counts.weekly(None, figures.period_start())) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_filings_of_one_day_and_category_are_all_counted(file, member, capacity):
+    import threading
+
+    file(subject="first")  # the day's row exists: the others wait on its lock
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def file_one(n):
+        try:
+            barrier.wait()
+            file(subject=f"at once {n}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=file_one, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert counts.weekly(None, figures.period_start())[-1][1] == 5
+    assert dict(counts.open_by_status(None))[Status.WAITING] == 5
+    assert_counts_agree()
