@@ -16,7 +16,7 @@ PAGES = {
     "closed ticket": "/tickets/{closed}/",
     # Opened from the list: next and previous in that list's order.
     "ticket from the list": "/tickets/{ticket}/?list=status%3Dopen",
-    "ticket from a sorted search": "/tickets/{ticket}/?list=q%3DT%26sort%3Dassignee",
+    "ticket from a sorted list": "/tickets/{ticket}/?list=priority%3Dmedium%26sort%3Dassignee",
     "new": "/tickets/new/",
     "dashboard": "/dashboard/",
 }
