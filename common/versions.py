@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from .models import Version
 
 
-def bump(name: str) -> None:
-    Version.objects.bulk_create(
+def bump(name: str, *, using: str | None = None) -> None:
+    Version.objects.using(using or router.db_for_write(Version)).bulk_create(
         [Version(name=name, token=uuid.uuid4().hex)],
         update_conflicts=True,
         unique_fields=["name"],

@@ -6,13 +6,14 @@ Every save or delete of those rows gives the "configuration" token a new value
 token (accounts/loading.py), so a page learns whether its process's copy is current
 without a query of its own; code outside a request (workers, commands) asks for the
 token. The copy is the same for everyone: who may see or file what is decided by the
-callers, for each reader, on each request.
+callers, for each reader, on each request. Its rows are shared by every request of the
+process: read them, never change them.
 """
 
 import contextvars
 from dataclasses import dataclass, field
 
-from django.db import router
+from django.db import router, transaction
 
 from accounts import loading
 from categories.models import Category
@@ -30,6 +31,14 @@ class Configuration:
     kinds: tuple[TicketKind, ...]  # all of them, by id
     custom_fields: tuple[CustomField, ...]  # all of them, in the forms' order, with kinds
     _fields_by_category: dict = field(default_factory=dict, repr=False)
+    _categories_by_id: dict = field(default_factory=dict, repr=False)
+    _kinds_by_id: dict = field(default_factory=dict, repr=False)
+
+    def category(self, pk) -> Category | None:
+        return self._categories_by_id.get(pk)
+
+    def kind(self, pk) -> TicketKind | None:
+        return self._kinds_by_id.get(pk)
 
     def active_categories(self) -> list[Category]:
         return [category for category in self.categories if category.is_active]
@@ -62,12 +71,16 @@ def _load() -> Configuration:
     by_category: dict[int, list[CustomField]] = {}
     for custom_field in fields:
         by_category.setdefault(custom_field.category_id, []).append(custom_field)
+    categories = tuple(Category.objects.using(using).order_by("name"))
+    kinds = tuple(TicketKind.objects.using(using).order_by("pk"))
     return Configuration(
         token=token,
-        categories=tuple(Category.objects.using(using).order_by("name")),
-        kinds=tuple(TicketKind.objects.using(using).order_by("pk")),
+        categories=categories,
+        kinds=kinds,
         custom_fields=fields,
         _fields_by_category=by_category,
+        _categories_by_id={category.pk: category for category in categories},
+        _kinds_by_id={kind.pk: kind for kind in kinds},
     )
 
 
@@ -95,10 +108,15 @@ def current() -> Configuration:
     return kept
 
 
-def changed(**kwargs) -> None:
+def changed(*, raw=False, using=None, **kwargs) -> None:
     """A signal receiver: a configuration row was saved or deleted."""
     global _kept
-    versions.bump(NAME)
+    if raw:
+        # A load (loaddata, a restore) brings its own rows, the token's among them: the
+        # token changes once the load is committed.
+        transaction.on_commit(lambda: versions.bump(NAME, using=using), using=using)
+    else:
+        versions.bump(NAME, using=using)
     _kept = None
     state = _request.get()
     if state is not None:
