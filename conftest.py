@@ -59,6 +59,15 @@ def _nothing_held_from_an_earlier_test():
         handover._held.set(None)
 
 
+@pytest.fixture(autouse=True)
+def _no_configuration_kept():
+    """Each test starts without a process's copy of the categories, kinds and fields
+    (tickets/configuration.py): the database under it was emptied."""
+    from tickets import configuration
+
+    configuration.forget()
+
+
 @pytest.fixture
 def tesk(db):
     return OrganisationFactory(name="TESK", kind=OrganisationKind.CONFEDERATION)

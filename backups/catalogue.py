@@ -33,7 +33,7 @@ def models_in_order() -> list[type[models.Model]]:
     tables = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        if model._meta.managed and not model._meta.proxy and getattr(model, "BACKED_UP", True)
     ]
     needs = {
         model: {

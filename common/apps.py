@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 class CommonConfig(AppConfig):
-    # Template tags, middleware and the database role; no models.
+    # Template tags, middleware, the database role and the version tokens.
     name = "common"
 
     def ready(self):

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The categories, kinds and custom fields kept per process, checked per request.
+    "tickets.configuration.ConfigurationMiddleware",
     # Tells whether the session passed the second step: request.user.is_verified().
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",

@@ -21,6 +21,14 @@ class TicketsConfig(AppConfig):
         post_save.connect(sortkeys.organisation_renamed, sender=Organisation)
         post_save.connect(sortkeys.category_renamed, sender=Category)
 
+        from django.db.models.signals import post_delete
+
+        from . import configuration
+
+        for model in configuration.MODELS:
+            post_save.connect(configuration.changed, sender=model, dispatch_uid=f"config-{model}")
+            post_delete.connect(configuration.changed, sender=model, dispatch_uid=f"config-{model}")
+
         from django.db.models import Exists, OuterRef
 
         from accounts import loading
@@ -30,6 +38,8 @@ class TicketsConfig(AppConfig):
 
         # The list's, filters' and menu's word for a category ("Unit" at the agency).
         loading.register("says_unit", filing.says_unit_fact)
+        # Whether this process's copy of the categories, kinds and fields is current.
+        loading.register(configuration.NAME, configuration.token_fact)
         # Few users review cases: the others' pages ask nothing about them.
         loading.register(
             "reviews_cases",

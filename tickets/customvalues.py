@@ -1,17 +1,15 @@
 """The custom field values of tickets as readers see them: on the page, in mail, in exports."""
 
+from . import configuration
 from .models import CustomField
 
 
 def definitions(category_ids=None) -> dict[int, list[CustomField]]:
     """Every field definition (inactive ones too: their stored values still show) by category."""
-    fields = CustomField.objects.order_by("position", "pk")
-    if category_ids is not None:
-        fields = fields.filter(category_id__in=category_ids)
-    found: dict[int, list[CustomField]] = {}
-    for field in fields:
-        found.setdefault(field.category_id, []).append(field)
-    return found
+    config = configuration.current()
+    if category_ids is None:
+        category_ids = {field.category_id for field in config.custom_fields}
+    return {pk: config.fields_of(pk) for pk in category_ids if config.fields_of(pk)}
 
 
 def shown(ticket, fields: list[CustomField]) -> list[tuple[str, str]]:

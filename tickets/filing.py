@@ -26,13 +26,33 @@ def _in_tree(field: str, organisation) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__path__in": ancestors})
 
 
-def scoped(queryset, organisation):
+def scoped(queryset, organisation, *, rows=None):
     """Kinds or categories offered to `organisation`: those of its deployment's tree when
-    it has its own, else those offered everywhere."""
+    it has its own, else those offered everywhere. `rows`: the same rows already read
+    (tickets/configuration.py), to tell which without asking the database."""
     if organisation is None:
         return queryset.filter(scope__isnull=True)
     own = queryset.filter(_in_tree("scope", organisation)).filter(scope__isnull=False)
-    return own if own.exists() else queryset.filter(scope__isnull=True)
+    has_own = own.exists() if rows is None else bool(offered_own(rows, organisation))
+    return own if has_own else queryset.filter(scope__isnull=True)
+
+
+def _tree_ids(organisation) -> set[int]:
+    """The ids of `organisation` and those above it (its path: "1/4/9/")."""
+    return {int(pk) for pk in organisation.path.split("/") if pk} | {organisation.pk}
+
+
+def offered_own(rows, organisation) -> list:
+    """Those of `rows` (kinds or categories) scoped to `organisation`'s tree."""
+    tree = _tree_ids(organisation)
+    return [row for row in rows if row.scope_id is not None and row.scope_id in tree]
+
+
+def offered(rows, organisation) -> list:
+    """`scoped` for rows already read: the same rule, asking nothing."""
+    if organisation is None:
+        return [row for row in rows if row.scope_id is None]
+    return offered_own(rows, organisation) or [row for row in rows if row.scope_id is None]
 
 
 def says_unit(organisation) -> bool:
@@ -89,12 +109,23 @@ def contracts(organisation):
     )
 
 
-def allowed_kinds(organisation):
+def allowed_kinds(organisation, *, rows=None):
     """Without a contract, only the kinds that need none (consultation); with one, also
-    the kinds the contract lists."""
-    kinds = scoped(TicketKind.objects.filter(is_active=True), organisation)
+    the kinds the contract lists. `rows`: as for `scoped`."""
+    kinds = scoped(TicketKind.objects.filter(is_active=True), organisation, rows=rows)
     listed = TicketKind.objects.filter(contract__in=contracts(organisation)).values("pk")
     return kinds.filter(Q(needs_contract=False) | Q(pk__in=listed)).distinct()
+
+
+def allowed_among(kinds, organisation) -> list:
+    """`allowed_kinds` for kinds already read (offered to `organisation`): one query, and
+    only when one of them needs a contract."""
+    if not any(kind.needs_contract for kind in kinds):
+        return list(kinds)
+    listed = set(
+        TicketKind.objects.filter(contract__in=contracts(organisation)).values_list("pk", flat=True)
+    )
+    return [kind for kind in kinds if not kind.needs_contract or kind.pk in listed]
 
 
 def allowed_products(organisation):

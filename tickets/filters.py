@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from categories.models import Category
 from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
 
-from . import filing, search
-from .models import OPEN_STATUSES, CustomField, Priority, Status, Ticket, TicketKind
+from . import configuration, filing, search
+from .models import OPEN_STATUSES, CustomField, Priority, Status, Ticket
 from .records import FieldType
 
 MAX_ID = 2**63 - 1
@@ -191,10 +190,10 @@ class TicketFilter(django_filters.FilterSet):
         self.filters["organisation"].extra["widget"] = OrganisationInput(user)
         self.filters["category"].label = filing.category_label(filing.viewer_organisation(user))
         self.filters["category"].extra["widget"] = forms.Select(
-            choices=[("", _("All"))] + [(c.pk, str(c)) for c in Category.objects.all()]
+            choices=[("", _("All"))] + [(c.pk, str(c)) for c in configuration.current().categories]
         )
         self.filters["kind"].extra["choices"] = [
-            (kind.code, str(kind)) for kind in TicketKind.objects.all()
+            (kind.code, str(kind)) for kind in configuration.current().kinds
         ]
         self.filters["assignee"].extra["widget"] = forms.Select(
             choices=[("", _("All")), (ME, _("Assigned to me")), (NOBODY, _("Unassigned"))]
@@ -331,12 +330,18 @@ def choice_fields(user) -> dict[str, CustomField]:
     """The active choice custom fields of the categories offered in the user's deployment
     (tickets/filing.py), by key: one filter per key, whatever the category."""
     organisation = user.organisation if user.organisation_id else None
-    offered = filing.scoped(Category.objects.all(), organisation)
-    fields = CustomField.objects.filter(
-        is_active=True,
-        type__in=[FieldType.CHOICE, FieldType.MULTIPLE_CHOICE],
-        category__in=offered.values("pk"),
-    ).order_by("-pk")
+    config = configuration.current()
+    offered = {category.pk for category in filing.offered(config.categories, organisation)}
+    fields = sorted(
+        (
+            field
+            for field in config.custom_fields
+            if field.is_active
+            and field.type in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE)
+            and field.category_id in offered
+        ),
+        key=lambda field: -field.pk,
+    )
     return {field.key: field for field in fields}
 
 

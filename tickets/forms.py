@@ -11,11 +11,10 @@ from accounts import phones
 from categories.models import Category
 from common.calendars import CalendarDateField
 
-from . import filing, services, uploads
+from . import configuration, filing, services, uploads
 from .models import (
     Channel,
     Component,
-    CustomField,
     ParentRecord,
     Priority,
     Product,
@@ -125,16 +124,27 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
 
     def _offer_what_the_user_may_file(self, user, on_behalf):
         """The deployment's own categories and kinds, the user's records and products."""
-        organisation = user.organisation
+        organisation = filing.viewer_organisation(user)
+        config = configuration.current()
+        active = config.active_categories()
         self.fields["category"].queryset = filing.scoped(
-            self.fields["category"].queryset, organisation
+            self.fields["category"].queryset, organisation, rows=active
         )
         self.fields["category"].label = filing.category_label(organisation)
+        offered = filing.offered(active, organisation)
+        show_choices(self.fields["category"], offered)
         # A handler files for others: the requester's contract decides (in clean).
         kinds = TicketKind.objects.filter(is_active=True)
+        active_kinds = config.active_kinds()
         self.fields["kind"].queryset = (
-            filing.scoped(kinds, organisation) if on_behalf else filing.allowed_kinds(organisation)
+            filing.scoped(kinds, organisation, rows=active_kinds)
+            if on_behalf
+            else filing.allowed_kinds(organisation, rows=active_kinds)
         )
+        offered_kinds = filing.offered(active_kinds, organisation)
+        if not on_behalf:
+            offered_kinds = filing.allowed_among(offered_kinds, organisation)
+        show_choices(self.fields["kind"], offered_kinds)
         records = ParentRecord.objects
         # On behalf: the records and products of the handler's own deployment, never
         # another's (a case's title may hold personal data).
@@ -160,15 +170,15 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
                 required=False,
             )
         self.custom_fields = []
-        categories = self.fields["category"].queryset
-        fields = CustomField.objects.filter(category__in=categories, is_active=True)
-        if not on_behalf:
-            # A member is asked only their own contract's fields; a handler filing for
-            # someone sees them all, and the requester's are checked.
-            under = Q(contract__isnull=True) | Q(contract__in=filing.contracts(organisation))
-            fields = fields.filter(under)
+        categories = {category.pk for category in offered}
+        fields = [f for f in config.custom_fields if f.is_active and f.category_id in categories]
+        # A member is asked only their own contract's fields; a handler filing for
+        # someone sees them all, and the requester's are checked.
+        if not on_behalf and any(field.contract_id is not None for field in fields):
+            under = set(filing.contracts(organisation).values_list("pk", flat=True))
+            fields = [f for f in fields if f.contract_id is None or f.contract_id in under]
         country = phones.region_of(organisation)
-        for field in fields.select_related("kind").order_by("category_id", "position", "pk"):
+        for field in sorted(fields, key=lambda field: field.category_id):
             self.fields[f"cf_{field.pk}"] = custom_form_field(field, country)
             self.custom_fields.append(field)
 
@@ -333,6 +343,15 @@ class PriorityForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
 
 
+def show_choices(field: forms.ModelChoiceField, rows) -> None:
+    """Offer `rows`, already read, as the field's options: the page asks nothing more. A
+    posted value is still checked against the field's queryset."""
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.choices = empty + [
+        (field.prepare_value(row), field.label_from_instance(row)) for row in rows
+    ]
+
+
 class RedirectForm(forms.Form):
     category = forms.ModelChoiceField(label=_("New category"), queryset=Category.objects.none())
     body = _text(_("Reason"), required=False, rows=2)
@@ -340,18 +359,33 @@ class RedirectForm(forms.Form):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         # The units of the ticket's own deployment, not another's.
-        categories = filing.scoped(Category.objects.filter(is_active=True), ticket.organisation)
+        active = configuration.current().active_categories()
+        categories = filing.scoped(
+            Category.objects.filter(is_active=True), ticket.organisation, rows=active
+        )
         self.fields["category"].queryset = categories.exclude(pk=ticket.category_id)
         self.fields["category"].label = filing.category_label(ticket.organisation, new=True)
+        if not self.is_bound:
+            offered = filing.offered(active, ticket.organisation)
+            show_choices(
+                self.fields["category"], [c for c in offered if c.pk != ticket.category_id]
+            )
 
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
 
-    def __init__(self, *args, ticket, user, **kwargs):
+    def __init__(self, *args, ticket, user, team=None, **kwargs):
+        """`team`: the category's active responsibles in their order, when the page has
+        read them already (relations.followers_and_colleagues)."""
         super().__init__(*args, **kwargs)
         candidates = services.assignable(ticket)
         if user.is_supervisor:
             candidates = candidates | get_user_model().objects.filter(pk=user.pk)
         self.fields["assignee"].queryset = candidates.distinct()
         self.fields["assignee"].label_from_instance = lambda person: person.display_name()
+        if team is not None and not self.is_bound:
+            people = list(team)
+            if user.is_supervisor and all(person.pk != user.pk for person in people):
+                people = sorted([*people, user], key=lambda p: (p.first_name, p.username))
+            show_choices(self.fields["assignee"], people)

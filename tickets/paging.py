@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 
 AFTER, BEFORE, PAGE = "after", "before", "page"
 _SALT = "tickets.list.page"
@@ -244,18 +244,41 @@ def get_page(queryset: QuerySet, params, page_size: int, *, annotations=None) ->
     return page
 
 
-def neighbours(queryset: QuerySet, pk: int) -> tuple[int | None, int | None]:
+def _instance_values(queryset: QuerySet, keys: list[Key], row) -> list | None:
+    """The sort values of `row`, a model instance just read, without asking again; None
+    when a key is computed by the list's query (search's rank)."""
+    if any(key.path in queryset.query.annotations for key in keys):
+        return None
+    values = []
+    for key in keys:
+        value = row
+        for name in key.path.split("__"):
+            value = None if value is None else getattr(value, name)
+        values.append(value)
+    return values
+
+
+def neighbours(queryset: QuerySet, pk: int, *, row=None) -> tuple[int | None, int | None]:
     """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
-    same however deep the ticket sits); None at either end or when `pk` is gone."""
+    same however deep the ticket sits); None at either end or when `pk` is gone. `row`:
+    the ticket as the page read it, whose fields give its sort values; both neighbours
+    come in one query."""
     queryset = as_listed(queryset)
     keys = sort_keys(queryset)
-    values = _row_values(queryset, keys, pk)
+    values = _instance_values(queryset, keys, row) if row is not None else None
+    if values is None:
+        values = _row_values(queryset, keys, pk)
     if values is None:
         return None, None
-    found = []
-    for reverse in (True, False):
+    sides = {}
+    for name, reverse in (("previous", True), ("next", False)):
         ordered = queryset.order_by(*(key.order(reverse=reverse) for key in keys))
-        found.append(
-            ordered.filter(_past(keys, list(values), reverse)).values_list("pk", flat=True).first()
-        )
-    return found[0], found[1]
+        beyond = ordered.filter(_past(keys, list(values), reverse)).values("pk")[:1]
+        sides[name] = Subquery(beyond)
+    found = (
+        queryset.model._base_manager.filter(pk=pk)
+        .annotate(**sides)
+        .values_list("previous", "next")
+        .first()
+    )
+    return found if found is not None else (None, None)

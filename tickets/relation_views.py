@@ -73,6 +73,7 @@ def detail_context(user, ticket) -> dict:
         # Oneself follows with the button; a colleague already following is not offered.
         followed = {person.pk for person in people} | {user.pk}
         context["follower_candidates"] = [c for c in colleagues if c.pk not in followed]
+        context["colleagues"] = colleagues  # the assign form's options, read once
     return context
 
 

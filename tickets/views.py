@@ -451,10 +451,12 @@ class DetailAction:
     """One form of the detail page and the workflow actions it posts."""
 
     actions: tuple[str, ...]  # offered when the workflow allows any of these
-    build: Callable  # (user, ticket, data, files) -> the form
+    # (user, ticket, data, files, team=None) -> the form; `team`: the category's active
+    # responsibles when the page has read them already.
+    build: Callable
 
 
-def _reply_form(user, ticket, data, files):
+def _reply_form(user, ticket, data, files, team=None):
     return ReplyForm(data, files, can_note=permissions.can("note", user, ticket))
 
 
@@ -463,16 +465,21 @@ def _reply_form(user, ticket, data, files):
 ACTIONS = {
     "reply_form": DetailAction(("reply", "note"), _reply_form),
     "request_info_form": DetailAction(
-        ("request_info",), lambda u, t, d, f: RequestInfoForm(d, ticket=t)
+        ("request_info",), lambda u, t, d, f, team=None: RequestInfoForm(d, ticket=t)
     ),
-    "assign_form": DetailAction(("assign",), lambda u, t, d, f: AssignForm(d, ticket=t, user=u)),
-    "redirect_form": DetailAction(("redirect",), lambda u, t, d, f: RedirectForm(d, ticket=t)),
+    "assign_form": DetailAction(
+        ("assign",), lambda u, t, d, f, team=None: AssignForm(d, ticket=t, user=u, team=team)
+    ),
+    "redirect_form": DetailAction(
+        ("redirect",), lambda u, t, d, f, team=None: RedirectForm(d, ticket=t)
+    ),
     "priority_form": DetailAction(
-        ("priority",), lambda u, t, d, f: PriorityForm(d, initial={"priority": t.priority})
+        ("priority",),
+        lambda u, t, d, f, team=None: PriorityForm(d, initial={"priority": t.priority}),
     ),
-    "resolve_form": DetailAction(("resolve",), lambda u, t, d, f: ResolveForm(d)),
-    "reopen_form": DetailAction(("reopen",), lambda u, t, d, f: ReopenForm(d)),
-    "confirm_form": DetailAction(("close",), lambda u, t, d, f: ConfirmForm(d)),
+    "resolve_form": DetailAction(("resolve",), lambda u, t, d, f, team=None: ResolveForm(d)),
+    "reopen_form": DetailAction(("reopen",), lambda u, t, d, f, team=None: ReopenForm(d)),
+    "confirm_form": DetailAction(("close",), lambda u, t, d, f, team=None: ConfirmForm(d)),
 }
 
 
@@ -495,8 +502,10 @@ def _list_nav(request, ticket) -> dict | None:
 
 def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
     user = request.user
+    related = relation_context(user, ticket)
+    team = related.pop("colleagues", None)
     forms = {
-        name: form.build(user, ticket, None, None)
+        name: form.build(user, ticket, None, None, team=team)
         for name, form in ACTIONS.items()
         if any(permissions.can(action, user, ticket) for action in form.actions)
     }
@@ -536,7 +545,7 @@ def _render_detail(request, ticket, *, bound=None, status=200, viewers=()):
         "panels": panels.for_ticket(ticket, user),
         "custom_values": customvalues.for_ticket(ticket),
         **forms,
-        **relation_context(user, ticket),
+        **related,
     }
     return render(request, "tickets/detail.html", context, status=status)
 

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-# Tables that are not data: the migration history and the shared cache.
-NOT_DATA = {"django_migrations", "helpdesk_cache"}
+# Tables that are not data: the migration history, the shared cache, and the version
+# tokens (common.models.Version: a restore gives them new values).
+NOT_DATA = {"django_migrations", "helpdesk_cache", "common_version"}
 
 
 def data_table(name: str) -> bool:
