@@ -12,6 +12,7 @@ on the ticket through `tickets.services.set_service_level`, which logs the chang
 """
 
 import functools
+import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tickets import filing, services
-from tickets.models import Contract, EventKind, Status, Ticket
+from tickets.models import OPEN_STATUSES, Contract, EventKind, Status, Ticket
 
 from . import worktime
 from .models import Calendar, CategoryCalendar, Clock, ClockKind, ContractCalendar, Pause, Target
@@ -103,6 +104,21 @@ def organisations_under(contract_ids) -> set[int]:
     customers and the organisations working under them."""
     rows = Contract.objects.filter(pk__in=contract_ids).values_list("customer_id", "organisations")
     return {pk for row in rows for pk in row if pk is not None}
+
+
+def tickets_reached(scopes) -> Q | None:
+    """The tickets that targets of `scopes` ((priority, category id, kind id); an id of
+    None for any) may apply to, as a filter on Ticket; None for no scopes. A more
+    specific target may still win over them: `recompute` picks what applies."""
+    parts = [
+        Q(
+            priority=priority,
+            **({"category_id": category_id} if category_id is not None else {}),
+            **({"kind_id": kind_id} if kind_id is not None else {}),
+        )
+        for priority, category_id, kind_id in set(scopes)
+    ]
+    return functools.reduce(operator.or_, parts) if parts else None
 
 
 def _pauses(ticket: Ticket) -> list[Pause]:
@@ -235,21 +251,27 @@ def recompute(
     calendar_ids=None,
     category_ids=None,
     organisation_ids=None,
+    tickets: Q | None = None,
     targets: bool = False,
     batch: int = 500,
 ) -> int:
     """Recompute the dues of every ticket not yet closed (of the calendars, categories
-    or organisations given); returns how many moved. A ticket moves to the calendar
-    that now applies to it (its contract's, its category's or the default); its
-    targets stay as they were unless `targets` is set (a contract's changed: they
-    apply from the filing on, as a new priority's do)."""
+    or organisations given, or matching the Ticket filter `tickets`); returns how many
+    moved. A ticket moves to the calendar that now applies to it (its contract's, its
+    category's or the default); its targets stay as they were unless `targets` is set
+    (targets changed: they apply from the filing on, as a new priority's do, to the
+    open tickets only: a resolved one was measured against the targets in force)."""
     clocks = Clock.objects.exclude(ticket__status=Status.CLOSED).select_related("ticket")
+    if targets:
+        clocks = clocks.filter(ticket__status__in=OPEN_STATUSES)
     if calendar_ids is not None:
         clocks = clocks.filter(calendar_id__in=calendar_ids)
     if category_ids is not None:
         clocks = clocks.filter(ticket__category_id__in=category_ids)
     if organisation_ids is not None:
         clocks = clocks.filter(ticket__organisation_id__in=organisation_ids)
+    if tickets is not None:
+        clocks = clocks.filter(ticket__in=Ticket.objects.filter(tickets))
     # Each look-up once per organisation, category and contract for the whole run.
     rules = functools.partial(
         _rules,
@@ -282,9 +304,12 @@ def recompute(
 ANSWERS = (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
 
 
-def start_missing(now: datetime | None = None, *, organisation_ids=None) -> int:
+def start_missing(
+    now: datetime | None = None, *, organisation_ids=None, tickets: Q | None = None
+) -> int:
     """Start the clocks of the tickets not yet closed that have none (filed before
-    service levels were set up; of the organisations given): from their filing,
+    service levels were set up; of the organisations given, or matching the Ticket
+    filter `tickets`): from their filing,
     answered at their first public answer from outside the requester's organisation,
     paused from now on if they wait for the member. Returns how many started."""
     now = now or timezone.now()
@@ -292,6 +317,8 @@ def start_missing(now: datetime | None = None, *, organisation_ids=None) -> int:
     waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)
     if organisation_ids is not None:
         waiting = waiting.filter(organisation_id__in=organisation_ids)
+    if tickets is not None:
+        waiting = waiting.filter(tickets)
     for ticket in waiting.order_by("pk").iterator(chunk_size=500):
         answer = (
             ticket.events.filter(kind__in=ANSWERS, internal=False, actor__isnull=False)
