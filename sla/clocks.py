@@ -35,15 +35,19 @@ def contract_for(ticket: Ticket) -> Contract | None:
     return _contract_of(ticket.organisation_id)
 
 
-def _contract_of(organisation_id: int) -> Contract | None:
-    # An organisation may work under several active contracts: of those that carry
-    # service levels of their own (targets or a calendar), the one with the lowest
-    # number applies. Numbers are unique, so every ticket of the organisation gets the
-    # same one, whichever way it is asked, until the contracts themselves change.
-    own = Exists(Target.objects.filter(contract=OuterRef("pk"))) | Exists(
+def _own_levels() -> Q:
+    """Contracts that carry service levels of their own (targets or a calendar)."""
+    return Exists(Target.objects.filter(contract=OuterRef("pk"))) | Exists(
         ContractCalendar.objects.filter(contract=OuterRef("pk"))
     )
-    return filing.contracts(organisation_id).filter(own).order_by("number").first()
+
+
+def _contract_of(organisation_id: int) -> Contract | None:
+    # An organisation may work under several active contracts: of those that carry
+    # service levels of their own, the one with the lowest number applies. Numbers are
+    # unique, so every ticket of the organisation gets the same one, whichever way it
+    # is asked, until the contracts themselves change.
+    return filing.contracts(organisation_id).filter(_own_levels()).order_by("number").first()
 
 
 def calendar_for(category_id: int, contract_id: int | None = None) -> Calendar | None:
@@ -99,6 +103,29 @@ def _rules(
     return calendar, target
 
 
+def cached_rules():
+    """`_rules` for a run over many tickets: each look-up once per organisation,
+    category and contract for the whole run, and one instance per calendar (its
+    schedule worked out once)."""
+    calendars: dict[int, Calendar] = {}
+    # Most organisations work under no such contract: one query says which do.
+    under = organisations_under(Contract.objects.filter(_own_levels(), is_active=True).values("pk"))
+
+    def contract_of(organisation_id: int) -> Contract | None:
+        return _contract_of(organisation_id) if organisation_id in under else None
+
+    def calendar_of(category_id: int, contract_id: int | None = None) -> Calendar | None:
+        calendar = calendar_for(category_id, contract_id)
+        return None if calendar is None else calendars.setdefault(calendar.pk, calendar)
+
+    return functools.partial(
+        _rules,
+        contract_of=functools.cache(contract_of),
+        calendar_of=functools.cache(calendar_of),
+        target_of=functools.cache(target_for),
+    )
+
+
 def organisations_under(contract_ids) -> set[int]:
     """The organisations whose tickets the contracts' service levels concern: their
     customers and the organisations working under them."""
@@ -127,13 +154,34 @@ def _pauses(ticket: Ticket) -> list[Pause]:
 
 def dues(clock: Clock, ticket: Ticket, pauses: list[Pause]) -> dict:
     """The ticket's clock fields, computed afresh from `clock` and `pauses`."""
-    schedule = clock.calendar.schedule()
-    held = [(p.started_at, p.ended_at) for p in pauses if p.ended_at is not None]
-    paused_at = next((p.started_at for p in pauses if p.ended_at is None), None)
-    first_response = worktime.add(schedule, clock.started_at, clock.first_response_target, held)
-    resolution = worktime.add(schedule, clock.started_at, clock.resolution_target, held)
-    running = paused_at is None and ticket.status != Status.CLOSED
-    pending = [resolution] if ticket.first_responded_at else [first_response, resolution]
+    return due_fields(
+        clock.calendar.schedule(),
+        clock.started_at,
+        (clock.first_response_target, clock.resolution_target),
+        [(p.started_at, p.ended_at) for p in pauses],
+        closed=ticket.status == Status.CLOSED,
+        responded=ticket.first_responded_at is not None,
+    )
+
+
+def due_fields(
+    schedule: worktime.Schedule,
+    started_at: datetime,
+    targets: tuple[timedelta, timedelta],
+    pauses: list[tuple[datetime, datetime | None]],
+    *,
+    closed: bool,
+    responded: bool,
+) -> dict:
+    """The clock fields of a ticket whose clock started at `started_at` with `targets`
+    (first response, resolution) and stood still in `pauses` (in order; the one still
+    going ends in None)."""
+    held = [(start, end) for start, end in pauses if end is not None]
+    paused_at = next((start for start, end in pauses if end is None), None)
+    first_response = worktime.add(schedule, started_at, targets[0], held)
+    resolution = worktime.add(schedule, started_at, targets[1], held)
+    running = paused_at is None and not closed
+    pending = [resolution] if responded else [first_response, resolution]
     return {
         "first_response_due_at": first_response,
         "resolution_due_at": resolution,
@@ -272,13 +320,7 @@ def recompute(
         clocks = clocks.filter(ticket__organisation_id__in=organisation_ids)
     if tickets is not None:
         clocks = clocks.filter(ticket__in=Ticket.objects.filter(tickets))
-    # Each look-up once per organisation, category and contract for the whole run.
-    rules = functools.partial(
-        _rules,
-        contract_of=functools.cache(_contract_of),
-        calendar_of=functools.cache(calendar_for),
-        target_of=functools.cache(target_for),
-    )
+    rules = cached_rules()
     moved = 0
     calendars: dict[int, Calendar] = {}
     for clock in clocks.order_by("pk").iterator(chunk_size=batch):
