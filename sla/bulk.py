@@ -61,22 +61,21 @@ class GeneratedClocks:
         """The ticket's service level fields (in the order of FIELDS), and the rows of
         its clock (none when no target or calendar applies) and pauses by model."""
         responded = first_answer(story)
+        pauses = pauses_of(story)
+        # The pauses are kept with or without a clock, as clocks.status_changed keeps them.
+        rows = {Clock: [], Pause: [(ticket_id, start, end) for start, end in pauses]}
         calendar, target = self.rules(story)
         if calendar is None or target is None:
-            return (None, responded, None, None, None), {Clock: [], Pause: []}
-        pauses = pauses_of(story)
-        rows = {
-            Clock: [
-                (
-                    ticket_id,
-                    story.created_at,
-                    calendar.pk,
-                    target.first_response_minutes,
-                    target.resolution_minutes,
-                )
-            ],
-            Pause: [(ticket_id, start, end) for start, end in pauses],
-        }
+            return (None, responded, None, None, None), rows
+        rows[Clock].append(
+            (
+                ticket_id,
+                story.created_at,
+                calendar.pk,
+                target.first_response_minutes,
+                target.resolution_minutes,
+            )
+        )
         try:
             fields = clocks.due_fields(
                 calendar.schedule(),

@@ -36,7 +36,8 @@ def contract_for(ticket: Ticket) -> Contract | None:
 
 
 def _own_levels() -> Q:
-    """Contracts that carry service levels of their own (targets or a calendar)."""
+    """The condition on Contract: it carries service levels of its own (targets or a
+    calendar)."""
     return Exists(Target.objects.filter(contract=OuterRef("pk"))) | Exists(
         ContractCalendar.objects.filter(contract=OuterRef("pk"))
     )
@@ -351,9 +352,9 @@ def start_missing(
 ) -> int:
     """Start the clocks of the tickets not yet closed that have none (filed before
     service levels were set up; of the organisations given, or matching the Ticket
-    filter `tickets`): from their filing,
-    answered at their first public answer from outside the requester's organisation,
-    paused from now on if they wait for the member. Returns how many started."""
+    filter `tickets`): from their filing, answered at their first public answer from
+    outside the requester's organisation, paused from now on if they wait for the
+    member. Returns how many started."""
     now = now or timezone.now()
     started = 0
     waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)

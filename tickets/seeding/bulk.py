@@ -130,7 +130,7 @@ class Batch:
 class Filler:
     def __init__(self, *, cast: Cast, seed: str, until: datetime, levels=None):
         self.cast, self.until = cast, until
-        # Made before the demo's tickets are filed, the caller's (their clocks start then).
+        # seed_bulk makes them before the demo's tickets are filed, whose clocks start then.
         self.levels = levels or clocks.Clocks()
         self.clock_tables = [
             Table(model, ["id", *columns]) for model, columns in self.levels.columns.items()
