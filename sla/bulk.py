@@ -56,6 +56,7 @@ class GeneratedClocks:
         # A new database gets the calendars and targets that `seed_calendars` makes.
         seeding.seed()
         self.rules = clocks.cached_rules()
+        self.chosen: dict[tuple, tuple] = {}  # the rules by what they depend on
 
     def ticket(self, ticket_id: int, story: Story) -> tuple[tuple, dict]:
         """The ticket's service level fields (in the order of FIELDS), and the rows of
@@ -64,7 +65,10 @@ class GeneratedClocks:
         pauses = pauses_of(story)
         # The pauses are kept with or without a clock, as clocks.status_changed keeps them.
         rows = {Clock: [], Pause: [(ticket_id, start, end) for start, end in pauses]}
-        calendar, target = self.rules(story)
+        key = (story.organisation_id, story.category_id, story.kind_id, story.priority)
+        if key not in self.chosen:
+            self.chosen[key] = self.rules(story)
+        calendar, target = self.chosen[key]
         if calendar is None or target is None:
             return (None, responded, None, None, None), rows
         rows[Clock].append(

@@ -124,6 +124,9 @@ def _working(
                 begins = max(begins, start)
             if begins >= ends:
                 continue
+            if not pauses:
+                yield begins, ends
+                continue
             pieces = _minus((begins, ends), pauses)
             yield from reversed(pieces) if backwards else pieces
         day += step
