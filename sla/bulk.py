@@ -49,7 +49,6 @@ class Story(Protocol):
 class GeneratedClocks:
     """One run's look-ups: `ticket()` gives each ticket's fields and rows."""
 
-    models = (Clock, Pause)
     columns = COLUMNS
 
     def __init__(self):
