@@ -96,7 +96,11 @@ def _link(request, name, token) -> str | None:
 LIST_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=text)
     for name, text in (
-        ("q", "Words in the subject, description and public replies"),
+        (
+            "q",
+            "Words in the subject, description and public replies (listed in the `sort` "
+            "order, newest first by default, not by relevance)",
+        ),
         ("status", "A status code, or `open`"),
         ("priority", "low, medium or high"),
         ("category", "A category id"),
@@ -152,6 +156,10 @@ class TicketList(APIView):
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
             tickets = selectors.updated_since(tickets, request.user, when)
+        # The page ranks a search's matches while they are few (paging.affordable);
+        # here the order never hangs on the count, so a cursor holds however many
+        # match by the next page.
+        tickets = paging.affordable(tickets, count=settings.HELPDESK_COUNT_LIMIT + 1)
         page = paging.get_page(tickets, params, _page_size(request))
         if page.missing and (params.get(paging.AFTER) or params.get(paging.BEFORE)):
             raise exceptions.ValidationError(

@@ -1,7 +1,8 @@
 """The admin edits calendars and targets; bad ones are refused with a message, and a
 saved calendar moves the dues of the tickets that count by it. A contract's targets and
 calendar are edited here or on the contract's own page; saving them moves the dues of
-its organisations' open tickets."""
+its organisations' open tickets. Saving or deleting a general target moves the open
+tickets of its priority (and category and kind, if it names them)."""
 
 from django import forms
 from django.contrib import admin
@@ -130,13 +131,19 @@ def _contract_recomputed(request, modeladmin, contract_ids) -> None:
 
 
 def _organisations_recomputed(request, modeladmin, organisations) -> None:
-    """The open tickets of `organisations` take the calendar and targets that now apply;
-    those without clocks yet (no target applied before) start theirs."""
+    """The open tickets of `organisations` take the calendar and targets that now apply."""
     if organisations:
-        with transaction.atomic():
-            moved = clocks.recompute(organisation_ids=organisations, targets=True)
-            clocks.start_missing(organisation_ids=organisations)
-        _recomputed(request, modeladmin, moved)
+        _retargeted(request, modeladmin, organisation_ids=organisations)
+
+
+def _retargeted(request, modeladmin, **which) -> None:
+    """The open tickets `which` (organisation_ids= or tickets=, as clocks.recompute
+    takes them) take the calendar and targets that now apply; those without clocks yet
+    (no target applied before) start theirs."""
+    with transaction.atomic():
+        moved = clocks.recompute(targets=True, **which)
+        clocks.start_missing(**which)
+    _recomputed(request, modeladmin, moved)
 
 
 class ContractLevelsAdmin(admin.ModelAdmin):
@@ -177,6 +184,37 @@ class TargetAdmin(ContractLevelsAdmin):
     list_filter = ["priority"]
     list_select_related = ["contract__customer", "category", "kind"]
     autocomplete_fields = ["contract"]
+
+    # A general target (no contract) reaches the tickets of its priority, and of its
+    # category and kind where it names them; a contract's, its contract's tickets.
+    SCOPE = ("contract", "priority", "category", "kind")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        before = tuple(form.initial.get(name) for name in self.SCOPE)
+        after = (obj.contract_id, obj.priority, obj.category_id, obj.kind_id)
+        _general_recomputed(request, self, [before, after] if change else [after])
+
+    def delete_model(self, request, obj):
+        scope = (obj.contract_id, obj.priority, obj.category_id, obj.kind_id)
+        super().delete_model(request, obj)
+        _general_recomputed(request, self, [scope])
+
+    def delete_queryset(self, request, queryset):
+        scopes = list(queryset.values_list("contract_id", "priority", "category_id", "kind_id"))
+        super().delete_queryset(request, queryset)
+        _general_recomputed(request, self, scopes)
+
+
+def _general_recomputed(request, modeladmin, scopes) -> None:
+    """General targets of `scopes` ((contract id, priority, category id, kind id) rows;
+    those of a contract are left to its own path) changed: the open tickets they
+    reached or now reach take the targets that apply."""
+    reach = clocks.tickets_reached(
+        (priority, category, kind) for contract, priority, category, kind in scopes if not contract
+    )
+    if reach is not None:
+        _retargeted(request, modeladmin, tickets=reach)
 
 
 class TargetFormSet(forms.BaseInlineFormSet):

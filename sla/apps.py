@@ -21,3 +21,10 @@ class SlaConfig(AppConfig):
         workflow.field_changed.connect(clocks.field_changed, sender=Ticket, dispatch_uid="sla")
         # The vendor's demo contract gets its service levels when seed_demo seeds it.
         signals.demo_seeded.connect(seeding.demo_seeded, dispatch_uid="sla")
+
+    def generated_clocks(self):
+        """What `seed_bulk` (tickets/seeding) gives its generated tickets their clocks
+        with (see sla/bulk.py): tickets/ imports no capability app."""
+        from .bulk import GeneratedClocks
+
+        return GeneratedClocks()

@@ -12,6 +12,7 @@ on the ticket through `tickets.services.set_service_level`, which logs the chang
 """
 
 import functools
+import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tickets import filing, services
-from tickets.models import Contract, EventKind, Status, Ticket
+from tickets.models import OPEN_STATUSES, Contract, EventKind, Status, Ticket
 
 from . import worktime
 from .models import Calendar, CategoryCalendar, Clock, ClockKind, ContractCalendar, Pause, Target
@@ -34,15 +35,20 @@ def contract_for(ticket: Ticket) -> Contract | None:
     return _contract_of(ticket.organisation_id)
 
 
-def _contract_of(organisation_id: int) -> Contract | None:
-    # An organisation may work under several active contracts: of those that carry
-    # service levels of their own (targets or a calendar), the one with the lowest
-    # number applies. Numbers are unique, so every ticket of the organisation gets the
-    # same one, whichever way it is asked, until the contracts themselves change.
-    own = Exists(Target.objects.filter(contract=OuterRef("pk"))) | Exists(
+def _own_levels() -> Q:
+    """The condition on Contract: it carries service levels of its own (targets or a
+    calendar)."""
+    return Exists(Target.objects.filter(contract=OuterRef("pk"))) | Exists(
         ContractCalendar.objects.filter(contract=OuterRef("pk"))
     )
-    return filing.contracts(organisation_id).filter(own).order_by("number").first()
+
+
+def _contract_of(organisation_id: int) -> Contract | None:
+    # An organisation may work under several active contracts: of those that carry
+    # service levels of their own, the one with the lowest number applies. Numbers are
+    # unique, so every ticket of the organisation gets the same one, whichever way it
+    # is asked, until the contracts themselves change.
+    return filing.contracts(organisation_id).filter(_own_levels()).order_by("number").first()
 
 
 def calendar_for(category_id: int, contract_id: int | None = None) -> Calendar | None:
@@ -98,11 +104,49 @@ def _rules(
     return calendar, target
 
 
+def cached_rules():
+    """`_rules` for a run over many tickets: each look-up once per organisation,
+    category and contract for the whole run, and one instance per calendar (its
+    schedule worked out once)."""
+    calendars: dict[int, Calendar] = {}
+    # Most organisations work under no such contract: one query says which do.
+    under = organisations_under(Contract.objects.filter(_own_levels(), is_active=True).values("pk"))
+
+    def contract_of(organisation_id: int) -> Contract | None:
+        return _contract_of(organisation_id) if organisation_id in under else None
+
+    def calendar_of(category_id: int, contract_id: int | None = None) -> Calendar | None:
+        calendar = calendar_for(category_id, contract_id)
+        return None if calendar is None else calendars.setdefault(calendar.pk, calendar)
+
+    return functools.partial(
+        _rules,
+        contract_of=functools.cache(contract_of),
+        calendar_of=functools.cache(calendar_of),
+        target_of=functools.cache(target_for),
+    )
+
+
 def organisations_under(contract_ids) -> set[int]:
     """The organisations whose tickets the contracts' service levels concern: their
     customers and the organisations working under them."""
     rows = Contract.objects.filter(pk__in=contract_ids).values_list("customer_id", "organisations")
     return {pk for row in rows for pk in row if pk is not None}
+
+
+def tickets_reached(scopes) -> Q | None:
+    """The tickets that targets of `scopes` ((priority, category id, kind id); an id of
+    None for any) may apply to, as a filter on Ticket; None for no scopes. A more
+    specific target may still win over them: `recompute` picks what applies."""
+    parts = [
+        Q(
+            priority=priority,
+            **({"category_id": category_id} if category_id is not None else {}),
+            **({"kind_id": kind_id} if kind_id is not None else {}),
+        )
+        for priority, category_id, kind_id in set(scopes)
+    ]
+    return functools.reduce(operator.or_, parts) if parts else None
 
 
 def _pauses(ticket: Ticket) -> list[Pause]:
@@ -111,13 +155,34 @@ def _pauses(ticket: Ticket) -> list[Pause]:
 
 def dues(clock: Clock, ticket: Ticket, pauses: list[Pause]) -> dict:
     """The ticket's clock fields, computed afresh from `clock` and `pauses`."""
-    schedule = clock.calendar.schedule()
-    held = [(p.started_at, p.ended_at) for p in pauses if p.ended_at is not None]
-    paused_at = next((p.started_at for p in pauses if p.ended_at is None), None)
-    first_response = worktime.add(schedule, clock.started_at, clock.first_response_target, held)
-    resolution = worktime.add(schedule, clock.started_at, clock.resolution_target, held)
-    running = paused_at is None and ticket.status != Status.CLOSED
-    pending = [resolution] if ticket.first_responded_at else [first_response, resolution]
+    return due_fields(
+        clock.calendar.schedule(),
+        clock.started_at,
+        (clock.first_response_target, clock.resolution_target),
+        [(p.started_at, p.ended_at) for p in pauses],
+        closed=ticket.status == Status.CLOSED,
+        responded=ticket.first_responded_at is not None,
+    )
+
+
+def due_fields(
+    schedule: worktime.Schedule,
+    started_at: datetime,
+    targets: tuple[timedelta, timedelta],
+    pauses: list[tuple[datetime, datetime | None]],
+    *,
+    closed: bool,
+    responded: bool,
+) -> dict:
+    """The clock fields of a ticket whose clock started at `started_at` with `targets`
+    (first response, resolution) and stood still in `pauses` (in order; the one still
+    going ends in None)."""
+    held = [(start, end) for start, end in pauses if end is not None]
+    paused_at = next((start for start, end in pauses if end is None), None)
+    first_response = worktime.add(schedule, started_at, targets[0], held)
+    resolution = worktime.add(schedule, started_at, targets[1], held)
+    running = paused_at is None and not closed
+    pending = [resolution] if responded else [first_response, resolution]
     return {
         "first_response_due_at": first_response,
         "resolution_due_at": resolution,
@@ -235,28 +300,28 @@ def recompute(
     calendar_ids=None,
     category_ids=None,
     organisation_ids=None,
+    tickets: Q | None = None,
     targets: bool = False,
     batch: int = 500,
 ) -> int:
     """Recompute the dues of every ticket not yet closed (of the calendars, categories
-    or organisations given); returns how many moved. A ticket moves to the calendar
-    that now applies to it (its contract's, its category's or the default); its
-    targets stay as they were unless `targets` is set (a contract's changed: they
-    apply from the filing on, as a new priority's do)."""
+    or organisations given, or matching the Ticket filter `tickets`); returns how many
+    moved. A ticket moves to the calendar that now applies to it (its contract's, its
+    category's or the default); its targets stay as they were unless `targets` is set
+    (targets changed: they apply from the filing on, as a new priority's do, to the
+    open tickets only: a resolved one was measured against the targets in force)."""
     clocks = Clock.objects.exclude(ticket__status=Status.CLOSED).select_related("ticket")
+    if targets:
+        clocks = clocks.filter(ticket__status__in=OPEN_STATUSES)
     if calendar_ids is not None:
         clocks = clocks.filter(calendar_id__in=calendar_ids)
     if category_ids is not None:
         clocks = clocks.filter(ticket__category_id__in=category_ids)
     if organisation_ids is not None:
         clocks = clocks.filter(ticket__organisation_id__in=organisation_ids)
-    # Each look-up once per organisation, category and contract for the whole run.
-    rules = functools.partial(
-        _rules,
-        contract_of=functools.cache(_contract_of),
-        calendar_of=functools.cache(calendar_for),
-        target_of=functools.cache(target_for),
-    )
+    if tickets is not None:
+        clocks = clocks.filter(ticket__in=Ticket.objects.filter(tickets))
+    rules = cached_rules()
     moved = 0
     calendars: dict[int, Calendar] = {}
     for clock in clocks.order_by("pk").iterator(chunk_size=batch):
@@ -282,16 +347,21 @@ def recompute(
 ANSWERS = (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
 
 
-def start_missing(now: datetime | None = None, *, organisation_ids=None) -> int:
+def start_missing(
+    now: datetime | None = None, *, organisation_ids=None, tickets: Q | None = None
+) -> int:
     """Start the clocks of the tickets not yet closed that have none (filed before
-    service levels were set up; of the organisations given): from their filing,
-    answered at their first public answer from outside the requester's organisation,
-    paused from now on if they wait for the member. Returns how many started."""
+    service levels were set up; of the organisations given, or matching the Ticket
+    filter `tickets`): from their filing, answered at their first public answer from
+    outside the requester's organisation, paused from now on if they wait for the
+    member. Returns how many started."""
     now = now or timezone.now()
     started = 0
     waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)
     if organisation_ids is not None:
         waiting = waiting.filter(organisation_id__in=organisation_ids)
+    if tickets is not None:
+        waiting = waiting.filter(tickets)
     for ticket in waiting.order_by("pk").iterator(chunk_size=500):
         answer = (
             ticket.events.filter(kind__in=ANSWERS, internal=False, actor__isnull=False)

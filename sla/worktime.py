@@ -33,6 +33,8 @@ class Schedule:
     hours: Mapping[int, tuple[tuple[time, time], ...]]
     # Inclusive ranges of local dates on which nobody works.
     holidays: tuple[tuple[date, date], ...] = field(default=())
+    # Each day's periods once: a run over many tickets asks for the same days again.
+    _days: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if not any(self.hours.get(day) for day in range(7)):
@@ -41,17 +43,23 @@ class Schedule:
     def is_holiday(self, day: date) -> bool:
         return any(first <= day <= last for first, last in self.holidays)
 
-    def periods_on(self, day: date) -> list[Interval]:
+    def periods_on(self, day: date) -> tuple[Interval, ...]:
         """The working periods of a local date, as instants in UTC."""
+        periods = self._days.get(day)
+        if periods is None:
+            periods = self._days[day] = self._periods_on(day)
+        return periods
+
+    def _periods_on(self, day: date) -> tuple[Interval, ...]:
         if self.is_holiday(day):
-            return []
+            return ()
         periods = []
         for start, end in self.hours.get(day.weekday(), ()):
             begins = _instant(day, start, self.zone)
             ends = _instant(day + timedelta(days=1) if end == time(0) else day, end, self.zone)
             if begins < ends:
                 periods.append((begins, ends))
-        return sorted(periods)
+        return tuple(sorted(periods))
 
 
 def _instant(day: date, moment: time, zone: ZoneInfo) -> datetime:
@@ -115,6 +123,9 @@ def _working(
             else:
                 begins = max(begins, start)
             if begins >= ends:
+                continue
+            if not pauses:
+                yield begins, ends
                 continue
             pieces = _minus((begins, ends), pauses)
             yield from reversed(pieces) if backwards else pieces

@@ -278,3 +278,24 @@ def test_updated_since_counts_an_internal_note_only_for_those_who_handle_the_tic
     answer = api(other_responsible).get("/api/v1/tickets/", {"updated_since": since.isoformat()})
 
     assert answer.json()["results"] == []
+
+
+def test_a_search_pages_on_by_cursor_when_its_count_crosses_the_limit_meanwhile(
+    api, member, file, settings
+):
+    # given a search that matches as many tickets as the list counts
+    settings.HELPDESK_COUNT_LIMIT = 3
+    first = [file(subject=f"Kapasite raporu {n}") for n in range(3)]
+    client = api(member)
+    page = client.get("/api/v1/tickets/", {"q": "kapasite", "page_size": 2}).json()
+    seen = [t["id"] for t in page["results"]]
+    # when two more match before the next page is asked for
+    for n in range(3, 5):
+        file(subject=f"Kapasite raporu {n}")
+    response = client.get(page["next"])
+    # then the cursor still holds: the rest of the list, nothing twice (the newer ones
+    # come before it, newest first: a new search lists them)
+    assert response.status_code == 200
+    seen += [t["id"] for t in response.json()["results"]]
+    assert response.json()["next"] is None
+    assert seen == [t.pk for t in reversed(first)]

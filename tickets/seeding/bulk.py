@@ -37,7 +37,8 @@ TICKETS = Table(
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
         "organisation_key", "category_key", "last_activity_at", "last_activity_side",
         "note_text",
-        # Service level clocks, as sla/ would have kept them (seeding/clocks.py).
+        # Service level clocks, as sla/ would have kept them (seeding/clocks.py), whose
+        # clock and pause rows go to sla's tables beside them.
         "first_response_due_at", "first_responded_at", "resolution_due_at", "due_at",
         "sla_paused_at",
         "parent_id", "product_id", "component_id", "custom",
@@ -122,18 +123,24 @@ class Batch:
     tickets: object
     events: object
     documents: object
+    clocks: list  # by table of `Filler.clock_tables`
     counts: Counts
 
 
 class Filler:
-    def __init__(self, *, cast: Cast, seed: str, until: datetime):
+    def __init__(self, *, cast: Cast, seed: str, until: datetime, levels=None):
         self.cast, self.until = cast, until
+        # seed_bulk makes them before the demo's tickets are filed, whose clocks start then.
+        self.levels = levels or clocks.Clocks()
+        self.clock_tables = [
+            Table(model, ["id", *columns]) for model, columns in self.levels.columns.items()
+        ]
         self.existing = Ticket.objects.count()
         # Seeded by what is there already, so that a top-up draws other tickets.
         self.rng = random.Random(f"{seed}:tickets:{self.existing}")
         self.calendar = Calendar(self.rng, until)
-        self.zone = ZoneInfo(settings.TIME_ZONE)
-        self.ids = {model: _next_id(model) for model in (Ticket, TicketEvent, Attachment)}
+        self.models = [Ticket, TicketEvent, Attachment, *(t.model for t in self.clock_tables)]
+        self.ids = {model: _next_id(model) for model in self.models}
         self.organisation_keys, self.category_keys = sortkeys.lookup()
         self.counts = Counts()
         self.progress = None
@@ -153,12 +160,13 @@ class Filler:
                     for at in self.calendar.batch(first, count, missing)
                 ]
                 loader.put(self.prepare(stories))
-        analyze([TICKETS, EVENTS, DOCUMENTS])
+        analyze([TICKETS, EVENTS, DOCUMENTS, *self.clock_tables])
         return self.counts
 
     def prepare(self, stories: list[lives.Life]) -> Batch:
         """Number and chain the stories' rows, and spell them for the database."""
         tickets, events, documents = [], [], []
+        clock_rows = {table.model: [] for table in self.clock_tables}
         for life in stories:
             ticket_id = self.ids[Ticket]
             self.ids[Ticket] += 1
@@ -172,6 +180,11 @@ class Filler:
                 for d in e.documents:
                     names[d.internal].append(d.original_name)
             active_at, side = last_activity(life)
+            levels, rows = self.levels.ticket(ticket_id, life)
+            for model, model_rows in rows.items():
+                for row in model_rows:
+                    clock_rows[model].append((self.ids[model], *row))
+                    self.ids[model] += 1
             tickets.append(
                 (
                     ticket_id, life.requester_id, life.organisation_id, life.category_id,
@@ -183,7 +196,7 @@ class Filler:
                     self.organisation_keys[life.organisation_id],
                     self.category_keys[life.category_id],
                     active_at, side, note_text(notes, names[True]),
-                    *clocks.clocks(life, self.zone),
+                    *levels,
                     None, None, None, {},
                 )
             )  # fmt: skip
@@ -208,6 +221,7 @@ class Filler:
             TICKETS.payload(tickets),
             EVENTS.payload(events),
             DOCUMENTS.payload(documents),
+            [table.payload(clock_rows[table.model]) for table in self.clock_tables],
             Counts(len(tickets), len(events), len(documents)),
         )
 
@@ -221,14 +235,15 @@ class Filler:
             previous = event.hash
         return previous
 
-    @staticmethod
-    def load(batch: Batch) -> None:
+    def load(self, batch: Batch) -> None:
         """One transaction: whole tickets, or nothing."""
         with transaction.atomic():
             TICKETS.load(batch.tickets)
             EVENTS.load(batch.events)
             DOCUMENTS.load(batch.documents)
-            reset_sequences([Ticket, TicketEvent, Attachment])
+            for table, payload in zip(self.clock_tables, batch.clocks, strict=True):
+                table.load(payload)
+            reset_sequences(self.models)
 
     def loaded(self, batch: Batch) -> None:
         self.counts.tickets += batch.counts.tickets

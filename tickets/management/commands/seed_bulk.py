@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from accounts.models import User
 from tickets.management.commands import seed_demo
 from tickets.models import Ticket
-from tickets.seeding import bulk, directory
+from tickets.seeding import bulk, clocks, directory
 from tickets.seeding.loader import LoadError
 from tickets.seeding.progress import Progress
 
@@ -53,6 +53,8 @@ class Command(BaseCommand):
         if tickets < 0 or (organisations is not None and organisations < 1):
             raise CommandError("--tickets must be 0 or more, --organisations 1 or more.")
         until = self.parse_until(until)
+        # The service levels first, so that the demo's tickets start their clocks too.
+        levels = clocks.Clocks()
         demo = ["admin"] + [username for username, *_ in seed_demo.USERS]
         if User.objects.filter(username__in=demo).count() < len(demo):
             call_command("seed_demo", password=password, force=force, stdout=self.stdout)
@@ -67,7 +69,7 @@ class Command(BaseCommand):
         chambers = organisations or directory.default_chambers(tickets)
         builder = directory.Builder(seed=seed, password=password, joined=until)
         cast = builder.build(chambers)
-        filler = bulk.Filler(cast=cast, seed=seed, until=until)
+        filler = bulk.Filler(cast=cast, seed=seed, until=until, levels=levels)
         missing = tickets - filler.existing
         # The raw stream: the bar redraws its own line, uncoloured.
         progress = Progress(self.stderr._out, missing, unit="tickets")
