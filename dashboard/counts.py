@@ -6,7 +6,8 @@ A day's numbers are recounted from the tickets whenever a change may move them, 
 added to: a recount is right whatever happened before (a change we missed, a ticket
 moved by hand), and reads a day's tickets of one category through an index. The rows
 are locked first, in key order: a second change of the same day waits for the first
-to commit, and its count (a new statement) then sees the first one's ticket.
+to commit, and its count (a new statement) then sees the first one's ticket. The
+open counts' rows are locked before the days' (`_lock_open`), in every change.
 
 An open count moves by one (`tickets + 1`, safe under concurrent changes): recounting
 a busy organisation's open tickets of a category would read thousands of rows.
@@ -69,17 +70,46 @@ def move_open(moves: dict[tuple[int, int, str], int]) -> None:
     totals: dict[tuple[int, str], int] = {}
     for (category, _organisation, status), delta in moves.items():
         totals[category, status] = totals.get((category, status), 0) + delta
+    if not moves:
+        return
+    _lock_open({(category, organisation) for category, organisation, _status in moves})
     _add(OpenCount, ("category_id", "organisation_id", "status"), moves)
     _add(OpenTotal, ("category_id", "status"), totals)
 
 
-def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
-    """Rows created when missing, changed in key order. Never below zero: a count that
-    was never filled must not refuse the change of a ticket."""
-    keys = [key for key in sorted(deltas) if deltas[key]]
-    model.objects.bulk_create(
-        [model(**dict(zip(fields, key, strict=True))) for key in keys], ignore_conflicts=True
+def _lock_open(pairs: set[tuple[int, int]]) -> None:
+    """Lock every open status's OpenTotal row of the categories of `pairs`, then every
+    OpenCount row of the (category, organisation) `pairs`, each in key order. A change
+    that moves counts twice in one transaction (a filing, then its assignment) holds
+    all it needs after its first move, so two changes of a category never wait for
+    each other in a circle (a deadlock: one of them lost)."""
+    categories = sorted({category for category, _organisation in pairs})
+    statuses = sorted(OPEN_STATUSES)
+    OpenTotal.objects.bulk_create(
+        [OpenTotal(category_id=c, status=s) for c in categories for s in statuses],
+        ignore_conflicts=True,
     )
+    OpenCount.objects.bulk_create(
+        [
+            OpenCount(category_id=c, organisation_id=o, status=s)
+            for c, o in sorted(pairs)
+            for s in statuses
+        ],
+        ignore_conflicts=True,
+    )
+    totals = OpenTotal.objects.select_for_update().filter(category_id__in=categories)
+    list(totals.order_by("category_id", "status").values_list("pk", flat=True))
+    where = Q()
+    for category, organisation in pairs:
+        where |= Q(category_id=category, organisation_id=organisation)
+    counts = OpenCount.objects.select_for_update().filter(where)
+    list(counts.order_by("category_id", "organisation_id", "status").values_list("pk", flat=True))
+
+
+def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
+    """Each row's delta, on rows `_lock_open` made and locked. Never below zero: a count
+    that was never filled must not refuse the change of a ticket."""
+    keys = [key for key in sorted(deltas) if deltas[key]]
     for key in keys:
         model.objects.filter(**dict(zip(fields, key, strict=True))).update(
             tickets=Greatest(F("tickets") + deltas[key], 0)
@@ -111,6 +141,16 @@ LEFT = "_dashboard_left_status"
 
 
 def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
+    # The open counts' rows are locked before the days' in every change (field_changed
+    # too): one order for all, so that two changes never wait for each other.
+    if new == Status.REDIRECTED:
+        setattr(ticket, LEFT, old)
+    else:
+        where = (ticket.category_id, ticket.organisation_id)
+        moves = {(*where, new): 1}
+        if old is not None:
+            moves[(*where, old)] = -1
+        move_open(moves)
     reopened = old == Status.RESOLVED and new != Status.CLOSED
     # Only filing, resolving and reopening move a day's numbers.
     if old is None or new == Status.RESOLVED or reopened:
@@ -121,21 +161,12 @@ def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
             day = local_day(resolved)
             days |= {(ticket.category_id, day), (ticket.category_id, day - timedelta(days=1))}
         recount_days(days)
-    if new == Status.REDIRECTED:
-        setattr(ticket, LEFT, old)
-        return
-    where = (ticket.category_id, ticket.organisation_id)
-    moves = {(*where, new): 1}
-    if old is not None:
-        moves[(*where, old)] = -1
-    move_open(moves)
 
 
 def field_changed(sender, *, ticket: Ticket, field: str, old, new, **kwargs) -> None:
     """A redirect moves the ticket's counts from the old category to the new one."""
     if field != "category":
         return
-    recount_days(_days(ticket, [old, new]))
     left = ticket.__dict__.pop(LEFT, ticket.status)
     move_open(
         {
@@ -143,6 +174,7 @@ def field_changed(sender, *, ticket: Ticket, field: str, old, new, **kwargs) -> 
             (new, ticket.organisation_id, ticket.status): 1,
         }
     )
+    recount_days(_days(ticket, [old, new]))
 
 
 @transaction.atomic

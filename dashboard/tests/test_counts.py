@@ -173,3 +173,40 @@ def test_simultaneous_filings_of_one_day_and_category_are_all_counted(file, memb
     assert counts.weekly(None, figures.period_start())[-1][1] == 5
     assert dict(counts.open_by_status(None))[Status.WAITING] == 5
     assert_counts_agree()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_filings_on_behalf_and_assignments_at_once_are_all_kept(file, member, responsible):
+    """A filing on behalf moves the open counts twice (filed, then taken by its filer),
+    an assignment once: neither may lock the other out (a deadlock loses one)."""
+    import threading
+
+    from tickets import services
+
+    waiting = [file(subject=f"waiting {n}") for n in range(4)]
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def run(action):
+        try:
+            barrier.wait()
+            action()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    actions = [
+        lambda n=n: file(by=responsible, requester=member, subject=f"for them {n}")
+        for n in range(4)
+    ] + [lambda t=t: services.assign(t, by=responsible, assignee=responsible) for t in waiting]
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert dict(counts.open_by_status(None))[Status.IN_PROGRESS] == 8
+    assert_counts_agree()
