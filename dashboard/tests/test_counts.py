@@ -4,12 +4,14 @@ each category, and the rows equal a fresh count of the tickets (`fill`)."""
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 
 from categories.models import Category
 from dashboard import counts, figures
-from dashboard.models import DayCount, OpenCount
+from dashboard.models import DayCount, OpenCount, OpenTotal
 from tickets import relations, services
-from tickets.models import Status, Ticket
+from tickets.models import OPEN_STATUSES, Status, Ticket
+from tickets.tests.test_seed_bulk import seed_bulk
 
 
 def _rows():
@@ -210,3 +212,13 @@ def test_filings_on_behalf_and_assignments_at_once_are_all_kept(file, member, re
     assert errors == []
     assert dict(counts.open_by_status(None))[Status.IN_PROGRESS] == 8
     assert_counts_agree()
+
+
+def test_the_kept_counts_agree_with_seed_bulks_generated_tickets(db):
+    """The seeder writes behind the services: it counts the dashboard's rollups afresh."""
+    seed_bulk(tickets=60)
+    tickets = Ticket.objects.all()
+    open_tickets = tickets.filter(status__in=OPEN_STATUSES)
+
+    assert OpenTotal.objects.aggregate(n=Sum("tickets"))["n"] == open_tickets.count()
+    assert DayCount.objects.aggregate(n=Sum("filed"))["n"] == tickets.count()

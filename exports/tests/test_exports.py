@@ -1,14 +1,24 @@
 """A big export: asked for on a page, built by the worker through the user's visibility,
 whole or marked failed, downloaded only by whoever asked for it."""
 
+import io
+
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from exports import services
 from exports.models import Export, State
 from tickets.models import Ticket
 from tickets.tests.factories import TicketFactory
 from tickets.tests.test_list import read_csv_text
+from tickets.tests.test_parent_records import (
+    agency,  # noqa: F401 - the agency's shape, a fixture
+    case,
+    file_extension,
+    in_english,
+    user,
+)
 
 
 @pytest.fixture
@@ -178,3 +188,27 @@ def test_with_the_broker_down_the_export_waits_for_the_job(client, member, small
 
     assert Export.objects.get(pk=export.pk).state == State.QUEUED
     assert services.build_pending() == 1
+
+
+def test_the_agencys_exports_name_the_unit_column_unit(client, agency):  # noqa: F811
+    """The streamed CSV, the XLSX and a worker's export say "Unit" in their header."""
+    file_extension(user("fa_expert"), case("1402-11873"))
+    in_english("fa_expert", "oda")
+    client.force_login(user("fa_expert"))
+
+    streamed = client.get("/tickets/export.csv")
+    csv_header = read_csv_text(b"".join(streamed.streaming_content).decode())[0]
+    sheet = load_workbook(
+        io.BytesIO(b"".join(client.get("/tickets/export.xlsx").streaming_content))
+    ).active
+    xlsx_header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    export = Export.objects.create(user=user("fa_expert"), query="", language="en")
+    services.build(export.pk)
+    export.refresh_from_db()
+    built_header = read_csv_text(export.file.open("rb").read().decode())[0]
+    client.force_login(user("oda"))
+    tesk = read_csv_text(b"".join(client.get("/tickets/export.csv").streaming_content).decode())[0]
+
+    for header in (csv_header, xlsx_header, built_header):
+        assert "Unit" in header and "Category" not in header
+    assert "Category" in tesk and "Unit" not in tesk

@@ -207,39 +207,6 @@ def test_the_agencys_ticket_page_and_dashboard_say_unit(client, agency):
     assert 'for="dashboard-category">Unit</label>' in dashboard
 
 
-def test_the_agencys_exports_name_the_unit_column_unit(client, agency, settings):
-    """The streamed CSV, the XLSX and a worker's export say "Unit" in their header."""
-    import io
-
-    from openpyxl import load_workbook
-
-    from exports import services as exports
-    from exports.models import Export
-
-    from .test_list import read_csv_text
-
-    file_extension(user("fa_expert"), case("1402-11873"))
-    in_english("fa_expert", "oda")
-    client.force_login(user("fa_expert"))
-
-    streamed = client.get("/tickets/export.csv")
-    csv_header = read_csv_text(b"".join(streamed.streaming_content).decode())[0]
-    sheet = load_workbook(
-        io.BytesIO(b"".join(client.get("/tickets/export.xlsx").streaming_content))
-    ).active
-    xlsx_header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
-    export = Export.objects.create(user=user("fa_expert"), query="", language="en")
-    exports.build(export.pk)
-    export.refresh_from_db()
-    built_header = read_csv_text(export.file.open("rb").read().decode())[0]
-    client.force_login(user("oda"))
-    tesk = read_csv_text(b"".join(client.get("/tickets/export.csv").streaming_content).decode())[0]
-
-    for header in (csv_header, xlsx_header, built_header):
-        assert "Unit" in header and "Category" not in header
-    assert "Category" in tesk and "Unit" not in tesk
-
-
 def test_the_agencys_mail_notices_say_unit(agency):
     in_english("fa_unit")
 

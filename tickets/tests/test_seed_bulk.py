@@ -173,19 +173,6 @@ def test_the_mix_looks_like_a_helpdesk(seeded):
     assert Attachment.objects.filter(event__kind=EventKind.ATTACHED).exists()
 
 
-def test_the_dashboards_kept_counts_agree_with_the_generated_tickets(seeded):
-    """The seeder writes behind the services: it counts the dashboard's rollups afresh."""
-    from django.db.models import Sum
-
-    from dashboard.models import DayCount, OpenTotal
-
-    tickets = Ticket.objects.all()
-    open_tickets = tickets.filter(status__in=OPEN_STATUSES)
-
-    assert OpenTotal.objects.aggregate(n=Sum("tickets"))["n"] == open_tickets.count()
-    assert DayCount.objects.aggregate(n=Sum("filed"))["n"] == tickets.count()
-
-
 def test_documents_are_rows_only_and_their_downloads_answer_404(seeded, client):
     internal = Attachment.objects.filter(internal=True).select_related("event").first()
     public = Attachment.objects.filter(internal=False).first()
