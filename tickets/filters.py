@@ -363,6 +363,13 @@ def with_default_view(user, params):
     return params
 
 
+def chosen_categories(params) -> list[int] | None:
+    """The categories the list's `category` filter keeps, read as it reads them; None
+    when it keeps all. Handed to `visible_to`, which may then leave its rule out."""
+    value = params.get("category") or ""
+    return [int(value)] if _is_id(value) else None
+
+
 def organisations_for(user):
     """The organisations a user may filter by: their subtree, or all for handlers."""
     if handles_tickets(user):
