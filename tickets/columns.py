@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, format_html
@@ -16,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from common.templatetags.dates import when
+from common.calendars import datetime_formatter
 
 from .models import Priority, Status, Ticket
 
@@ -206,10 +207,10 @@ def _subject(value, url: str, updated: bool) -> str:
     return link
 
 
-def _cell(column: Column, value, url: str, updated: bool) -> str:
+def _cell(column: Column, value, url: str, updated: bool, dates) -> str:
     """A cell's content, shown by the column's kind of cell."""
-    if column.cell == DATE:
-        return _text(when(value))
+    if column.cell == DATE:  # as the `when` filter shows it
+        return _text(dates(value)) if value else "—"
     if column.cell == NAME:
         return _name(value, column)
     if column.cell == ID:
@@ -225,6 +226,15 @@ def _css(css: str) -> str:
     return format_html(' class="{}"', css) if css else ""
 
 
+_MARKER = 987654321987654321
+
+
+def _ticket_urls() -> Callable[[int], str]:
+    """A ticket's id -> its page's URL: reversed once a page rather than once a row."""
+    before, after = reverse("tickets:detail", args=[_MARKER]).split(str(_MARKER))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=()) -> list[Row]:
     """Each ticket with its list cells' HTML, from the relations already fetched; those
     in `updated_ids` marked as updated.
@@ -237,9 +247,10 @@ def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=()) -
         for column in columns
     ]
     badges = {}  # (partial, value) -> its HTML: a page renders each badge once
+    url_of, dates = _ticket_urls(), datetime_formatter()
     rows = []
     for ticket in tickets:
-        url = ticket.get_absolute_url()
+        url = url_of(ticket.pk)
         updated = ticket.pk in updated_ids
         cells = []
         for column, td in opened:
@@ -248,6 +259,6 @@ def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=()) -
                 if (column.badge, value) not in badges:
                     badges[column.badge, value] = render_to_string(column.badge, {"ticket": ticket})
                 value = badges[column.badge, value]
-            cells.append(f"{td}{_cell(column, value, url, updated)}</td>\n  ")
+            cells.append(f"{td}{_cell(column, value, url, updated, dates)}</td>\n  ")
         rows.append(Row(ticket, mark_safe("".join(cells))))  # noqa: S308 - escaped above
     return rows
