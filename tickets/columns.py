@@ -226,11 +226,12 @@ def _css(css: str) -> str:
     return format_html(' class="{}"', css) if css else ""
 
 
-_MARKER = 987654321987654321
+_MARKER = 987654321987654321  # an id to cut the reversed URL around
 
 
 def _ticket_urls() -> Callable[[int], str]:
-    """A ticket's id -> its page's URL: reversed once a page rather than once a row."""
+    """A ticket's id -> its page's URL (Ticket.get_absolute_url's): reversed once a page
+    rather than once a row."""
     before, after = reverse("tickets:detail", args=[_MARKER]).split(str(_MARKER))
     return lambda pk: f"{before}{pk}{after}"
 
