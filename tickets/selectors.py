@@ -10,7 +10,13 @@ from accounts.models import Organisation, User
 from categories.selectors import team_category_ids
 
 from . import configuration, facts, filing, paging, permissions, worklists
-from .filters import MINE, TicketFilter, organisations_for, with_default_view
+from .filters import (
+    MINE,
+    TicketFilter,
+    chosen_categories,
+    organisations_for,
+    with_default_view,
+)
 from .models import Attachment, EventKind, Ticket, TicketEvent
 
 
@@ -20,10 +26,12 @@ def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter
     if default_view:
         params = with_default_view(user, params)
     worklist = worklists.find(user, params.get("view"))
+    categories = chosen_categories(params)
     if worklist is not None:
-        visible = worklist.tickets(user)
+        visible = worklist.tickets(user, categories=categories)
     else:
-        visible = Ticket.objects.visible_to(user, teams_only=params.get("team") == MINE)
+        teams_only = params.get("team") == MINE
+        visible = Ticket.objects.visible_to(user, teams_only=teams_only, categories=categories)
     return TicketFilter(params, queryset=visible.with_relations(), user=user)
 
 

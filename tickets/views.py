@@ -161,8 +161,9 @@ def ticket_list(request):
         "filter": ticket_filter,
         "page": page,
         "columns": shown,
-        "rows": columns.list_rows(page.object_list, shown),
-        "updated_ids": worklists.updated_ids(user, page.object_list),
+        "rows": columns.list_rows(
+            page.object_list, shown, worklists.updated_ids(user, page.object_list)
+        ),
         "current_sort": ticket_filter.data.get("sort", ""),
         "current_view": current_view.name if current_view else "",
         "handles_tickets": handles,

@@ -170,3 +170,52 @@ def test_a_member_on_a_categorys_team_keeps_their_organisations_tickets(
     response = client.post(f"/tickets/{own.pk}/close/")
     own.refresh_from_db()
     assert (response.status_code, own.status) == (302, "closed")
+
+
+ROLES = SEES + DOES_NOT_SEE
+
+
+@pytest.fixture
+def spread(file, member, union_member, other_union_member, capacity, technical, responsible):
+    """Tickets of both teams' categories, filed by three organisations, one of the other
+    category's assigned to the capacity responsible."""
+    tickets = [
+        file(by=by, category=category, subject=f"{by.username} {category.pk}")
+        for by in (member, union_member, other_union_member)
+        for category in (capacity, technical)
+    ]
+    Ticket.objects.filter(pk=tickets[1].pk).update(assignee=responsible)
+    return tickets
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_narrowing_to_a_category_sees_what_the_rule_sees_of_it(
+    role, request, spread, capacity, technical
+):
+    user = request.getfixturevalue(role)
+
+    for category in (capacity, technical):
+        narrowed = Ticket.objects.visible_to(user, categories=[category.pk])
+        assert set(narrowed) == set(Ticket.objects.visible_to(user).filter(category=category))
+
+
+def test_a_category_of_ones_team_is_read_without_the_rule(responsible, capacity):
+    query = str(Ticket.objects.visible_to(responsible, categories=[capacity.pk]).query)
+    condition = query.split(" WHERE ")[1]
+
+    assert " OR " not in condition
+    assert "requester_id" not in condition
+
+
+def test_another_teams_category_in_the_list_shows_only_what_one_was_assigned(
+    client, spread, responsible, capacity, technical
+):
+    client.force_login(responsible)
+
+    theirs = client.get("/tickets/", {"category": technical.pk})
+    ours = client.get("/tickets/", {"category": capacity.pk})
+
+    assert [t.pk for t in theirs.context["page"].object_list] == [spread[1].pk]
+    assert {t.pk for t in ours.context["page"].object_list} == {
+        t.pk for t in spread if t.category_id == capacity.pk
+    }
