@@ -42,8 +42,10 @@ def signature(scope: Scope) -> str | None:
         return None
     if scope.kind == "teams":
         whose = ",".join(str(pk) for pk in sorted(team_category_ids(scope.user)))
+    elif scope.kind == "organisation" and scope.exact:
+        whose = str(scope.user.organisation_id)  # a member: all of the organisation's
     elif scope.kind == "organisation":
-        whose = str(scope.user.organisation_id)
+        whose = f"user{scope.user.pk}"  # anyone else: what they filed or were given
     else:
         whose = ""
     return f"{scope.kind}:{whose}:{scope.organisation_id or ''}:{scope.category_id or ''}"

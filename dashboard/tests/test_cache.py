@@ -44,3 +44,21 @@ def test_a_handler_never_gets_figures_kept_for_another_team(
     assert _waiting(client) == ["Waiting", "1"]
     client.force_login(other_responsible)
     assert _waiting(client) == ["Waiting", "0"]
+
+
+def test_a_staff_member_without_a_team_never_gets_figures_kept_for_a_member(
+    cached, client, file, member
+):
+    """A member counts their organisation's tickets; a staff member of the same
+    organisation without a team only what they filed or were given."""
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+
+    staff = UserFactory(username="staff", organisation=member.organisation, role=Role.STAFF)
+    file()
+    client.force_login(member)
+    assert _waiting(client) == ["Waiting", "1"]
+
+    client.force_login(staff)
+
+    assert _waiting(client) == ["Waiting", "0"]
