@@ -40,7 +40,11 @@ def _frame(title: str, description: str, height: int, body: SafeString) -> SafeS
     )
 
 
-def _short(text: str, limit: int = 30) -> str:
+# Characters of a label that fit its column at the charts' 14px (about 8 units each).
+LABEL_CHARACTERS = 26
+
+
+def _short(text: str, limit: int = LABEL_CHARACTERS) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -2,9 +2,11 @@
 opt-in. Every figure counts the tickets of `scope.scope_for`: a filter outside the
 viewer's scope counts nothing."""
 
+import jdatetime
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Organisation, OrganisationKind
 from categories.models import Category
 from categories.selectors import team_category_ids
+from common import calendars
 from common.replica import reads_from_replica
 
 from . import charts, downloads, figures
@@ -20,10 +23,17 @@ from .scope import scope_for
 from .tables import TABLES, Table, build, build_all
 
 
+def _day_and_month(day) -> str:
+    """A week's axis label, in the page's calendar (Solar Hijri in Persian)."""
+    if calendars.uses_solar_hijri():
+        return calendars.persian_digits(jdatetime.date.fromgregorian(date=day).strftime("%d/%m"))
+    return day.strftime("%d.%m")
+
+
 def _chart(table: Table, rtl: bool):
     """The table's picture, whose text alternative says what it shows in words."""
     if table.chart == "trend":
-        labels = [row[0].strftime("%d.%m") for row in table.rows]
+        labels = [_day_and_month(row[0]) for row in table.rows]
         filed = [row[1] for row in table.rows]
         resolved = [row[2] for row in table.rows]
         description = _(
@@ -80,6 +90,7 @@ def dashboard(request):
         "scope": scope,
         "sections": sections,
         "since": since,
+        "since_day": timezone.localdate(since),  # shown in the page's calendar
         "organisations": organisations,
         "categories": categories,
         "query": request.GET.urlencode(),

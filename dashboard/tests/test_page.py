@@ -204,3 +204,36 @@ def test_a_charts_text_alternative_reads_its_figures(client, file, supervisor):
     page = client.get("/dashboard/", **EN).content.decode()
     assert "Waiting: 2; In progress: 0" in page
     assert "26 weeks: 2 tickets filed and 0 resolved in all" in page
+
+
+def test_a_long_label_is_shortened_to_fit_its_column():
+    """ "İnegöl Marangozlar ve Mobilyacılar Esnaf ve Sanatkarlar Odası" ran off the left
+    edge at 30 characters: the label column holds about 26 at the charts' font size."""
+    import re
+
+    from dashboard import charts
+
+    name = "İnegöl Marangozlar ve Mobilyacılar Esnaf ve Sanatkarlar Odası"
+    svg = str(charts.bars("Open", "Open tickets", [(name, 3), ("Kısa", 1)]))
+
+    labels = re.findall(r'<text class="chart-label"[^>]*>([^<]*)</text>', svg)
+    assert labels == ["İnegöl Marangozlar ve Mob…", "Kısa"]
+
+
+def test_persian_readers_see_the_dashboards_dates_in_their_calendar(client, file, supervisor):
+    import re
+
+    import jdatetime
+    from django.utils import timezone
+
+    from dashboard import figures
+
+    file()
+    client.force_login(supervisor)
+
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+
+    since = jdatetime.date.fromgregorian(date=timezone.localdate(figures.period_start()))
+    assert since.j_months_fa[since.month - 1] in page
+    assert str(timezone.localdate(figures.period_start()).year) not in page.split("<main")[-1]
+    assert re.search(r'class="chart-tick"[^>]*>[۰-۹]{2}/[۰-۹]{2}</text>', page)
