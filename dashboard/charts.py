@@ -126,14 +126,18 @@ def trend(
             top + plot_h + 14,
         )
     ]
-    # A date under the first, the middle and the last week.
+    # A date under the first, the middle and the last week; those at an edge end there
+    # rather than run over it.
     for index in sorted({0, len(labels) // 2, len(labels) - 1}):
         if 0 <= index < len(labels):
+            at = x(index)
+            anchor = "start" if at < WIDTH / 3 else "end" if at > WIDTH * 2 / 3 else "middle"
             parts.append(
                 format_html(
-                    '<text class="chart-tick" x="{}" y="{}" text-anchor="middle">{}</text>',
-                    x(index),
+                    '<text class="chart-tick" x="{}" y="{}" text-anchor="{}">{}</text>',
+                    at,
                     height - bottom + 30,
+                    anchor,
                     labels[index],
                 )
             )

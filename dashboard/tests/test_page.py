@@ -237,3 +237,20 @@ def test_persian_readers_see_the_dashboards_dates_in_their_calendar(client, file
     assert since.j_months_fa[since.month - 1] in page
     assert str(timezone.localdate(figures.period_start()).year) not in page.split("<main")[-1]
     assert re.search(r'class="chart-tick"[^>]*>[۰-۹]{2}/[۰-۹]{2}</text>', page)
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+def test_the_trends_edge_dates_end_at_the_edges_instead_of_running_over(rtl):
+    import re
+
+    from dashboard import charts
+
+    labels = [f"{day:02d}.06" for day in range(1, 27)]
+    svg = str(charts.trend("Weekly", "Filed", labels, [("Filed", "filed", [1] * 26)], rtl=rtl))
+
+    ticks = dict(
+        (label, anchor)
+        for anchor, label in re.findall(r'text-anchor="(\w+)">(\d\d\.06)</text>', svg)
+    )
+    first, last = ("end", "start") if rtl else ("start", "end")
+    assert ticks == {"01.06": first, "14.06": "middle", "26.06": last}
