@@ -4,6 +4,8 @@ names them. Resolved and closed tickets keep the dues they were measured against
 
 from datetime import datetime
 
+import pytest
+
 from sla.models import Target
 from sla.tests.conftest import istanbul, post
 from sla.tests.test_clocks import fresh, sla_events
@@ -63,16 +65,21 @@ def test_a_priority_target_cut_from_8_to_4_hours_moves_its_open_tickets_and_logs
     assert "The dues of 1 ticket moved." in response.content.decode()
 
 
-def test_a_target_moved_to_another_category_moves_the_tickets_of_both(
-    admin_client, at, ticket_factory, targets, capacity, technical, other_responsible
-):
-    # given a category target giving capacity's medium tickets 30 minutes to answer
-    special = Target.objects.create(
+@pytest.fixture
+def special(targets, capacity):
+    """A category target: capacity's medium tickets get 30 minutes to answer."""
+    return Target.objects.create(
         priority=Priority.MEDIUM,
         category=capacity,
         first_response_minutes=30,
         resolution_minutes=960,
     )
+
+
+def test_a_target_moved_to_another_category_moves_the_tickets_of_both(
+    admin_client, at, ticket_factory, special, technical, other_responsible
+):
+    # given a category target giving capacity's medium tickets 30 minutes to answer
     at(MONDAY_TEN)
     in_capacity = ticket_factory(subject="capacity")
     in_technical = ticket_factory(category=technical, subject="technical")
@@ -91,14 +98,8 @@ def test_a_target_moved_to_another_category_moves_the_tickets_of_both(
 
 
 def test_deleting_a_category_target_gives_its_tickets_the_priority_target(
-    admin_client, at, ticket_factory, targets, capacity
+    admin_client, at, ticket_factory, special
 ):
-    special = Target.objects.create(
-        priority=Priority.MEDIUM,
-        category=capacity,
-        first_response_minutes=30,
-        resolution_minutes=960,
-    )
     at(MONDAY_TEN)
     ticket = ticket_factory()
     response = post(admin_client, f"/admin/sla/target/{special.pk}/delete/", {"post": "yes"})
