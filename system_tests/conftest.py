@@ -284,6 +284,9 @@ def _start(url: str, tmp: Path, smtp: SmtpSink, processes: list[Process]) -> Sys
         "STATIC_MANIFEST": "1",
         "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "WARNING",
+        # The worker is killed with mail in hand (`restart_worker`): its leases must end
+        # within the test's wait for the mail, not after production's five minutes.
+        "HELPDESK_MAIL_LEASE_SECONDS": "10",
     }
     if site_role:
         base["DATABASE_SITE_ROLE"] = site_role
