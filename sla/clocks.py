@@ -9,6 +9,10 @@ Every due is computed from scratch from the same facts (the start, the targets, 
 calendar, the pauses so far): a resume, a move and a calendar edit are one computation,
 and a pause over a holiday costs only the working time it held. The results are stored
 on the ticket through `tickets.services.set_service_level`, which logs the change.
+
+A recompute over many tickets (`recompute`, `start_missing`, and the admin's job in
+recomputing.py) goes a batch of tickets per transaction, each batch's tickets locked
+before they are read: it may run twice, or beside a change of one of its tickets.
 """
 
 import functools
@@ -192,9 +196,13 @@ def due_fields(
     }
 
 
-def _store(ticket: Ticket, clock: Clock, change: str, **data) -> None:
+def _store(
+    ticket: Ticket, clock: Clock, change: str, *, held: list[Pause] | None = None, **data
+) -> None:
+    """Store the dues of `ticket` from `clock` and its pauses (`held`, if the caller read
+    them already), logged as `change` with `data`."""
     try:
-        fields = dues(clock, ticket, _pauses(ticket))
+        fields = dues(clock, ticket, _pauses(ticket) if held is None else held)
     except worktime.NoWorkingTime:
         return  # a calendar without working time counts nothing; its admin is told
     moved = any(
@@ -360,6 +368,10 @@ def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
     rules = cached_rules()
     calendars: dict[int, Calendar] = {}
     moved = 0
+    # The batch's pauses in one query, not one a ticket.
+    pauses: dict[int, list[Pause]] = {}
+    for pause in Pause.objects.filter(ticket_id__in=[t for _pk, t in rows]).order_by("started_at"):
+        pauses.setdefault(pause.ticket_id, []).append(pause)
     batch = scope.filter(pk__in=[pk for pk, _ticket_id in rows]).select_related("ticket")
     for clock in batch.order_by("pk"):
         ticket = clock.ticket
@@ -376,7 +388,8 @@ def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
             resolution_minutes=clock.resolution_minutes,
         )
         before = (ticket.first_response_due_at, ticket.resolution_due_at)
-        _store(ticket, clock, "moved", reason="targets" if targets else "calendar")
+        reason = "targets" if targets else "calendar"
+        _store(ticket, clock, "moved", held=pauses.get(ticket.pk, []), reason=reason)
         moved += before != (ticket.first_response_due_at, ticket.resolution_due_at)
     return rows[-1][0], moved
 
