@@ -212,3 +212,12 @@ def test_a_recompute_beside_another_of_the_same_tickets_moves_and_logs_each_once
     assert [fresh(t).resolution_due_at for t in five_high] == [MONDAY_TWO] * 5
     assert [moved(t) for t in five_high] == [1] * 5
     assert sum(Recompute.objects.values_list("moved", flat=True)) == 5
+
+
+def test_a_workers_task_runs_the_recomputes_handed_to_it(five_high, targets):
+    from sla import tasks
+
+    job = cut_high_to_four_hours(targets)
+    assert tasks.recompute([job.pk]) == "ran 1"
+    assert tasks.recompute([job.pk]) == "ran 0"  # a repeated message finds it done
+    assert [fresh(t).resolution_due_at for t in five_high] == [MONDAY_TWO] * 5
