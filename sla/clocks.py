@@ -377,16 +377,19 @@ def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
         ticket = clock.ticket
         calendar, target = rules(ticket)
         calendar = calendar or clock.calendar
+        kept = (clock.calendar_id, clock.first_response_minutes, clock.resolution_minutes)
         # One schedule per calendar for the whole batch, not per ticket.
         clock.calendar = calendars.setdefault(calendar.pk, calendar)
         if targets and target is not None:
             clock.first_response_minutes = target.first_response_minutes
             clock.resolution_minutes = target.resolution_minutes
-        Clock.objects.filter(pk=clock.pk).update(
-            calendar=calendar,
-            first_response_minutes=clock.first_response_minutes,
-            resolution_minutes=clock.resolution_minutes,
-        )
+        rules_now = (calendar.pk, clock.first_response_minutes, clock.resolution_minutes)
+        if rules_now != kept:  # a repeated run writes nothing
+            Clock.objects.filter(pk=clock.pk).update(
+                calendar=calendar,
+                first_response_minutes=clock.first_response_minutes,
+                resolution_minutes=clock.resolution_minutes,
+            )
         before = (ticket.first_response_due_at, ticket.resolution_due_at)
         reason = "targets" if targets else "calendar"
         _store(ticket, clock, "moved", held=pauses.get(ticket.pk, []), reason=reason)
