@@ -13,12 +13,16 @@ An open count moves by one (`tickets + 1`, safe under concurrent changes): recou
 a busy organisation's open tickets of a category would read thousands of rows.
 
 The receivers run inside the service's transaction (tickets' signals), so the counts
-commit or roll back with the change. `fill` counts everything afresh (a bulk load).
+commit or roll back with the change. `fill` counts everything afresh (a bulk load, or a
+check), and is right while tickets change: it locks the three tables first (on
+PostgreSQL; on SQLite the one writer it becomes), so a change either committed before
+the recount and is in it, or waits for its end and then moves the fresh rows. The
+changes wait for as long as the recount takes; the dashboard reads on meanwhile.
 """
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Greatest, Rank, TruncDate
 from django.utils import timezone
@@ -182,31 +186,23 @@ def fill(  # noqa: N803 - a migration hands in its historical models
     Ticket=Ticket, DayCount=DayCount, OpenCount=OpenCount, OpenTotal=OpenTotal
 ) -> tuple[int, int]:
     """Count every row afresh from the tickets (after a bulk load, or to check the kept
-    counts; while no ticket changes: it replaces the rows); returns how many daily and
-    open rows there are."""
-    zone = timezone.get_current_timezone()
-    days: dict[tuple[int, date], list[int]] = {}
-    for column, index in (("created_at", 0), ("resolved_at", 1)):
-        rows = (
-            Ticket.objects.filter(**{f"{column}__isnull": False})
-            .order_by()
-            .values_list("category_id", TruncDate(column, tzinfo=zone))
-            .annotate(n=Count("*"))
-        )
-        for category_id, day, n in rows:
-            days.setdefault((category_id, day), [0, 0])[index] = n
-    open_rows = list(
-        Ticket.objects.filter(status__in=OPEN_STATUSES)
-        .order_by()
-        .values_list("category_id", "organisation_id", "status")
-        .annotate(n=Count("*"))
-    )
-    totals: dict[tuple[int, str], int] = {}
-    for c, _o, s, n in open_rows:
-        totals[c, s] = totals.get((c, s), 0) + n
+    counts); returns how many daily and open rows there are.
+
+    Right while tickets change: the counts' tables are locked first, so a change
+    either committed before the recount (which sees it) or waits for its end and then
+    moves the fresh rows. On PostgreSQL the lock lets the dashboard read the old rows
+    meanwhile; on SQLite, where a writer has the whole database, the first delete
+    takes it."""
+    # In the order every change first writes them (`_lock_open`'s OpenTotal, then its
+    # OpenCount, then `recount_days`'s DayCount): neither waits for the other in a circle.
+    _lock_tables([OpenTotal, OpenCount, DayCount])
     DayCount.objects.all().delete()
     OpenCount.objects.all().delete()
     OpenTotal.objects.all().delete()
+    days, open_rows = _count(Ticket)
+    totals: dict[tuple[int, str], int] = {}
+    for c, _o, s, n in open_rows:
+        totals[c, s] = totals.get((c, s), 0) + n
     OpenTotal.objects.bulk_create(
         OpenTotal(category_id=c, status=s, tickets=n) for (c, s), n in totals.items()
     )
@@ -225,6 +221,40 @@ def fill(  # noqa: N803 - a migration hands in its historical models
         batch_size=2000,
     )
     return len(days), OpenCount.objects.count()
+
+
+def _lock_tables(models) -> None:
+    """On PostgreSQL, lock the tables of `models` (in the order given) against every
+    write and row lock until the transaction ends; plain reads go on. A change that
+    already wrote to them is waited for."""
+    if connection.vendor != "postgresql":
+        return
+    names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+
+
+def _count(Ticket) -> tuple[dict, list]:  # noqa: N803 - fill's model
+    """The tickets counted: filed and resolved per (category id, day), and open
+    (category id, organisation id, status, tickets) rows."""
+    zone = timezone.get_current_timezone()
+    days: dict[tuple[int, date], list[int]] = {}
+    for column, index in (("created_at", 0), ("resolved_at", 1)):
+        rows = (
+            Ticket.objects.filter(**{f"{column}__isnull": False})
+            .order_by()
+            .values_list("category_id", TruncDate(column, tzinfo=zone))
+            .annotate(n=Count("*"))
+        )
+        for category_id, day, n in rows:
+            days.setdefault((category_id, day), [0, 0])[index] = n
+    open_rows = list(
+        Ticket.objects.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values_list("category_id", "organisation_id", "status")
+        .annotate(n=Count("*"))
+    )
+    return days, open_rows
 
 
 # Reading: the figures of all the tickets of some categories (`categories`: their

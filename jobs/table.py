@@ -35,6 +35,8 @@ JOBS = (
     Job("close_resolved", "tickets.services.close_expired", every=timedelta(minutes=10)),
     Job("build_exports", "exports.services.build_pending", every=timedelta(minutes=1)),
     Job("escalate", "sla.escalation.escalate", every=timedelta(minutes=5)),
+    # The dues the admin's service level changes left to recompute (sla/recomputing.py).
+    Job("recompute_dues", "sla.recomputing.run_pending", every=timedelta(minutes=1)),
     Job("anonymise_closed", "privacy.services.anonymise_closed", every=timedelta(days=1)),
     # Mondays at 06:00 UTC (the epoch was a Thursday).
     Job(

@@ -2,24 +2,28 @@
 saved calendar moves the dues of the tickets that count by it. A contract's targets and
 calendar are edited here or on the contract's own page; saving them moves the dues of
 its organisations' open tickets. Saving or deleting a general target moves the open
-tickets of its priority (and category and kind, if it names them)."""
+tickets of its priority (and category and kind, if it names them).
+
+The save commits the change and records the recompute (recomputing.queue); a job moves
+the tickets afterwards, a batch at a time, and the admin is told how many it concerns.
+The list of recomputes shows how far each went."""
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tickets.admin import ContractAdmin as TicketsContractAdmin
 from tickets.models import Contract
 
-from . import clocks, worktime
+from . import clocks, recomputing, worktime
 from .models import (
     DUPLICATE_TARGET,
     Calendar,
     CategoryCalendar,
     ContractCalendar,
     Holiday,
+    Recompute,
     Target,
     WorkingHours,
 )
@@ -81,16 +85,20 @@ class HolidayInline(admin.TabularInline):
     extra = 0
 
 
-def _recomputed(request, modeladmin, moved: int) -> None:
-    if moved:
+def _recompute(request, modeladmin, **which) -> None:
+    """Leave the dues of the tickets `which` (recomputing.queue's arguments) to a job
+    that runs after this save commits, and say how many tickets it concerns: with tens
+    of thousands of them this request would take minutes."""
+    job = recomputing.queue(**which)
+    if job.tickets:
         modeladmin.message_user(
             request,
             ngettext(
-                "The dues of %(count)d ticket moved.",
-                "The dues of %(count)d tickets moved.",
-                moved,
+                "Open tickets' due times are being recomputed (%(count)d ticket).",
+                "Open tickets' due times are being recomputed (%(count)d tickets).",
+                job.tickets,
             )
-            % {"count": moved},
+            % {"count": job.tickets},
         )
 
 
@@ -105,8 +113,24 @@ class CalendarAdmin(admin.ModelAdmin):
             # A new default calendar concerns every ticket without a calendar of its
             # category's own; other edits, the tickets counted by this calendar.
             ids = None if "is_default" in form.changed_data else [form.instance.pk]
-            with transaction.atomic():
-                _recomputed(request, self, clocks.recompute(calendar_ids=ids))
+            _recompute(request, self, calendar_ids=ids)
+
+
+@admin.register(Recompute)
+class RecomputeAdmin(admin.ModelAdmin):
+    """The recomputes the saves here left to the job, and how far each went: read only."""
+
+    list_display = ["created_at", "tickets", "moved", "started", "finished_at"]
+    fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CategoryCalendar)
@@ -115,12 +139,12 @@ class CategoryCalendarAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _recomputed(request, self, clocks.recompute(category_ids=[obj.category_id]))
+        _recompute(request, self, category_ids=[obj.category_id])
 
     def delete_model(self, request, obj):
         category_id = obj.category_id
         super().delete_model(request, obj)
-        _recomputed(request, self, clocks.recompute(category_ids=[category_id]))
+        _recompute(request, self, category_ids=[category_id])
 
 
 def _contract_recomputed(request, modeladmin, contract_ids) -> None:
@@ -131,19 +155,10 @@ def _contract_recomputed(request, modeladmin, contract_ids) -> None:
 
 
 def _organisations_recomputed(request, modeladmin, organisations) -> None:
-    """The open tickets of `organisations` take the calendar and targets that now apply."""
+    """The open tickets of `organisations` take the calendar and targets that now
+    apply; those without clocks yet (no target applied before) start theirs."""
     if organisations:
-        _retargeted(request, modeladmin, organisation_ids=organisations)
-
-
-def _retargeted(request, modeladmin, **which) -> None:
-    """The open tickets `which` (organisation_ids= or tickets=, as clocks.recompute
-    takes them) take the calendar and targets that now apply; those without clocks yet
-    (no target applied before) start theirs."""
-    with transaction.atomic():
-        moved = clocks.recompute(targets=True, **which)
-        clocks.start_missing(**which)
-    _recomputed(request, modeladmin, moved)
+        _recompute(request, modeladmin, organisation_ids=organisations, targets=True)
 
 
 class ContractLevelsAdmin(admin.ModelAdmin):
@@ -210,11 +225,11 @@ def _general_recomputed(request, modeladmin, scopes) -> None:
     """General targets of `scopes` ((contract id, priority, category id, kind id) rows;
     those of a contract are left to its own path) changed: the open tickets they
     reached or now reach take the targets that apply."""
-    reach = clocks.tickets_reached(
+    reach = [
         (priority, category, kind) for contract, priority, category, kind in scopes if not contract
-    )
-    if reach is not None:
-        _retargeted(request, modeladmin, tickets=reach)
+    ]
+    if reach:
+        _recompute(request, modeladmin, reach=reach, targets=True)
 
 
 class TargetFormSet(forms.BaseInlineFormSet):

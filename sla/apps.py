@@ -10,7 +10,7 @@ class SlaConfig(AppConfig):
         from tickets import signals, workflow
         from tickets.models import Ticket
 
-        from . import clocks, seeding
+        from . import clocks, recomputing, seeding
 
         # tickets/ knows nothing of service levels: the clocks follow its signals,
         # inside the transaction of the change that sent them.
@@ -21,6 +21,8 @@ class SlaConfig(AppConfig):
         workflow.field_changed.connect(clocks.field_changed, sender=Ticket, dispatch_uid="sla")
         # The vendor's demo contract gets its service levels when seed_demo seeds it.
         signals.demo_seeded.connect(seeding.demo_seeded, dispatch_uid="sla")
+        # A recompute the admin recorded runs after the response (recomputing.py).
+        recomputing.handover.connect("sla-recompute")
 
     def generated_clocks(self):
         """What `seed_bulk` (tickets/seeding) gives its generated tickets their clocks

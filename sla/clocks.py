@@ -9,6 +9,10 @@ Every due is computed from scratch from the same facts (the start, the targets, 
 calendar, the pauses so far): a resume, a move and a calendar edit are one computation,
 and a pause over a holiday costs only the working time it held. The results are stored
 on the ticket through `tickets.services.set_service_level`, which logs the change.
+
+A recompute over many tickets (`recompute`, `start_missing`, and the admin's job in
+recomputing.py) goes a batch of tickets per transaction, each batch's tickets locked
+before they are read: it may run twice, or beside a change of one of its tickets.
 """
 
 import functools
@@ -16,6 +20,7 @@ import operator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -191,9 +196,13 @@ def due_fields(
     }
 
 
-def _store(ticket: Ticket, clock: Clock, change: str, **data) -> None:
+def _store(
+    ticket: Ticket, clock: Clock, change: str, *, held: list[Pause] | None = None, **data
+) -> None:
+    """Store the dues of `ticket` from `clock` and its pauses (`held`, if the caller read
+    them already), logged as `change` with `data`."""
     try:
-        fields = dues(clock, ticket, _pauses(ticket))
+        fields = dues(clock, ticket, _pauses(ticket) if held is None else held)
     except worktime.NoWorkingTime:
         return  # a calendar without working time counts nothing; its admin is told
     moved = any(
@@ -295,22 +304,25 @@ def retarget(clock: Clock, ticket: Ticket) -> None:
     clock.save(update_fields=["calendar", "first_response_minutes", "resolution_minutes"])
 
 
-def recompute(
+# Tickets a batch of a recompute or a start locks and moves in one transaction: a few
+# hundred, so that no ticket waits long for it (a handler's change of one of them
+# waits for the batch to commit).
+BATCH = 200
+
+
+def clocks_in(
     *,
     calendar_ids=None,
     category_ids=None,
     organisation_ids=None,
     tickets: Q | None = None,
     targets: bool = False,
-    batch: int = 500,
-) -> int:
-    """Recompute the dues of every ticket not yet closed (of the calendars, categories
-    or organisations given, or matching the Ticket filter `tickets`); returns how many
-    moved. A ticket moves to the calendar that now applies to it (its contract's, its
-    category's or the default); its targets stay as they were unless `targets` is set
-    (targets changed: they apply from the filing on, as a new priority's do, to the
-    open tickets only: a resolved one was measured against the targets in force)."""
-    clocks = Clock.objects.exclude(ticket__status=Status.CLOSED).select_related("ticket")
+):
+    """The clocks a recompute goes through: of the tickets not yet closed (open ones
+    only with `targets`: a resolved ticket was measured against the targets in force),
+    of the calendars, categories or organisations given, or matching the Ticket filter
+    `tickets`."""
+    clocks = Clock.objects.exclude(ticket__status=Status.CLOSED)
     if targets:
         clocks = clocks.filter(ticket__status__in=OPEN_STATUSES)
     if calendar_ids is not None:
@@ -321,48 +333,118 @@ def recompute(
         clocks = clocks.filter(ticket__organisation_id__in=organisation_ids)
     if tickets is not None:
         clocks = clocks.filter(ticket__in=Ticket.objects.filter(tickets))
+    return clocks
+
+
+def recompute(*, targets: bool = False, batch: int = BATCH, **which) -> int:
+    """Recompute the dues of the clocks `clocks_in(targets=targets, **which)`, a batch
+    per transaction; returns how many moved. A ticket moves to the calendar that now
+    applies to it (its contract's, its category's or the default); its targets stay as
+    they were unless `targets` is set (targets changed: they apply from the filing on,
+    as a new priority's do)."""
+    scope = clocks_in(targets=targets, **which)
+    moved, after = 0, 0
+    while True:
+        with transaction.atomic():
+            after, moved_now = recompute_batch(scope, after=after, targets=targets, size=batch)
+        if after is None:
+            return moved
+        moved += moved_now
+
+
+def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
+    """Recompute the next `size` clocks of `scope` (a Clock queryset) past the clock
+    `after`; returns (the last clock's pk, or None when none was left; how many moved).
+    Call it in a transaction: it locks their tickets until the commit.
+
+    Safe to run twice, or at once with another run: the tickets are locked first and
+    read after, so a second run finds their dues computed already and logs nothing."""
+    rows = list(scope.filter(pk__gt=after).order_by("pk").values_list("pk", "ticket_id")[:size])
+    if not rows:
+        return None, 0
+    _lock([ticket_id for _pk, ticket_id in rows])
+    # The rules as they are now, read once for the batch: a later change of them has a
+    # recompute of its own, which waits for these tickets' locks.
     rules = cached_rules()
-    moved = 0
     calendars: dict[int, Calendar] = {}
-    for clock in clocks.order_by("pk").iterator(chunk_size=batch):
+    moved = 0
+    # The batch's pauses in one query, not one a ticket.
+    pauses: dict[int, list[Pause]] = {}
+    for pause in Pause.objects.filter(ticket_id__in=[t for _pk, t in rows]).order_by("started_at"):
+        pauses.setdefault(pause.ticket_id, []).append(pause)
+    batch = scope.filter(pk__in=[pk for pk, _ticket_id in rows]).select_related("ticket")
+    for clock in batch.order_by("pk"):
         ticket = clock.ticket
         calendar, target = rules(ticket)
         calendar = calendar or clock.calendar
-        # One schedule per calendar for the whole run, not per ticket.
+        kept = (clock.calendar_id, clock.first_response_minutes, clock.resolution_minutes)
+        # One schedule per calendar for the whole batch, not per ticket.
         clock.calendar = calendars.setdefault(calendar.pk, calendar)
         if targets and target is not None:
             clock.first_response_minutes = target.first_response_minutes
             clock.resolution_minutes = target.resolution_minutes
-        Clock.objects.filter(pk=clock.pk).update(
-            calendar=calendar,
-            first_response_minutes=clock.first_response_minutes,
-            resolution_minutes=clock.resolution_minutes,
-        )
+        rules_now = (calendar.pk, clock.first_response_minutes, clock.resolution_minutes)
+        if rules_now != kept:  # a repeated run writes nothing
+            Clock.objects.filter(pk=clock.pk).update(
+                calendar=calendar,
+                first_response_minutes=clock.first_response_minutes,
+                resolution_minutes=clock.resolution_minutes,
+            )
         before = (ticket.first_response_due_at, ticket.resolution_due_at)
-        _store(ticket, clock, "moved", reason="targets" if targets else "calendar")
+        reason = "targets" if targets else "calendar"
+        _store(ticket, clock, "moved", held=pauses.get(ticket.pk, []), reason=reason)
         moved += before != (ticket.first_response_due_at, ticket.resolution_due_at)
-    return moved
+    return rows[-1][0], moved
+
+
+def _lock(ticket_ids: list[int]) -> None:
+    """Lock the tickets, in pk order as every batch does (two batches never wait for
+    each other in a circle)."""
+    locked = Ticket.objects.select_for_update(of=("self",)).filter(pk__in=ticket_ids)
+    list(locked.order_by("pk").values_list("pk", flat=True))
 
 
 ANSWERS = (EventKind.REPLIED, EventKind.INFO_REQUESTED, EventKind.RESOLVED)
 
 
-def start_missing(
-    now: datetime | None = None, *, organisation_ids=None, tickets: Q | None = None
-) -> int:
-    """Start the clocks of the tickets not yet closed that have none (filed before
-    service levels were set up; of the organisations given, or matching the Ticket
-    filter `tickets`): from their filing, answered at their first public answer from
-    outside the requester's organisation, paused from now on if they wait for the
-    member. Returns how many started."""
-    now = now or timezone.now()
-    started = 0
+def without_clocks(*, organisation_ids=None, tickets: Q | None = None):
+    """The tickets not yet closed that have no clocks (filed before service levels were
+    set up, or before a target applied to them); of the organisations given, or
+    matching the Ticket filter `tickets`."""
     waiting = Ticket.objects.exclude(status=Status.CLOSED).filter(sla_clock__isnull=True)
     if organisation_ids is not None:
         waiting = waiting.filter(organisation_id__in=organisation_ids)
     if tickets is not None:
         waiting = waiting.filter(tickets)
-    for ticket in waiting.order_by("pk").iterator(chunk_size=500):
+    return waiting
+
+
+def start_missing(now: datetime | None = None, *, batch: int = BATCH, **which) -> int:
+    """Start the clocks of the tickets `without_clocks(**which)`, a batch per
+    transaction; returns how many started."""
+    scope = without_clocks(**which)
+    started, after = 0, 0
+    while True:
+        with transaction.atomic():
+            after, started_now = start_batch(scope, after=after, now=now, size=batch)
+        if after is None:
+            return started
+        started += started_now
+
+
+def start_batch(scope, *, after: int, now: datetime | None = None, size: int = BATCH):
+    """Start the clocks of the next `size` tickets of `scope` (tickets without clocks)
+    past the ticket `after`: from their filing, answered at their first public answer
+    from outside the requester's organisation, paused from `now` on if they wait for
+    the member. Returns (the last ticket's pk, or None when none was left; how many
+    started). Call it in a transaction; safe to repeat, like `recompute_batch`."""
+    now = now or timezone.now()
+    ids = list(scope.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:size])
+    if not ids:
+        return None, 0
+    _lock(ids)
+    started = 0
+    for ticket in scope.filter(pk__in=ids).order_by("pk"):
         answer = (
             ticket.events.filter(kind__in=ANSWERS, internal=False, actor__isnull=False)
             .exclude(actor__organisation_id=ticket.organisation_id)
@@ -375,7 +457,7 @@ def start_missing(
         if ticket.status in PAUSING and not Pause.objects.filter(ticket=ticket).exists():
             Pause.objects.create(ticket=ticket, started_at=now)
         started += start(ticket) is not None
-    return started
+    return ids[-1], started
 
 
 @dataclass(frozen=True)

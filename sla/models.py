@@ -315,3 +315,40 @@ class Escalation(models.Model):
             "level": self.get_level_display(),
             "clock": self.get_clock_display(),
         }
+
+
+class Recompute(models.Model):
+    """Dues to recompute after service levels changed (a calendar, a target, a
+    contract's): what the admin's save recorded, and how far the job has gone through
+    it (recomputing.py). The scope is clocks.clocks_in's arguments, with `reach` for
+    the general targets' (priority, category id, kind id) rows."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    scope = models.JSONField(default=dict)
+    # Targets changed: the open tickets take them, and those without clocks start theirs.
+    targets = models.BooleanField(default=False)
+    # How many tickets it concerned when it was recorded (what the admin was told).
+    tickets = models.PositiveIntegerField(_("tickets"), default=0)
+    # Where the job stands: the last clock recomputed, then the last ticket whose clock
+    # it started; a job that stopped (a crash, its time used up) goes on from there.
+    after_clock = models.BigIntegerField(default=0)
+    clocks_done = models.BooleanField(default=False)
+    after_ticket = models.BigIntegerField(default=0)
+    moved = models.PositiveIntegerField(_("moved"), default=0)
+    started = models.PositiveIntegerField(_("clocks started"), default=0)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=100, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("due time recompute")
+        verbose_name_plural = _("due time recomputes")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(finished_at__isnull=True), name="sla_recompute_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk}"

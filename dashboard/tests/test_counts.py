@@ -222,3 +222,56 @@ def test_the_kept_counts_agree_with_seed_bulks_generated_tickets(db):
 
     assert OpenTotal.objects.aggregate(n=Sum("tickets"))["n"] == open_tickets.count()
     assert DayCount.objects.aggregate(n=Sum("filed"))["n"] == tickets.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_recount_while_tickets_are_filed_and_resolved_leaves_the_counts_right(
+    file, member, responsible, monkeypatch
+):
+    """`refresh_dashboard --counts` on a live site: changes that come while it counts
+    are in the rows it leaves, not lost under them."""
+    import threading
+    import time
+
+    # given tickets, and a recount that takes a second between its count and its end
+    waiting = [file(subject=f"waiting {n}") for n in range(2)]
+    counted, errors = threading.Event(), []
+    count = counts._count
+
+    def slow_count(*args):
+        found = count(*args)
+        if threading.current_thread().name == "recount":
+            counted.set()
+            time.sleep(1)  # the changes below come now
+        return found
+
+    monkeypatch.setattr(counts, "_count", slow_count)
+
+    def run(action, after=None):
+        try:
+            if after is not None:
+                after.wait(timeout=10)
+            action()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    # when tickets are filed and one resolved while it counts
+    changes = [lambda n=n: file(subject=f"during {n}") for n in range(3)] + [
+        lambda: services.resolve(waiting[0], by=responsible, explanation="Tamam")
+    ]
+    threads = [threading.Thread(target=run, args=(counts.fill,), name="recount")] + [
+        threading.Thread(target=run, args=(change, counted)) for change in changes
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then the kept counts equal a count of the tickets
+    assert errors == [] and counted.is_set()
+    assert dict(counts.open_by_status(None))[Status.WAITING] == 4
+    assert counts.weekly(None, figures.period_start())[-1][1:] == (5, 1)
+    assert_counts_agree()

@@ -8,7 +8,7 @@ import pytest
 from categories.tests.factories import CategoryFactory
 from sla import clocks, seeding
 from sla.models import CategoryCalendar, Clock, ContractCalendar, Target
-from sla.tests.conftest import inline_rows, istanbul, make_calendar, post
+from sla.tests.conftest import inline_rows, istanbul, make_calendar, post, recomputed
 from sla.tests.test_clocks import fresh, sla_events
 from tickets import services
 from tickets.models import Contract, EventKind, Priority, Ticket
@@ -173,6 +173,7 @@ def test_changing_a_contracts_target_moves_its_open_tickets_and_logs_it(
         },
     )
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     # then the open ticket's due moves, and its log says so
     assert fresh(open_ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 30)
     assert sla_events(open_ticket)[-1].data["change"] == "moved"
@@ -188,6 +189,7 @@ def test_deleting_a_contracts_target_gives_its_tickets_the_general_one(
     ticket = ticket_factory()
     response = post(admin_client, f"/admin/sla/target/{target.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 14, 0)
 
 
@@ -204,6 +206,7 @@ def test_giving_a_contract_a_calendar_moves_its_open_tickets_and_logs_it(
         {"contract": str(contract.pk), "calendar": str(every_day.pk)},
     )
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 11, 20, 0)
     moved = sla_events(ticket)[-1]
     assert moved.data["change"] == "moved"
@@ -258,6 +261,7 @@ def test_targets_added_on_the_contracts_page_move_its_open_tickets(
         ),
     )
     assert response.status_code == 302, response.content.decode()
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert contract.sla_targets.count() == 1
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 15)
 
@@ -292,6 +296,7 @@ def test_an_organisation_leaving_the_contract_gets_the_general_targets_back(
         contract_form(contract, organisations=[contract.customer]),
     )
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 14, 0)
 
 
@@ -369,6 +374,7 @@ def test_renumbering_a_contract_moves_its_tickets_to_the_contract_that_now_appli
     response = post(admin_client, f"/admin/tickets/contract/{contract.pk}/change/", form)
 
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 20)
 
 
@@ -383,6 +389,7 @@ def test_deleting_a_contract_gives_its_tickets_the_general_targets(
     response = post(admin_client, f"/admin/tickets/contract/{contract.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert not Contract.objects.filter(pk=contract.pk).exists()
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 14, 0)
 
@@ -406,4 +413,5 @@ def test_a_contract_given_targets_starts_the_clocks_its_tickets_did_not_have(
 
     # then its clocks start from its filing
     assert response.status_code == 302
+    assert recomputed() == 1  # the job the save left, as the periodic run takes it
     assert fresh(ticket).first_response_due_at == istanbul(2026, 12, 7, 10, 15)

@@ -7,7 +7,8 @@ class Command(BaseCommand):
     help = (
         "Take the dashboard's snapshot of the medians and the shares within the targets "
         "(the periodic job dashboard_snapshots does too); with --counts, first count the "
-        "kept daily and open counts afresh from the tickets (after a bulk load)."
+        "kept daily and open counts afresh from the tickets (after a bulk load; safe while "
+        "tickets change, which wait for it)."
     )
 
     def add_arguments(self, parser):
