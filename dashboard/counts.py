@@ -19,7 +19,7 @@ commit or roll back with the change. `fill` counts everything afresh (a bulk loa
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import Greatest, Rank, TruncDate
 from django.utils import timezone
 
@@ -109,11 +109,17 @@ def _lock_open(pairs: set[tuple[int, int]]) -> None:
 def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
     """Each row's delta, on rows `_lock_open` made and locked. Never below zero: a count
     that was never filled must not refuse the change of a ticket."""
-    keys = [key for key in sorted(deltas) if deltas[key]]
-    for key in keys:
-        model.objects.filter(**dict(zip(fields, key, strict=True))).update(
-            tickets=Greatest(F("tickets") + deltas[key], 0)
-        )
+    where, deltas_by_row = Q(), []
+    for key in sorted(deltas):
+        if deltas[key]:
+            row = Q(**dict(zip(fields, key, strict=True)))
+            where |= row
+            deltas_by_row.append(When(row, then=Value(deltas[key])))
+    if not deltas_by_row:
+        return
+    # One statement for all the rows: a move's -1 and +1 together.
+    delta = Case(*deltas_by_row, default=Value(0), output_field=IntegerField())
+    model.objects.filter(where).update(tickets=Greatest(F("tickets") + delta, 0))
 
 
 def _last_resolution(ticket: Ticket) -> datetime | None:

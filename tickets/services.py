@@ -104,14 +104,16 @@ def _side(by, ticket) -> str:
     return ActivitySide.HANDLER if permissions.is_handler(by, ticket) else ActivitySide.REQUESTER
 
 
-def _log(ticket, by, kind, note="", **extra) -> TicketEvent:
+def _log(ticket, by, kind, note="", *, ticket_fields=None, **extra) -> TicketEvent:
+    """Write an event; `ticket_fields`: ticket columns to set with it (their values are
+    the caller's to keep on its copy)."""
     event = TicketEvent(ticket=ticket, actor=by, kind=kind, note=note, **extra)
     activity = {}
     if not event.internal and kind not in NOT_ACTIVITY:
         # The list's "Last activity" and the other side's "updated" marker, set in the
         # UPDATE that reseals the ticket.
         activity = {"last_activity_at": event.created_at, "last_activity_side": _side(by, ticket)}
-    event.save(ticket_fields=activity)
+    event.save(ticket_fields={**(ticket_fields or {}), **activity})
     for name, value in activity.items():
         setattr(ticket, name, value)
     signals.event_logged.send(sender=TicketEvent, ticket=ticket, event=event, by=by)
@@ -612,18 +614,20 @@ def set_service_level(
         else Ticket.objects.select_for_update(of=("self",)).only("pk", *clocks).get(pk=ticket.pk)
     )
     changed = {name: value for name, value in clocks.items() if getattr(locked, name) != value}
-    if changed:
-        Ticket.objects.filter(pk=ticket.pk).update(**changed)
     for name, value in clocks.items():
         setattr(ticket, name, value)  # the caller's copy, which may be saved again
     if not change:
+        if changed:
+            Ticket.objects.filter(pk=ticket.pk).update(**changed)
         return None
+    # The clocks go in the UPDATE that reseals the ticket after the event.
     return _log(
         ticket,
         None,
         EventKind.SERVICE_LEVEL,
         internal=True,
         data={"change": change, **(data or {})},
+        ticket_fields=changed,
     )
 
 

@@ -14,7 +14,7 @@ from tickets.models import EventKind, Priority, Ticket
 from tickets.tests.files import PDF, upload
 
 # The POST and its redirect's visibility check; the page after it is another request.
-BUDGET = 48
+BUDGET = 44
 
 
 @pytest.fixture
@@ -74,3 +74,42 @@ def test_filing_costs_the_same_queries_whatever_the_team_and_the_tickets(
     ]
     assert second.attachments.get().original_name == "rapor.pdf"
     assert OutgoingMail.objects.filter(ticket_id=second.pk).count() == 1 + 5
+
+
+# A handler's first answer: the reply, its move into work, the first response clock.
+REPLY_BUDGET = 36
+
+
+def test_a_handlers_first_answer_costs_the_same_queries_whatever_the_team_and_the_tickets(
+    client, tesk, capacity, responsible, service_levels, file, django_assert_max_num_queries
+):
+    # given: a team of 1 and 3 tickets
+    client.force_login(responsible)
+    first, second, warm_up = (file(subject=f"T{n}") for n in range(3))
+    client.post(f"/tickets/{warm_up.pk}/reply/", {"body": "Isınma"})
+
+    # when
+    with django_assert_max_num_queries(REPLY_BUDGET) as few:
+        response = client.post(f"/tickets/{first.pk}/reply/", {"body": "İnceliyoruz."})
+    spent = len(few.captured_queries)
+
+    # then: a team of 5 and 30 tickets cost no more
+    assert response["Location"] == f"/tickets/{first.pk}/"
+    for n in range(4):
+        capacity.responsibles.add(
+            UserFactory(username=f"ekip{n}", organisation=tesk, role=Role.STAFF)
+        )
+    for n in range(27):
+        file(subject=f"U{n}")
+    with django_assert_max_num_queries(spent):
+        client.post(f"/tickets/{second.pk}/reply/", {"body": "Bakıyoruz."})
+
+    second.refresh_from_db()
+    assert second.status == "in_progress"
+    assert second.first_responded_at is not None
+    assert list(second.events.values_list("kind", flat=True))[-2:] == [
+        EventKind.REPLIED,
+        EventKind.SERVICE_LEVEL,
+    ]
+    notices = OutgoingMail.objects.filter(ticket_id=second.pk, topic="answered")
+    assert list(notices.values_list("to", flat=True)) == [second.requester.email]
