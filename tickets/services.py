@@ -104,16 +104,16 @@ def _side(by, ticket) -> str:
     return ActivitySide.HANDLER if permissions.is_handler(by, ticket) else ActivitySide.REQUESTER
 
 
-def _log(ticket, by, kind, note="", *, ticket_fields=None, **extra) -> TicketEvent:
+def _log(ticket, by, kind, note="", *, ticket_fields=None, first=False, **extra) -> TicketEvent:
     """Write an event; `ticket_fields`: ticket columns to set with it (their values are
-    the caller's to keep on its copy)."""
+    the caller's to keep on its copy); `first`: as for TicketEvent.save."""
     event = TicketEvent(ticket=ticket, actor=by, kind=kind, note=note, **extra)
     activity = {}
     if not event.internal and kind not in NOT_ACTIVITY:
         # The list's "Last activity" and the other side's "updated" marker, set in the
         # UPDATE that reseals the ticket.
         activity = {"last_activity_at": event.created_at, "last_activity_side": _side(by, ticket)}
-    event.save(ticket_fields={**(ticket_fields or {}), **activity})
+    event.save(ticket_fields={**(ticket_fields or {}), **activity}, first=first)
     for name, value in activity.items():
         setattr(ticket, name, value)
     signals.event_logged.send(sender=TicketEvent, ticket=ticket, event=event, by=by)
@@ -324,7 +324,7 @@ def file_ticket(
         if first is None:
             raise
         raise DuplicateSubmission(first) from None
-    created = _log(ticket, by, EventKind.CREATED, data={"channel": channel})
+    created = _log(ticket, by, EventKind.CREATED, data={"channel": channel}, first=True)
     # After the `created` event, so that what the hook logs (service levels) follows it.
     filed(ticket, by=by)
     saved = _store(ticket, by, accepted, internal=False)
