@@ -56,9 +56,16 @@ def recount_days(keys) -> None:
         return
     for row in _locked(DayCount, [{"category_id": c, "day": d} for c, d in keys]):
         start, end = _day_range(row.day)
-        tickets = Ticket.objects.filter(category_id=row.category_id).order_by()
-        filed = tickets.filter(created_at__gte=start, created_at__lt=end).count()
-        resolved = tickets.filter(resolved_at__gte=start, resolved_at__lt=end).count()
+        created = Q(created_at__gte=start, created_at__lt=end)
+        resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
+        # Both counts in one statement; each condition reads its own index.
+        counts = (
+            Ticket.objects.filter(category_id=row.category_id)
+            .filter(created | resolved)
+            .order_by()
+            .aggregate(filed=Count("pk", filter=created), resolved=Count("pk", filter=resolved))
+        )
+        filed, resolved = counts["filed"], counts["resolved"]
         if (filed, resolved) != (row.filed, row.resolved):
             DayCount.objects.filter(pk=row.pk).update(filed=filed, resolved=resolved)
 

@@ -61,12 +61,14 @@ def calendar_for(category_id: int, contract_id: int | None = None) -> Calendar |
         )
         if override is not None:
             return override.calendar
-    override = (
-        CategoryCalendar.objects.filter(category_id=category_id).select_related("calendar").first()
+    # The category's own, else the default: one query for both.
+    own = CategoryCalendar.objects.filter(category_id=category_id, calendar=OuterRef("pk"))
+    return (
+        Calendar.objects.alias(own=Exists(own))
+        .filter(Q(own=True) | Q(is_default=True))
+        .order_by("-own", "name")
+        .first()
     )
-    if override is not None:
-        return override.calendar
-    return Calendar.objects.filter(is_default=True).first()
 
 
 def target_for(

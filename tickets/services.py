@@ -89,7 +89,8 @@ class Result:
 def _lock(ticket: Ticket) -> Ticket:
     return (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("category", "requester", "assignee")
+        # The organisation: notices say "category" or "unit" as its deployment does.
+        .select_related("category", "requester", "assignee", "organisation")
         .get(pk=ticket.pk)
     )
 

@@ -14,7 +14,7 @@ from tickets.models import EventKind, Priority, Ticket
 from tickets.tests.files import PDF, upload
 
 # The POST and its redirect's visibility check; the page after it is another request.
-BUDGET = 43
+BUDGET = 41
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_filing_costs_the_same_queries_whatever_the_team_and_the_tickets(
 
 
 # A handler's first answer: the reply, its move into work, the first response clock.
-REPLY_BUDGET = 36
+REPLY_BUDGET = 35
 
 
 def test_a_handlers_first_answer_costs_the_same_queries_whatever_the_team_and_the_tickets(
