@@ -66,12 +66,14 @@ def calendar_for(category_id: int, contract_id: int | None = None) -> Calendar |
         )
         if override is not None:
             return override.calendar
-    override = (
-        CategoryCalendar.objects.filter(category_id=category_id).select_related("calendar").first()
+    # The category's own, else the default: one query for both.
+    own = CategoryCalendar.objects.filter(category_id=category_id, calendar=OuterRef("pk"))
+    return (
+        Calendar.objects.alias(own=Exists(own))
+        .filter(Q(own=True) | Q(is_default=True))
+        .order_by("-own", "name")
+        .first()
     )
-    if override is not None:
-        return override.calendar
-    return Calendar.objects.filter(is_default=True).first()
 
 
 def target_for(
@@ -158,15 +160,18 @@ def _pauses(ticket: Ticket) -> list[Pause]:
     return list(Pause.objects.filter(ticket_id=ticket.pk).order_by("started_at"))
 
 
-def dues(clock: Clock, ticket: Ticket, pauses: list[Pause]) -> dict:
-    """The ticket's clock fields, computed afresh from `clock` and `pauses`."""
+def dues(clock: Clock, ticket: Ticket, pauses: list[Pause], *, responded=None) -> dict:
+    """The ticket's clock fields, computed afresh from `clock` and `pauses`;
+    `responded`: whether the first response came (None: as the ticket says)."""
+    if responded is None:
+        responded = ticket.first_responded_at is not None
     return due_fields(
         clock.calendar.schedule(),
         clock.started_at,
         (clock.first_response_target, clock.resolution_target),
         [(p.started_at, p.ended_at) for p in pauses],
         closed=ticket.status == Status.CLOSED,
-        responded=ticket.first_responded_at is not None,
+        responded=responded,
     )
 
 
@@ -196,13 +201,11 @@ def due_fields(
     }
 
 
-def _store(
-    ticket: Ticket, clock: Clock, change: str, *, held: list[Pause] | None = None, **data
-) -> None:
-    """Store the dues of `ticket` from `clock` and its pauses (`held`, if the caller read
-    them already), logged as `change` with `data`."""
+def _store(ticket: Ticket, clock: Clock, change: str, *, held=False, pauses=None, **data) -> None:
+    """Compute and store the ticket's dues; `held`: as for `set_service_level`;
+    `pauses`: the ticket's, when the caller knows them."""
     try:
-        fields = dues(clock, ticket, _pauses(ticket) if held is None else held)
+        fields = dues(clock, ticket, _pauses(ticket) if pauses is None else pauses)
     except worktime.NoWorkingTime:
         return  # a calendar without working time counts nothing; its admin is told
     moved = any(
@@ -214,11 +217,13 @@ def _store(
     if change in ("started", "moved", "resumed"):
         data["first_response_due"] = fields["first_response_due_at"].isoformat()
         data["resolution_due"] = fields["resolution_due_at"].isoformat()
-    services.set_service_level(ticket, clocks=fields, change=change, data=data)
+    services.set_service_level(ticket, clocks=fields, change=change, data=data, held=held)
 
 
-def start(ticket: Ticket) -> Clock | None:
-    """Start the clocks of a ticket from its filing, if a target and a calendar apply."""
+def start(ticket: Ticket, *, filed=False) -> Clock | None:
+    """Start the clocks of a ticket from its filing, if a target and a calendar apply;
+    `filed`: the ticket is being filed, by the service that holds its row (no pauses
+    yet, nothing to read again)."""
     calendar, target = _rules(ticket)
     if calendar is None or target is None:
         return None
@@ -229,7 +234,10 @@ def start(ticket: Ticket) -> Clock | None:
         first_response_minutes=target.first_response_minutes,
         resolution_minutes=target.resolution_minutes,
     )
-    _store(ticket, clock, "started")
+    if filed:
+        _store(ticket, clock, "started", held=True, pauses=[])
+    else:
+        _store(ticket, clock, "started")
     return clock
 
 
@@ -239,7 +247,7 @@ def _clock(ticket: Ticket) -> Clock | None:
 
 def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
     if old is None:
-        start(ticket)
+        start(ticket, filed=True)
         return
     now = timezone.now()
     if new in PAUSING and old not in PAUSING:
@@ -252,7 +260,7 @@ def status_changed(sender, *, ticket: Ticket, old, new, **kwargs) -> None:
         return
     clock = _clock(ticket)
     if clock is not None:
-        _store(ticket, clock, change)
+        _store(ticket, clock, change, held=True)
 
 
 def handler_responded(sender, *, ticket: Ticket, **kwargs) -> None:
@@ -260,15 +268,16 @@ def handler_responded(sender, *, ticket: Ticket, **kwargs) -> None:
     if ticket.first_responded_at is not None:
         return
     clock = _clock(ticket)
-    ticket.first_responded_at = timezone.now()
+    # Stored on the ticket by set_service_level, which writes only what differs.
+    responded_at = timezone.now()
     if clock is None:
-        services.set_service_level(ticket, clocks={"first_responded_at": ticket.first_responded_at})
+        services.set_service_level(ticket, clocks={"first_responded_at": responded_at}, held=True)
         return
     try:
-        fields = dues(clock, ticket, _pauses(ticket))
+        fields = dues(clock, ticket, _pauses(ticket), responded=True)
     except worktime.NoWorkingTime:
         fields = {"first_response_due_at": ticket.first_response_due_at}
-    fields["first_responded_at"] = ticket.first_responded_at
+    fields["first_responded_at"] = responded_at
     due = fields["first_response_due_at"]
     met = due is None or fields["first_responded_at"] <= due
     services.set_service_level(
@@ -276,6 +285,7 @@ def handler_responded(sender, *, ticket: Ticket, **kwargs) -> None:
         clocks=fields,
         change="responded",
         data={"clock": ClockKind.FIRST_RESPONSE, "met": met},
+        held=True,
     )
 
 
@@ -289,7 +299,7 @@ def field_changed(sender, *, ticket: Ticket, field: str, **kwargs) -> None:
         start(ticket)
         return
     retarget(clock, ticket)
-    _store(ticket, clock, "moved", reason=field)
+    _store(ticket, clock, "moved", held=True, reason=field)
 
 
 def retarget(clock: Clock, ticket: Ticket) -> None:
@@ -392,7 +402,7 @@ def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
             )
         before = (ticket.first_response_due_at, ticket.resolution_due_at)
         reason = "targets" if targets else "calendar"
-        _store(ticket, clock, "moved", held=pauses.get(ticket.pk, []), reason=reason)
+        _store(ticket, clock, "moved", pauses=pauses.get(ticket.pk, []), reason=reason)
         moved += before != (ticket.first_response_due_at, ticket.resolution_due_at)
     return rows[-1][0], moved
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import loading, phones
 
+from . import configuration
 from .models import Component, Contract, CustomField, ParentRecord, Product, TicketKind
 from .records import FieldType
 
@@ -135,7 +136,10 @@ def allowed_products(organisation):
 def check(*, requester, kind, product=None, component=None, parent=None) -> None:
     """Raise ValidationError (message for the user) when `requester` may not file this."""
     organisation = requester.organisation
-    if not allowed_kinds(organisation).filter(pk=kind.pk).exists():
+    # The configuration's rows, as the form offered them: no query unless a kind
+    # offered needs a contract.
+    offered_kinds = offered(configuration.current().active_kinds(), organisation)
+    if kind.pk not in {allowed.pk for allowed in allowed_among(offered_kinds, organisation)}:
         raise ValidationError(
             _("Your organisation's contract does not allow this kind of request."), code="kind"
         )
@@ -154,12 +158,20 @@ def check(*, requester, kind, product=None, component=None, parent=None) -> None
 
 def fields_for(category, kind=None, organisation=None) -> list[CustomField]:
     """The active custom fields of the category's form: those for every kind and this
-    one's, and for every organisation and those under the organisation's contracts."""
+    one's, and for every organisation and those under the organisation's contracts; the
+    configuration's shared rows (tickets/configuration.py), in the form's order."""
     if category is None:
         return []
-    fields = CustomField.objects.filter(category=category, is_active=True)
-    under = Q(contract__isnull=True) | Q(contract__in=contracts(organisation))
-    return list(fields.filter(Q(kind__isnull=True) | Q(kind=kind)).filter(under))
+    kind_id = getattr(kind, "pk", None)
+    fields = [
+        field
+        for field in configuration.current().fields_of(category.pk)
+        if field.is_active and field.kind_id in (None, kind_id)
+    ]
+    if not any(field.contract_id is not None for field in fields):
+        return fields  # most deployments: no contract's own fields, nothing to ask
+    under = set(contracts(organisation).values_list("pk", flat=True))
+    return [field for field in fields if field.contract_id is None or field.contract_id in under]
 
 
 def clean_value(field: CustomField, raw, *, country: str | None = None):

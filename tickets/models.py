@@ -327,25 +327,31 @@ class TicketEvent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} #{self.ticket_id}"
 
-    def save(self, *args, **kwargs):
-        """Chain the new event after the ticket's newest one, and reseal the ticket.
+    def save(self, *args, ticket_fields=None, first=False, **kwargs):
+        """Chain the new event after the ticket's newest one, and reseal the ticket;
+        `ticket_fields`, more of the ticket's columns to set in that same UPDATE;
+        `first`: the caller created the ticket in this transaction, no event before.
 
         Writers hold the ticket's row lock (services._lock), so the newest event
         cannot change under us; if it did, the unique link refuses the second one.
         """
         if not self._state.adding:
             raise AppendOnlyError("Action log entries cannot be changed.")
-        with transaction.atomic(using=kwargs.get("using")):
-            previous = (
-                TicketEvent.objects.filter(ticket_id=self.ticket_id)
-                .order_by("-id")
-                .values_list("hash", flat=True)
-                .first()
-            )
+        # No savepoint of its own: an event that fails fails the change that writes it
+        # (those that go on after a refusal, such as a duplicate reply, have theirs).
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            previous = None
+            if not first:
+                previous = (
+                    TicketEvent.objects.filter(ticket_id=self.ticket_id)
+                    .order_by("-id")
+                    .values_list("hash", flat=True)
+                    .first()
+                )
             logchain.seal(self, previous or logchain.GENESIS)
             super().save(*args, **kwargs)
             Ticket.objects.filter(pk=self.ticket_id).update(
-                log_seal=logchain.head_seal(self.ticket_id, self.hash)
+                log_seal=logchain.head_seal(self.ticket_id, self.hash), **(ticket_fields or {})
             )
 
     def delete(self, *args, **kwargs):

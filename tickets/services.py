@@ -89,7 +89,8 @@ class Result:
 def _lock(ticket: Ticket) -> Ticket:
     return (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("category", "requester", "assignee")
+        # The organisation: notices say "category" or "unit" as its deployment does.
+        .select_related("category", "requester", "assignee", "organisation")
         .get(pk=ticket.pk)
     )
 
@@ -104,15 +105,18 @@ def _side(by, ticket) -> str:
     return ActivitySide.HANDLER if permissions.is_handler(by, ticket) else ActivitySide.REQUESTER
 
 
-def _log(ticket, by, kind, note="", **extra) -> TicketEvent:
-    event = TicketEvent.objects.create(ticket=ticket, actor=by, kind=kind, note=note, **extra)
+def _log(ticket, by, kind, note="", *, ticket_fields=None, first=False, **extra) -> TicketEvent:
+    """Write an event; `ticket_fields`: ticket columns to set with it (their values are
+    the caller's to keep on its copy); `first`: as for TicketEvent.save."""
+    event = TicketEvent(ticket=ticket, actor=by, kind=kind, note=note, **extra)
+    activity = {}
     if not event.internal and kind not in NOT_ACTIVITY:
-        # The list's "Last activity" and the other side's "updated" marker.
-        ticket.last_activity_at, ticket.last_activity_side = event.created_at, _side(by, ticket)
-        Ticket.objects.filter(pk=ticket.pk).update(
-            last_activity_at=ticket.last_activity_at,
-            last_activity_side=ticket.last_activity_side,
-        )
+        # The list's "Last activity" and the other side's "updated" marker, set in the
+        # UPDATE that reseals the ticket.
+        activity = {"last_activity_at": event.created_at, "last_activity_side": _side(by, ticket)}
+    event.save(ticket_fields={**(ticket_fields or {}), **activity}, first=first)
+    for name, value in activity.items():
+        setattr(ticket, name, value)
     signals.event_logged.send(sender=TicketEvent, ticket=ticket, event=event, by=by)
     return event
 
@@ -237,6 +241,13 @@ def _keep(ticket, by, record: Record | None) -> None:
         _log(ticket, None, EventKind.NOTE, note=record.note, internal=True)
 
 
+def _record_text(record: Record | None) -> str:
+    """The handlers' search text of a new ticket: what `_keep` stores of `record`."""
+    if record is None:
+        return ""
+    return search.note_text([record.note] if record.note else [], [record.name[-255:]])
+
+
 def _move(ticket, action: str, side: Side, by, *, also=()) -> None:
     """Where the workflow table says `action` leads from the ticket's status; the
     fields in `also` are saved with it."""
@@ -284,13 +295,17 @@ def file_ticket(
     filing.check(
         requester=requester, kind=kind, product=product, component=component, parent=parent
     )
-    fields = filing.fields_for(category, kind, requester.organisation)
-    custom = filing.clean_values(fields, custom or {}, organisation=requester.organisation)
+    # The row the request loaded, with what it knows of its wording (the notices').
+    organisation = filing.viewer_organisation(requester)
+    fields = filing.fields_for(category, kind, organisation)
+    custom = filing.clean_values(fields, custom or {}, organisation=organisation)
+    # Its documents' names are searchable from the start: stored below, or nothing is.
+    public_names = [upload.name[-255:] for upload, _inspected in accepted]
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
                 requester=requester,
-                organisation_id=requester.organisation_id,
+                organisation=organisation,
                 category=category,
                 kind=kind,
                 priority=priority,
@@ -302,20 +317,19 @@ def file_ticket(
                 product=product,
                 component=component,
                 custom=custom,
-                search_text=search.ticket_text(subject, description),
+                search_text=search.ticket_text(subject, description, file_names=public_names),
+                note_text=_record_text(record),
             )
     except IntegrityError:
         first = Ticket.objects.filter(submission=submission).first() if submission else None
         if first is None:
             raise
         raise DuplicateSubmission(first) from None
-    created = _log(ticket, by, EventKind.CREATED, data={"channel": channel})
+    created = _log(ticket, by, EventKind.CREATED, data={"channel": channel}, first=True)
     # After the `created` event, so that what the hook logs (service levels) follows it.
     filed(ticket, by=by)
     saved = _store(ticket, by, accepted, internal=False)
     _keep(ticket, by, record)
-    if saved or record:
-        search.refresh(ticket)  # the documents' names are searchable
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
     )
@@ -574,34 +588,47 @@ SERVICE_LEVEL_FIELDS = (
 )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure fails the change it is part of
 def set_service_level(
-    ticket: Ticket, *, clocks: dict, change: str = "", data: dict | None = None
+    ticket: Ticket,
+    *,
+    clocks: dict,
+    change: str = "",
+    data: dict | None = None,
+    held: bool = False,
 ) -> TicketEvent | None:
     """Store the service level clocks that sla/ computed for `ticket` (the fields of
     SERVICE_LEVEL_FIELDS in `clocks`) and, with `change` ("started", "paused", ...),
     log it as an internal event: the requester's side never sees service levels.
 
     Periodic and system work, no person: called by sla/'s signal handlers inside the
-    service that changed the ticket, or by its commands. Returns the event, if any.
+    service that changed the ticket, or by its commands. `held`: `ticket` is the row
+    the calling service locked, as it stands (a signal's), so nothing is read again.
+    Returns the event, if any.
     """
     unknown = set(clocks) - set(SERVICE_LEVEL_FIELDS)
     if unknown:
         raise ValueError(f"Not a service level field: {sorted(unknown)}")
-    locked = Ticket.objects.select_for_update(of=("self",)).only("pk", *clocks).get(pk=ticket.pk)
+    locked = (
+        ticket
+        if held
+        else Ticket.objects.select_for_update(of=("self",)).only("pk", *clocks).get(pk=ticket.pk)
+    )
     changed = {name: value for name, value in clocks.items() if getattr(locked, name) != value}
-    if changed:
-        Ticket.objects.filter(pk=ticket.pk).update(**changed)
     for name, value in clocks.items():
         setattr(ticket, name, value)  # the caller's copy, which may be saved again
     if not change:
+        if changed:
+            Ticket.objects.filter(pk=ticket.pk).update(**changed)
         return None
+    # The clocks go in the UPDATE that reseals the ticket after the event.
     return _log(
         ticket,
         None,
         EventKind.SERVICE_LEVEL,
         internal=True,
         data={"change": change, **(data or {})},
+        ticket_fields=changed,
     )
 
 
