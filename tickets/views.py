@@ -162,7 +162,7 @@ def ticket_list(request):
         "page": page,
         "columns": shown,
         "rows": columns.list_rows(
-            page.object_list, shown, worklists.updated_ids(user, page.object_list)
+            page.object_list, shown, worklists.updated_ids(user, page.object_list), pick=handles
         ),
         "current_sort": ticket_filter.data.get("sort", ""),
         "current_view": current_view.name if current_view else "",
