@@ -226,6 +226,34 @@ def _css(css: str) -> str:
     return format_html(' class="{}"', css) if css else ""
 
 
+def sort_headers(columns, current_sort: str, query) -> list[SafeString]:
+    """Each column's <th>: its label, a link sorting by it when it sorts (the other way
+    round when it is the current sort, marked with an arrow); the filters kept, the
+    paging dropped (`query`: the request's GET)."""
+    kept = query.copy()
+    for key in ("page", "after", "before"):
+        kept.pop(key, None)
+    headers = []
+    for column in columns:
+        label = conditional_escape(str(column.label))
+        if not column.sort:
+            headers.append(format_html('<th scope="col">\n  {}\n</th>\n', label))
+            continue
+        ascending, descending = current_sort == column.sort, current_sort == f"-{column.sort}"
+        kept["sort"] = f"-{column.sort}" if ascending else column.sort
+        aria = (ascending and "ascending") or (descending and "descending")
+        headers.append(
+            format_html(
+                '<th scope="col"{}>\n  <a class="sort-link" href="?{}">{}{}</a>\n</th>\n',
+                format_html(' aria-sort="{}"', aria) if aria else "",
+                kept.urlencode(),
+                label,
+                (ascending and " ▲") or (descending and " ▼") or "",
+            )
+        )
+    return headers
+
+
 _MARKER = 987654321987654321  # an id to cut the reversed URL around
 
 

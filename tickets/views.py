@@ -160,7 +160,7 @@ def ticket_list(request):
     context = {
         "filter": ticket_filter,
         "page": page,
-        "columns": shown,
+        "headers": columns.sort_headers(shown, ticket_filter.data.get("sort", ""), request.GET),
         "rows": columns.list_rows(
             page.object_list, shown, worklists.updated_ids(user, page.object_list), pick=handles
         ),
