@@ -8,7 +8,8 @@ refuses any name without "bench") with the demo data and `seed_bulk`'s generated
 organisations, people and N tickets (a second run reuses them), then times the pages
 each demo role opens most, through the whole Django stack (middleware, visibility,
 filters, template), and prints a table with the median and p95 time of each, its
-median time in SQL (which a busy machine inflates less) and its number of queries.
+median time in SQL, its median CPU time in this process (Python's share: a machine busy
+with other work inflates both less than the whole) and its number of queries.
 With --explain it also prints PostgreSQL's plan of each list query.
 
 With --no-fill it measures the database as it is (a copy of a filled one, under any
@@ -84,28 +85,33 @@ def _percentile(values: list[float], percent: int) -> float:
 
 def measure(runs: int, explain: bool) -> None:
     print(f"\n{Ticket.objects.count():,} tickets, {runs} runs each, median\n")
-    print("| who | page | median ms | p95 | SQL ms | SQL queries |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    print("| who | page | median ms | p95 | SQL ms | CPU ms | SQL queries |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     rare = rare_word()
     for username, url, label in PAGES:
         url = url.format(rare=rare)
         client = Client()
         client.force_login(User.objects.get(username=username))
         client.get(url)  # warm caches
-        timings, in_sql = [], []
+        timings, in_sql, cpu = [], [], []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 timings.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             in_sql.append(sum(float(query["time"]) for query in queries.captured_queries) * 1000)
-        median, p95, sql = (
+        median, p95, sql, python = (
             statistics.median(timings),
             _percentile(timings, 95),
             statistics.median(in_sql),
+            statistics.median(cpu),
         )
-        print(f"| {username} | {label} | {median:.0f} | {p95:.0f} | {sql:.0f} | {len(queries)} |")
+        print(
+            f"| {username} | {label} | {median:.0f} | {p95:.0f} | {sql:.0f} | {python:.0f} "
+            f"| {len(queries)} |"
+        )
         if explain:
             slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
             with connection.cursor() as cursor:

@@ -179,7 +179,7 @@ def named_for(category_label, columns=LIST_COLUMNS) -> tuple[Column, ...]:
 
 class Row(NamedTuple):
     ticket: Ticket
-    cells: SafeString  # the row's <td>s, each followed by the row template's indent
+    html: SafeString  # the row's <tr>, its <td>s within
 
 
 def _text(value) -> str:
@@ -226,6 +226,34 @@ def _css(css: str) -> str:
     return format_html(' class="{}"', css) if css else ""
 
 
+def sort_headers(columns, current_sort: str, query) -> list[SafeString]:
+    """Each column's <th>: its label, a link sorting by it when it sorts (the other way
+    round when it is the current sort, marked with an arrow); the filters kept, the
+    paging dropped (`query`: the request's GET)."""
+    kept = query.copy()
+    for key in ("page", "after", "before"):
+        kept.pop(key, None)
+    headers = []
+    for column in columns:
+        label = conditional_escape(str(column.label))
+        if not column.sort:
+            headers.append(format_html('<th scope="col">\n  {}\n</th>\n', label))
+            continue
+        ascending, descending = current_sort == column.sort, current_sort == f"-{column.sort}"
+        kept["sort"] = f"-{column.sort}" if ascending else column.sort
+        aria = (ascending and "ascending") or (descending and "descending")
+        headers.append(
+            format_html(
+                '<th scope="col"{}>\n  <a class="sort-link" href="?{}">{}{}</a>\n</th>\n',
+                format_html(' aria-sort="{}"', aria) if aria else "",
+                kept.urlencode(),
+                label,
+                (ascending and " ▲") or (descending and " ▼") or "",
+            )
+        )
+    return headers
+
+
 _MARKER = 987654321987654321  # an id to cut the reversed URL around
 
 
@@ -236,12 +264,23 @@ def _ticket_urls() -> Callable[[int], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=()) -> list[Row]:
-    """Each ticket with its list cells' HTML, from the relations already fetched; those
-    in `updated_ids` marked as updated.
+def _pick(label: str, pk) -> str:
+    """A handler's checkbox for the bulk actions (the list's bulk form)."""
+    number = conditional_escape(localize(pk))
+    return (
+        f'<td class="ticket-pick"><input class="form-check-input" type="checkbox" name="ids" '
+        f'value="{number}" form="bulk-form" aria-label="{label % {"number": number}}"></td>'
+    )
 
-    Built here rather than by a template per cell: a page's few hundred cells cost the
-    template engine most of the page's time."""
+
+def list_rows(
+    tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=(), *, pick: bool = False
+) -> list[Row]:
+    """Each ticket with its list row's HTML, from the relations already fetched; those
+    in `updated_ids` marked as updated; with `pick`, a checkbox first.
+
+    Built here rather than by a template per cell, or per row: a page's few hundred cells
+    cost the template engine most of the page's time."""
     # Each column's <td> opened once a page, its label translated once.
     opened = [
         (column, format_html('<td{} data-label="{}">', _css(column.css), str(column.label)))
@@ -249,11 +288,13 @@ def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=()) -
     ]
     badges = {}  # (partial, value) -> its HTML: a page renders each badge once
     url_of, dates = _ticket_urls(), datetime_formatter()
+    # As {% blocktranslate %} gives it: the text as translated, the number escaped.
+    pick_label = gettext("Select ticket #%(number)s") if pick else ""
     rows = []
     for ticket in tickets:
         url = url_of(ticket.pk)
         updated = ticket.pk in updated_ids
-        cells = []
+        cells = ["<tr>\n  ", _pick(pick_label, ticket.pk) if pick else "", "\n  "]
         for column, td in opened:
             value = column.value(ticket)
             if column.cell == BADGE:
@@ -261,5 +302,6 @@ def list_rows(tickets: Iterable[Ticket], columns=LIST_COLUMNS, updated_ids=()) -
                     badges[column.badge, value] = render_to_string(column.badge, {"ticket": ticket})
                 value = badges[column.badge, value]
             cells.append(f"{td}{_cell(column, value, url, updated, dates)}</td>\n  ")
+        cells.append("\n</tr>\n")
         rows.append(Row(ticket, mark_safe("".join(cells))))  # noqa: S308 - escaped above
     return rows

@@ -160,9 +160,9 @@ def ticket_list(request):
     context = {
         "filter": ticket_filter,
         "page": page,
-        "columns": shown,
+        "headers": columns.sort_headers(shown, ticket_filter.data.get("sort", ""), request.GET),
         "rows": columns.list_rows(
-            page.object_list, shown, worklists.updated_ids(user, page.object_list)
+            page.object_list, shown, worklists.updated_ids(user, page.object_list), pick=handles
         ),
         "current_sort": ticket_filter.data.get("sort", ""),
         "current_view": current_view.name if current_view else "",

@@ -168,3 +168,15 @@ def test_the_list_offers_checkboxes_to_handlers_only(client, responsible, member
     assert handler_page.count('name="ids"') == 3
     assert 'action="/tickets/bulk/"' in handler_page
     assert 'name="ids"' not in member_page
+
+
+def test_each_checkbox_names_its_ticket_in_the_page_language(client, responsible, three):
+    client.force_login(responsible)
+
+    page = client.get("/tickets/", headers={"accept-language": "en"}).content.decode()
+
+    for ticket in three:
+        assert (
+            f'<input class="form-check-input" type="checkbox" name="ids" value="{ticket.pk}" '
+            f'form="bulk-form" aria-label="Select ticket #{ticket.pk}">'
+        ) in page

@@ -146,6 +146,33 @@ def test_every_column_sorts_both_ways(client, file, member, key):
         assert descending == [second.pk, first.pk]
 
 
+def test_the_headers_sort_by_their_column_keeping_the_filters_not_the_page(client, file, member):
+    file(priority="high")
+    client.force_login(member)
+
+    page = client.get(
+        "/tickets/",
+        {"sort": "-priority", "priority": "high", "page": "1"},
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    # the current sort: marked, and its link turns it round
+    assert (
+        '<th scope="col" aria-sort="descending">\n  <a class="sort-link" '
+        'href="?sort=priority&amp;priority=high">Priority ▼</a>\n</th>'
+    ) in page
+    # another column: ascending first
+    assert (
+        '<th scope="col">\n  <a class="sort-link" href="?sort=subject&amp;priority=high">'
+        "Subject</a>"
+    ) in page
+    ascending = client.get("/tickets/", {"sort": "subject"}, headers={"accept-language": "en"})
+    assert (
+        '<th scope="col" aria-sort="ascending">\n  <a class="sort-link" href="?sort=-subject">'
+        "Subject ▲</a>"
+    ) in ascending.content.decode()
+
+
 @pytest.mark.parametrize(
     "params",
     [
