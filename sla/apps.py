@@ -7,10 +7,17 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self):
-        from tickets import signals, workflow
+        from django.db.models.signals import post_delete, post_save
+
+        from tickets import configuration, signals, workflow
         from tickets.models import Ticket
 
-        from . import clocks, recomputing, seeding
+        from . import clocks, recomputing, schedules, seeding
+
+        # The schedules each process keeps ride on the configuration's token.
+        for model in schedules.MODELS:
+            post_save.connect(configuration.changed, sender=model, dispatch_uid=f"sla-{model}")
+            post_delete.connect(configuration.changed, sender=model, dispatch_uid=f"sla-{model}")
 
         # tickets/ knows nothing of service levels: the clocks follow its signals,
         # inside the transaction of the change that sent them.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from tickets import filing, services
@@ -492,18 +492,35 @@ class Reading:
         return "overdue" if self.overdue else "running"
 
 
+def _clock_and_pauses(ticket: Ticket) -> tuple[Clock | None, list[tuple]]:
+    """The ticket's clock with its calendar, and its pauses as (start, end) in order: one
+    query, a row for each pause."""
+    rows = list(
+        Clock.objects.filter(ticket_id=ticket.pk)
+        .select_related("calendar")
+        .annotate(
+            pause_start=F("ticket__sla_pauses__started_at"),
+            pause_end=F("ticket__sla_pauses__ended_at"),
+        )
+        .order_by("pause_start", "ticket__sla_pauses__pk")
+    )
+    pauses = [(row.pause_start, row.pause_end) for row in rows if row.pause_start is not None]
+    return (rows[0] if rows else None), pauses
+
+
 def readings(ticket: Ticket, now: datetime | None = None) -> tuple[list[Reading], timedelta]:
     """The ticket's clocks and the working time they stood still; ([], 0) without clocks."""
-    clock = _clock(ticket)
-    if clock is None or ticket.resolution_due_at is None:
+    if ticket.resolution_due_at is None:
+        return [], timedelta(0)  # no clock, or one whose calendar counts nothing
+    clock, pauses = _clock_and_pauses(ticket)
+    if clock is None:
         return [], timedelta(0)
     now = now or timezone.now()
-    pauses = _pauses(ticket)
     try:
         schedule = clock.calendar.schedule()
     except worktime.NoWorkingTime:
         return [], timedelta(0)
-    held = [(p.started_at, p.ended_at or now) for p in pauses]
+    held = [(start, end or now) for start, end in pauses]
     paused = ticket.sla_paused_at is not None
     held_time = sum((worktime.between(schedule, start, end) for start, end in held), timedelta(0))
     until = ticket.sla_paused_at or now

@@ -69,20 +69,15 @@ class Calendar(models.Model):
         return self.name
 
     def schedule(self) -> worktime.Schedule:
-        """The calendar for the arithmetic (two queries; cached on the instance)."""
+        """The calendar for the arithmetic, from the process's copy (sla/schedules.py);
+        cached on the instance."""
         return self._schedule
 
     @cached_property
     def _schedule(self) -> worktime.Schedule:
-        hours: dict[int, list] = {}
-        for period in self.hours.all():
-            hours.setdefault(period.weekday, []).append((period.starts, period.ends))
-        holidays = tuple(self.holidays.values_list("first_day", "last_day"))
-        return worktime.Schedule(
-            zoneinfo.ZoneInfo(self.time_zone),
-            {day: tuple(periods) for day, periods in hours.items()},
-            holidays,
-        )
+        from . import schedules  # it reads these models
+
+        return schedules.of(self)
 
 
 class WorkingHours(models.Model):

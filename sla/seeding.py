@@ -18,7 +18,7 @@ from django.db import transaction
 from tickets.demo_profiles import VENDOR_CONTRACT
 from tickets.models import Contract, Priority
 
-from . import clocks
+from . import clocks, schedules
 from .models import Calendar, ContractCalendar, Holiday, Target, WorkingHours
 
 YEARS = range(2026, 2031)
@@ -170,6 +170,7 @@ def _calendar(name: str, spec: dict, holidays) -> tuple[Calendar, bool]:
             Holiday(calendar=calendar, name=title, first_day=first, last_day=last)
             for title, (first, last) in merged(holidays())
         )
+        schedules.changed()  # bulk_create sends no signals
     return calendar, created
 
 

@@ -7,7 +7,9 @@ token (accounts/loading.py), so a page learns whether its process's copy is curr
 without a query of its own; code outside a request (workers, commands) asks for the
 token. The copy is the same for everyone: who may see or file what is decided by the
 callers, for each reader, on each request. Its rows are shared by every request of the
-process: read them, never change them.
+process: read them, never change them. Apps above keep copies of their own rows of the
+same kind with each copy of the configuration, and renew its token when those change
+(sla/schedules.py: the working calendars).
 """
 
 import contextvars

@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from django.forms.renderers import Jinja2
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -69,21 +69,35 @@ def _is_id(value: str) -> bool:
 NAMES_PER_WORD = 200
 
 
-def _holding(manager, field: str, words: list[str]) -> dict[str, list[int]]:
-    """For each word, the ids of the rows whose folded `field` holds it, unless more than
-    NAMES_PER_WORD do: one query for all the words, read to the end (organisations and
-    people are thousands, not millions), so that a common word never crowds a rare one out."""
+# Where a searched word may name a ticket's organisation or requester: their folded names.
+NAMED = {"organisations": (Organisation, "name_key"), "people": (User, "search_key")}
+
+
+def _holding(words: list[str]) -> dict[str, dict[str, list[int]]]:
+    """For each of NAMED and each word, the ids of the rows whose folded name holds the
+    word, unless more than NAMES_PER_WORD do: one query for both and all the words, read
+    to the end (organisations and people are thousands, not millions), so that a common
+    word never crowds a rare one out."""
+    found = {name: {word: [] for word in words} for name in NAMED}
     if not words:
-        return {}
-    condition = Q()
-    for word in words:
-        condition |= Q(**{f"{field}__contains": word})
-    found = {word: [] for word in words}
-    for pk, key in manager.filter(condition).values_list("pk", field).iterator(chunk_size=2000):
+        return found
+    names = list(NAMED)
+    parts = []
+    for source, (model, field) in enumerate(NAMED.values()):
+        condition = Q()
         for word in words:
-            if word in key and len(found[word]) <= NAMES_PER_WORD:
-                found[word].append(pk)
-    return {word: ids for word, ids in found.items() if len(ids) <= NAMES_PER_WORD}
+            condition |= Q(**{f"{field}__contains": word})
+        rows = model.objects.filter(condition).order_by()
+        parts.append(rows.values_list(Value(source, output_field=IntegerField()), "pk", field))
+    for source, pk, key in parts[0].union(*parts[1:], all=True).iterator(chunk_size=2000):
+        ids = found[names[source]]
+        for word in words:
+            if word in key and len(ids[word]) <= NAMES_PER_WORD:
+                ids[word].append(pk)
+    return {
+        name: {word: ids for word, ids in by_word.items() if len(ids) <= NAMES_PER_WORD}
+        for name, by_word in found.items()
+    }
 
 
 def _handled_by(user) -> Q | None:
@@ -300,8 +314,8 @@ class TicketFilter(django_filters.FilterSet):
         requester. On PostgreSQL, unless a sort is chosen, the best matches come first."""
         words = terms(value)
         stemmed = connection.vendor == "postgresql"
-        organisations = _holding(Organisation.objects, "name_key", words)
-        people = _holding(User.objects, "search_key", words)
+        named = _holding(words)
+        organisations, people = named["organisations"], named["people"]
         handled = _handled_by(self.user)
         condition = Q()
         for word in words:

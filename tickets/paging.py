@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 AFTER, BEFORE, PAGE = "after", "before", "page"
 _SALT = "tickets.list.page"
@@ -85,9 +85,20 @@ def affordable(queryset: QuerySet, count: int) -> QuerySet:
     the first page, so a long list falls back to the model's order."""
     if count <= settings.HELPDESK_COUNT_LIMIT:
         return queryset
+    return _uncomputed(queryset)
+
+
+def _uncomputed(queryset: QuerySet) -> QuerySet:
     order = queryset.query.order_by
     kept = [name for name in order if name.lstrip("-") not in queryset.query.annotations]
     return queryset if kept == list(order) else queryset.order_by(*kept)
+
+
+def _capped(queryset: QuerySet) -> Exists:
+    """Whether the queryset holds more than HELPDESK_COUNT_LIMIT rows (`affordable`), as
+    a condition within another query."""
+    limit = settings.HELPDESK_COUNT_LIMIT
+    return Exists(queryset.order_by().values("pk")[limit : limit + 1])
 
 
 def _bounded_count(queryset: QuerySet) -> int:
@@ -98,7 +109,7 @@ def _bounded_count(queryset: QuerySet) -> int:
 
 def as_listed(queryset: QuerySet) -> QuerySet:
     """The queryset in the order the list shows it (`affordable`): for the list's
-    neighbours and its exports, which must follow the pages."""
+    exports, which must follow the pages (`neighbours` decides within its own query)."""
     if any(name.lstrip("-") in queryset.query.annotations for name in queryset.query.order_by):
         return affordable(queryset, _bounded_count(queryset))
     return queryset
@@ -245,13 +256,15 @@ def get_page(queryset: QuerySet, params, page_size: int, *, annotations=None) ->
     return page
 
 
-def _instance_values(queryset: QuerySet, keys: list[Key], row) -> list | None:
-    """The sort values of `row`, a model instance just read, without asking again; None
-    when a key is computed by the list's query (search's rank)."""
-    if any(key.path in queryset.query.annotations for key in keys):
-        return None
+def _instance_values(queryset: QuerySet, keys: list[Key], row) -> list:
+    """The sort values of `row`, a model instance just read, without asking again; a
+    key computed by the list's query (search's rank) as a reference to the same
+    computation on the row's own query (`neighbours`)."""
     values = []
     for key in keys:
+        if key.path in queryset.query.annotations:
+            values.append(OuterRef(key.path))
+            continue
         value = row
         for name in key.path.split("__"):
             value = None if value is None else getattr(value, name)
@@ -259,26 +272,48 @@ def _instance_values(queryset: QuerySet, keys: list[Key], row) -> list | None:
     return values
 
 
-def neighbours(queryset: QuerySet, pk: int, *, row=None) -> tuple[int | None, int | None]:
-    """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
-    same however deep the ticket sits); None at either end or when `pk` is gone. `row`:
-    the ticket as the page read it, whose fields give its sort values; both neighbours
-    come in one query."""
-    queryset = as_listed(queryset)
-    keys = sort_keys(queryset)
-    values = _instance_values(queryset, keys, row) if row is not None else None
-    if values is None:
-        values = _row_values(queryset, keys, pk)
-    if values is None:
-        return None, None
+def _sides(queryset: QuerySet, keys: list[Key], values: list) -> dict[str, Subquery]:
+    """The ids just before and just after the row of sort `values`, as subqueries."""
     sides = {}
     for name, reverse in (("previous", True), ("next", False)):
         ordered = queryset.order_by(*(key.order(reverse=reverse) for key in keys))
-        beyond = ordered.filter(_past(keys, list(values), reverse)).values("pk")[:1]
+        beyond = ordered.filter(_past(keys, values, reverse)).values("pk")[:1]
         sides[name] = Subquery(beyond)
+    return sides
+
+
+def neighbours(queryset: QuerySet, pk: int, *, row=None) -> tuple[int | None, int | None]:
+    """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
+    same however deep the ticket sits); None at either end or when `pk` is gone. `row`:
+    the ticket as the page read it, whose fields give its sort values. One query: both
+    neighbours, and with a computed sort key (search's rank) its value for the ticket
+    and whether the list keeps it (`as_listed`)."""
+    keys = sort_keys(queryset)
+    annotations = queryset.query.annotations
+    computed = {key.path: annotations[key.path] for key in keys if key.path in annotations}
+    if row is not None:
+        values = _instance_values(queryset, keys, row)
+    else:
+        values = _row_values(queryset, keys, pk)
+    if values is None:
+        return None, None
+    values = list(values)
+    sides = _sides(queryset, keys, values)
+    if computed:
+        # Past the count limit the list drops the computed key (`affordable`), and so do
+        # its neighbours: the database computes only the order that applies.
+        plain = _uncomputed(queryset)
+        plain_keys = sort_keys(plain)
+        known = {key.path: value for key, value in zip(keys, values, strict=True)}
+        fallback = _sides(plain, plain_keys, [known[key.path] for key in plain_keys])
+        capped = _capped(queryset)
+        sides = {
+            name: Case(When(capped, then=fallback[name]), default=side)
+            for name, side in sides.items()
+        }
     found = (
         queryset.model._base_manager.filter(pk=pk)
-        .annotate(**sides)
+        .annotate(**computed, **sides)
         .values_list("previous", "next")
         .first()
     )

@@ -17,6 +17,8 @@ PAGES = {
     # Opened from the list: next and previous in that list's order.
     "ticket from the list": "/tickets/{ticket}/?list=status%3Dopen",
     "ticket from a sorted list": "/tickets/{ticket}/?list=priority%3Dmedium%26sort%3Dassignee",
+    # Opened from a text search: ranked by how well each ticket matches on PostgreSQL.
+    "ticket from a search": "/tickets/{ticket}/?list=q%3Dkodlar%C4%B1",
     "new": "/tickets/new/",
     "dashboard": "/dashboard/",
 }

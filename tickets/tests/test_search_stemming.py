@@ -149,3 +149,36 @@ def test_a_description_longer_than_a_vector_holds_is_filed_and_found(client, fil
 
     assert len(log) > 1_000_000
     assert listed(client, q="dökümü") == [wanted.pk]
+
+
+def neighbours_of(client, ticket, listing) -> tuple[int | None, int | None]:
+    response = client.get(f"/tickets/{ticket.pk}/", {"list": listing})
+    nav = response.context["list_nav"]
+    return nav["previous"], nav["next"]
+
+
+@postgresql_only
+def test_next_and_previous_from_a_search_follow_its_ranking(client, file, member):
+    twice = file(subject="Fatura fatura", description="Bekliyoruz.")
+    once = file(subject="Fatura gelmedi", description="Bekliyoruz.")
+    below = file(subject="Bir sorun", description="Fatura gelmedi.")
+    client.force_login(member)
+    assert listed(client, q="fatura") == [twice.pk, once.pk, below.pk]
+
+    assert neighbours_of(client, once, "q=fatura") == (twice.pk, below.pk)
+    assert neighbours_of(client, twice, "q=fatura") == (None, once.pk)
+
+
+@postgresql_only
+def test_past_the_count_limit_next_and_previous_follow_the_newest_first(
+    client, file, member, settings
+):
+    settings.HELPDESK_COUNT_LIMIT = 1
+    twice = file(subject="Fatura fatura", description="Bekliyoruz.")
+    once = file(subject="Fatura gelmedi", description="Bekliyoruz.")
+    below = file(subject="Bir sorun", description="Fatura gelmedi.")
+    client.force_login(member)
+    assert listed(client, q="fatura") == [below.pk, once.pk, twice.pk]
+
+    assert neighbours_of(client, once, "q=fatura") == (below.pk, twice.pk)
+    assert neighbours_of(client, twice, "q=fatura") == (once.pk, None)
