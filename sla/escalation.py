@@ -21,7 +21,7 @@ from outbox.models import OutgoingMail
 from tickets import filing, services
 from tickets.models import Ticket
 
-from . import worktime
+from . import recomputing, worktime
 from .models import Clock, ClockKind, Escalation, EscalationLevel
 
 BATCH = 500
@@ -69,6 +69,9 @@ def escalate(now=None) -> int:
     """One run; returns how many notices it recorded."""
     now = now or timezone.now()
     tickets = list(candidates(now))
+    # Dues an admin's change moves that its job has not reached yet: moved first.
+    if tickets and recomputing.bring_up_to_date([ticket.pk for ticket in tickets]):
+        tickets = list(candidates(now))
     clocks = Clock.objects.filter(ticket__in=[t.pk for t in tickets]).select_related("calendar")
     calendar_of = {clock.ticket_id: clock.calendar for clock in clocks}
     schedules = {}

@@ -172,10 +172,34 @@ def _step(job: Recompute, owner: str) -> bool:
     return bool(ours)
 
 
+def bring_up_to_date(ticket_ids: list[int]) -> bool:
+    """Recompute now, of every recompute still waiting, the clocks of these tickets
+    (escalation's candidates: a due the admin just moved is not escalated before its
+    job reaches it); whether any was waiting. Safe beside the job: a ticket moved is
+    logged once."""
+    waiting = list(Recompute.objects.filter(finished_at__isnull=True).order_by("pk"))
+    for job in waiting:
+        with transaction.atomic():
+            clocks.recompute_batch(
+                _clocks(job).filter(ticket_id__in=ticket_ids),
+                after=0,
+                targets=job.targets,
+                size=len(ticket_ids),
+            )
+    return bool(waiting)
+
+
 def run_all(ids: list[int], *, budget: timedelta = BUDGET) -> int:
-    """Run the recomputes `ids` (a handover's), each for `budget` at most; how many
-    this call ran."""
-    return sum(run(pk, budget=budget) for pk in ids)
+    """Run the recomputes `ids` (a handover's, or the periodic job's), for `budget` at
+    most in all, so that the jobs after it wait no longer; how many this call ran."""
+    deadline = time.monotonic() + budget.total_seconds()
+    ran = 0
+    for pk in ids:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break  # the rest to the next run
+        ran += run(pk, budget=timedelta(seconds=left))
+    return ran
 
 
 def run_pending() -> int:

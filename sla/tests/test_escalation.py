@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from outbox.models import OutgoingMail
-from sla import escalation
-from sla.models import Clock, Escalation
+from sla import escalation, recomputing
+from sla.models import Clock, Escalation, Target
 from sla.tests.conftest import istanbul
 from tickets import services
 from tickets.models import EventKind, Priority, Ticket
@@ -114,3 +114,21 @@ def test_a_due_without_a_clock_does_not_hold_up_the_tickets_behind_it(
     # then the ticket with a clock is warned about
     assert escalation.escalate() == 1
     assert mails_to(responsible.email)
+
+
+def test_a_due_moved_by_a_recompute_not_yet_run_is_not_escalated(
+    at, high_ticket, targets, supervisor
+):
+    # 11:30 Monday: the first response (due 11:00) looks breached, but the admin has
+    # just given high tickets eight hours for it; the recompute queued has not run yet.
+    at(istanbul(2026, 12, 7, 11, 30))
+    Target.objects.filter(pk=targets[Priority.HIGH].pk).update(first_response_minutes=480)
+    recomputing.queue(reach=[(Priority.HIGH, None, None)], targets=True, hand_over=False)
+
+    assert escalation.escalate() == 0
+
+    assert not Escalation.objects.filter(ticket=high_ticket).exists()
+    assert mails_to(supervisor.email) == []
+    high_ticket.refresh_from_db()
+    # Seven working hours on Monday from 10:00, the eighth on Tuesday from 09:00.
+    assert high_ticket.first_response_due_at == istanbul(2026, 12, 8, 10, 0)
