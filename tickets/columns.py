@@ -267,9 +267,10 @@ def _ticket_urls() -> Callable[[int], str]:
 def _pick(label: str, pk) -> str:
     """A handler's checkbox for the bulk actions (the list's bulk form)."""
     number = conditional_escape(localize(pk))
+    described = conditional_escape(label % {"number": localize(pk)})
     return (
         f'<td class="ticket-pick"><input class="form-check-input" type="checkbox" name="ids" '
-        f'value="{number}" form="bulk-form" aria-label="{label % {"number": number}}"></td>'
+        f'value="{number}" form="bulk-form" aria-label="{described}"></td>'
     )
 
 
