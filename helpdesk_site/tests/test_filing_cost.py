@@ -25,6 +25,16 @@ def service_levels(db):
     )
 
 
+def grow(capacity, tesk, file):
+    """From a team of 1 and 3 tickets to a team of 5 and 30."""
+    for n in range(4):
+        capacity.responsibles.add(
+            UserFactory(username=f"ekip{n}", organisation=tesk, role=Role.STAFF)
+        )
+    for n in range(27):
+        file(subject=f"U{n}")
+
+
 def post_ticket(client, capacity, subject):
     return client.post(
         "/tickets/new/",
@@ -56,12 +66,7 @@ def test_filing_costs_the_same_queries_whatever_the_team_and_the_tickets(
     # then: a team of 5 and 30 tickets cost no more
     ticket = Ticket.objects.get(subject="Bir")
     assert response["Location"] == f"/tickets/{ticket.pk}/documents/"
-    for n in range(4):
-        capacity.responsibles.add(
-            UserFactory(username=f"ekip{n}", organisation=tesk, role=Role.STAFF)
-        )
-    for n in range(27):
-        file(subject=f"U{n}")
+    grow(capacity, tesk, file)
     with django_assert_max_num_queries(spent):
         post_ticket(client, capacity, "İki")
 
@@ -95,12 +100,7 @@ def test_a_handlers_first_answer_costs_the_same_queries_whatever_the_team_and_th
 
     # then: a team of 5 and 30 tickets cost no more
     assert response["Location"] == f"/tickets/{first.pk}/"
-    for n in range(4):
-        capacity.responsibles.add(
-            UserFactory(username=f"ekip{n}", organisation=tesk, role=Role.STAFF)
-        )
-    for n in range(27):
-        file(subject=f"U{n}")
+    grow(capacity, tesk, file)
     with django_assert_max_num_queries(spent):
         client.post(f"/tickets/{second.pk}/reply/", {"body": "Bakıyoruz."})
 
