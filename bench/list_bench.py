@@ -17,7 +17,9 @@ name): nothing is added but the sessions of the signed-in roles.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -119,6 +121,24 @@ def measure(runs: int, explain: bool) -> None:
                 print("\n".join("    " + row[0] for row in cursor.fetchall()))
 
 
+def profile(page: tuple[str, str, str], runs: int) -> None:
+    """Where one page's Python goes: cProfile over `runs` requests, after a warm-up."""
+    username, url, label = page
+    url = url.format(rare=rare_word())
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(url)
+    profiler.disable()
+    print(f"{username}: {label}, {runs} requests")
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(60)
+    stats.sort_stats("tottime").print_stats(30)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -126,6 +146,9 @@ def main():
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--seed", default="1", help="seed_bulk's seed: the same data again")
     parser.add_argument("--no-fill", action="store_true", help="measure the data as it is")
+    parser.add_argument(
+        "--profile", metavar="N", type=int, help="profile page N (from 1) instead, over --runs"
+    )
     args = parser.parse_args()
     name = settings.DATABASES["default"]["NAME"]
     if connection.vendor != "postgresql":
@@ -135,7 +158,10 @@ def main():
         if "bench" not in name:
             sys.exit("Point DATABASE_URL at a throw-away PostgreSQL database named *bench*.")
         fill(args.tickets, args.seed)
-    measure(args.runs, args.explain)
+    if args.profile:
+        profile(PAGES[args.profile - 1], args.runs)
+    else:
+        measure(args.runs, args.explain)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,17 @@ def current() -> Configuration:
     return kept
 
 
+def attach(tickets) -> None:
+    """Give each ticket its category and kind from the kept configuration, with no query
+    (one made after this request began is read when asked for)."""
+    config = current()
+    for ticket in tickets:
+        if (category := config.category(ticket.category_id)) is not None:
+            ticket.category = category
+        if (kind := config.kind(ticket.kind_id)) is not None:
+            ticket.kind = kind
+
+
 def changed(*, raw=False, using=None, **kwargs) -> None:
     """A signal receiver: a configuration row was saved or deleted."""
     global _kept

@@ -40,11 +40,12 @@ def ticket_list(user, params):
     each row with when `user` last opened it (`seen_at`, for the "updated" marks)."""
     ticket_filter = filtered_tickets(user, params)
     page = paging.get_page(
-        ticket_filter.qs,
+        ticket_filter.qs.for_list(),
         params,
         settings.HELPDESK_PAGE_SIZE,
         annotations={"seen_at": worklists.seen_at(user)},
     )
+    configuration.attach(page.object_list)
     return ticket_filter, page
 
 
@@ -108,12 +109,7 @@ def ticket_for_detail(user, pk):
         .get(pk=pk)
     )
     ticket.organisation._says_unit = ticket.organisation_says_unit
-    config = configuration.current()
-    # Unless it was made after this request began: then it is read when asked for.
-    if (category := config.category(ticket.category_id)) is not None:
-        ticket.category = category
-    if (kind := config.kind(ticket.kind_id)) is not None:
-        ticket.kind = kind
+    configuration.attach([ticket])
     return ticket
 
 

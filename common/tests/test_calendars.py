@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from common.calendars import CalendarDateField
+from common.calendars import CalendarDateField, _as_strftime, datetime_formatter
 from common.templatetags.dates import when
 
 # 28 January 2023 11:25 in Istanbul (UTC+3) is 8 Bahman 1401.
@@ -30,6 +30,22 @@ FEBRUARY_18 = datetime.datetime(2019, 2, 18, 8, 25, tzinfo=datetime.UTC)
 def test_when_shows_each_languages_format_and_calendar(language, value, expected):
     with translation.override(language):
         assert when(value) == expected
+
+
+@pytest.mark.parametrize("language", ["tr", "ru", "en", "fa"])
+def test_a_lists_dates_read_as_when_shows_them(language, settings):
+    # The list formats a page of dates at once (datetime_formatter), by strftime where
+    # the language's format allows: the same text as one date at a time.
+    values = [FEBRUARY_18, BAHMAN_8, datetime.datetime(2024, 12, 31, 21, 5, tzinfo=datetime.UTC)]
+    with translation.override(language):
+        formatter = datetime_formatter()
+        assert [formatter(value) for value in values] == [when(value) for value in values]
+
+
+def test_a_format_with_names_or_escapes_is_left_to_django():
+    assert _as_strftime("d.m.Y H:i") == "%d.%m.%Y %H:%M"
+    assert _as_strftime("N j, Y, H:i") is None
+    assert _as_strftime("d \\d\\e m") is None
 
 
 def test_when_shows_a_dash_for_no_date():
