@@ -245,6 +245,7 @@ def main():
         results = {
             "tickets": Ticket.objects.count(),
             "postgresql": connection.cursor().connection.info.parameter_status("server_version"),
+            "cache": "Redis" if settings.REDIS_URL else "the database's table",
             "floor": time_page(anonymous, floor_url, args.requests, args.warm_up),
             "pages": [],
         }

@@ -34,6 +34,7 @@ from . import (
     signals,
     uploads,
     workflow,
+    worklists,
 )
 from .models import (
     ActivitySide,
@@ -117,6 +118,7 @@ def _log(ticket, by, kind, note="", *, ticket_fields=None, first=False, **extra)
     event.save(ticket_fields={**(ticket_fields or {}), **activity}, first=first)
     for name, value in activity.items():
         setattr(ticket, name, value)
+    worklists.forget_counts(by)  # their own change shows in their views' counts at once
     signals.event_logged.send(sender=TicketEvent, ticket=ticket, event=event, by=by)
     return event
 
@@ -138,6 +140,7 @@ def mark_seen(ticket: Ticket, *, by) -> None:
         unique_fields=["user", "ticket"],
         update_fields=["seen_at"],
     )
+    worklists.forget_counts(by)  # it may have left their "updated" view
 
 
 def _team(ticket) -> list:

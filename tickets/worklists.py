@@ -7,15 +7,19 @@ view (the service levels' `overdue`, `due_today`) is adding a row.
 
 Counts stop at COUNT_CAP ("99+"): one bounded, indexed COUNT per view, all of them in
 one query, so the page's number of queries is fixed whatever the number of tickets and
-views.
+views. With Redis they are kept for a user HELPDESK_VIEW_COUNTS_SECONDS (as the big
+service desks keep theirs): the user's own changes forget them at once, other people's
+show within those seconds; the rows themselves are never kept.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Exists, Expression, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -246,12 +250,53 @@ def bounded_counts(querysets: list[QuerySet]) -> list[int]:
 
 
 def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
-    """Each of the user's views with its count, and the bounded count of each queryset
-    `also` (what else the page counts): one query for them all."""
+    """Each of the user's views with its count (kept for a few seconds, see above), and
+    the bounded count of each queryset `also` (what else the page counts): one query
+    for them all."""
     shown = for_user(user)
-    numbers = bounded_counts([w.tickets(user) for w in shown] + list(also))
+    seconds = settings.HELPDESK_VIEW_COUNTS_SECONDS
+    basis = _counted_on(user, shown) if seconds else None
+    kept = cache.get(_kept_key(user)) if seconds else None
+    if kept is not None and kept[0] == basis:
+        numbers = list(kept[1]) + bounded_counts(list(also))
+    else:
+        numbers = bounded_counts([w.tickets(user) for w in shown] + list(also))
+        if seconds:
+            cache.set(_kept_key(user), (basis, numbers[: len(shown)]), seconds)
     views = [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
     return views, numbers[len(shown) :]
+
+
+def _kept_key(user) -> str:
+    return f"worklists:counts:{user.pk}"
+
+
+def _counted_on(user, shown) -> tuple:
+    """What a user's counts depend on besides the tickets: their views, what decides
+    what they see (role, organisation, teams), the configuration's version, and the day
+    (`due_today`). Kept counts count only while it is the same."""
+    from . import configuration
+
+    return (
+        tuple(worklist.name for worklist in shown),
+        user.role,
+        user.organisation_id,
+        user.is_supervisor,
+        tuple(sorted(team_category_ids(user))),
+        tuple(unrouted_category_ids(user)) if user.is_supervisor else (),
+        configuration.current().token,
+        timezone.localdate().isoformat(),
+    )
+
+
+def forget_counts(user) -> None:
+    """After `user` changed a ticket (or opened an updated one): their next list counts
+    afresh. Forgotten now and again once the change is committed: a list counted in
+    between (another tab) did not see it yet."""
+    if settings.HELPDESK_VIEW_COUNTS_SECONDS and getattr(user, "pk", None):
+        key = _kept_key(user)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
 
 
 def seen_at(user) -> Subquery:

@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from categories.tests.factories import CategoryFactory
@@ -261,8 +262,13 @@ def test_an_empty_list_without_tickets_offers_a_new_record(client, member):
     assert "No ticket matches these criteria." not in page
 
 
-def test_an_empty_list_because_of_the_criteria_offers_to_clear_them(client, ticket, member):
+@pytest.mark.parametrize("kept_seconds", [0, 10])
+def test_an_empty_list_because_of_the_criteria_offers_to_clear_them(
+    client, settings, ticket, member, kept_seconds
+):
+    settings.HELPDESK_VIEW_COUNTS_SECONDS = kept_seconds
     client.force_login(member)
+    client.get("/tickets/")  # the views' counts kept, when they are
 
     page = client.get("/tickets/", {"q": "zzz"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -305,3 +311,73 @@ def test_a_count_of_nothing_at_all_is_zero_beside_the_others():
     nothing = [Ticket.objects.none(), Ticket.objects.filter(category_id__in=[])]
 
     assert worklists.bounded_counts([*nothing, Ticket.objects.all()]) == [0, 0, 2]
+
+
+# Kept counts (HELPDESK_VIEW_COUNTS_SECONDS, with Redis in production)
+
+
+@pytest.fixture
+def kept_counts(settings):
+    settings.HELPDESK_VIEW_COUNTS_SECONDS = 10
+
+
+def test_kept_counts_are_reused_until_someone_elses_change_is_seconds_old(
+    client, kept_counts, responsible, handler_desk, file
+):
+    client.force_login(responsible)
+    first = counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))
+    file(subject="another")  # by the member: the handler's counts are kept a while
+
+    kept = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert counts(kept) == first
+    assert "another" in kept.content.decode()  # the rows are never kept
+    cache.delete(f"worklists:counts:{responsible.pk}")  # as when the seconds are over
+    assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["unassigned"] == 3
+
+
+def test_a_users_own_change_shows_in_their_counts_at_once(
+    client, kept_counts, responsible, handler_desk
+):
+    client.force_login(responsible)
+    before = counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    client.post(f"/tickets/{handler_desk['unassigned'].pk}/assign/", {"assignee": responsible.pk})
+    after = counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert (before["mine"], before["unassigned"]) == (1, 2)
+    assert (after["mine"], after["unassigned"]) == (2, 1)
+
+
+def test_opening_an_updated_ticket_takes_it_out_of_the_kept_updated_count(
+    client, kept_counts, ticket, responsible, member
+):
+    client.force_login(responsible)
+    client.get(f"/tickets/{ticket.pk}/")
+    TicketSeen.objects.filter(user=responsible).update(
+        seen_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    services.reply(ticket, by=member, body="2025.")
+    assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["updated"] == 1
+
+    client.get(f"/tickets/{ticket.pk}/")
+
+    assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["updated"] == 0
+
+
+def test_joining_a_team_counts_afresh(client, kept_counts, responsible, handler_desk, technical):
+    client.force_login(responsible)
+    assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["open"] == 3
+
+    technical.responsibles.add(responsible)
+
+    assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["open"] == 4
+
+
+def test_counts_are_not_kept_without_the_setting(client, settings, responsible, handler_desk):
+    settings.HELPDESK_VIEW_COUNTS_SECONDS = 0
+    client.force_login(responsible)
+
+    client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert cache.get(f"worklists:counts:{responsible.pk}") is None
