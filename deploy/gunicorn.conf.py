@@ -11,6 +11,7 @@ harder to reason about.
 Everything a machine may change comes from the environment (docs/deploy.md).
 """
 
+import gc
 import json
 import multiprocessing
 import os
@@ -71,6 +72,16 @@ def on_starting(server):
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):
         stale.unlink()
+
+
+def post_worker_init(worker):
+    """The site's modules, settings and kept querysets, loaded now, live as long as the
+    worker: out of the cycle collector's sight (gc.freeze), and the collector run after
+    50,000 allocations rather than 700. A list page allocates some hundred thousand
+    objects, nearly all freed by their reference counts; the collector's passes over
+    them cost a few per cent of each request's time."""
+    gc.freeze()
+    gc.set_threshold(50_000, 10, 10)
 
 
 def child_exit(server, worker):

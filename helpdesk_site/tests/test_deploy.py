@@ -1,5 +1,6 @@
 """The production files in deploy/ agree with the settings and with docs/deploy.md."""
 
+import gc
 import os
 import re
 import runpy
@@ -193,3 +194,16 @@ def test_nginx_accepts_the_site(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_worker_keeps_what_it_loaded_out_of_the_cycle_collectors_passes(monkeypatch):
+    config = gunicorn_config(monkeypatch)
+    threshold = gc.get_threshold()
+    try:
+        config["post_worker_init"](None)
+
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == 50_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
