@@ -7,7 +7,7 @@ is with the server (`request_finished`), so that no page waits on a broker or a 
 receiver; elsewhere (commands, workers, the shell) they go at once. Then, with a broker
 (CELERY_BROKER_URL) a worker's task takes them (`to_worker`); without one, this process
 does. Whatever is not done then (a broker down, a sender killed) waits for a periodic
-job (jobs/table.py), which leases each row (`lease_next`) and retries with back-off.
+job (jobs/table.py), which leases the rows (`lease_many`) and retries with back-off.
 """
 
 import contextlib
@@ -112,8 +112,15 @@ def lease_owner() -> str:
 
 
 def lease_next(due: Callable, lease: Callable) -> int | None:
-    """Lease the first row of `due(now)` (a queryset) by updating it with `lease(pk,
-    now)`'s fields, committed; its pk, or None when none is due.
+    """Lease the first row of `due(now)`: `lease_many`'s for one row, or None."""
+    leased = lease_many(due, lease, 1)
+    return leased[0] if leased else None
+
+
+def lease_many(due: Callable, lease: Callable, size: int) -> list[int]:
+    """Lease up to `size` first rows of `due(now)` (a queryset), each updated with
+    `lease(pk, now)`'s fields, committed (in one transaction on PostgreSQL); their pks in
+    order, [] when none is due.
 
     Call it outside a transaction: the lease must be in the database before anyone
     outside hears of the row. Safe to run concurrently on SQLite and PostgreSQL.
@@ -127,10 +134,11 @@ def lease_next(due: Callable, lease: Callable) -> int | None:
             if skip_locked:
                 # Pass over the rows other senders are leasing at this instant.
                 first = first.select_for_update(skip_locked=True, of=("self",))
-            pk = first.first()
-            if pk is None:
-                return None
-            # The due conditions again: where nothing locks the row (SQLite), of two
-            # senders that picked it only the first one's update finds it still due.
-            if rows.filter(pk=pk).update(**lease(pk, now)):
-                return pk
+            picked = list(first[:size])
+            if not picked:
+                return []
+            # The due conditions again: where nothing locks the rows (SQLite), of two
+            # senders that picked a row only the first one's update finds it still due.
+            leased = [pk for pk in picked if rows.filter(pk=pk).update(**lease(pk, now))]
+        if leased:
+            return leased

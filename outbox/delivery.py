@@ -29,7 +29,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from common.handover import Handover, lease_next, lease_owner
+from common.handover import Handover, lease_many, lease_owner
 
 from .models import OutgoingMail
 
@@ -59,6 +59,11 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2**attempts), MAX_BACKOFF)
 
 
+# Mails leased together: one transaction for their leases, and the last of them still
+# well inside its lease when its turn comes.
+BATCH = 10
+
+
 def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
     """Send due mail (or just `ids`), at most `limit`; returns (sent, failed).
 
@@ -69,39 +74,49 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
     connection = get_connection()
     try:
         while sent + failed < limit:
-            mail = lease(owner, ids=ids)
-            if mail is None:
+            batch = lease_batch(owner, ids=ids, size=min(BATCH, limit - sent - failed))
+            if not batch:
                 break
-            message = EmailMultiAlternatives(
-                mail.subject,
-                mail.text,
-                to=[mail.to],
-                connection=connection,
-                headers=headers(mail),
-            )
-            if mail.html:
-                message.attach_alternative(mail.html, "text/html")
-            try:
-                message.send()
-            except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
-                _failed(mail, owner, error)
-                failed += 1
-                if isinstance(error, UNREACHABLE):
-                    # The server is unreachable or silent: the rest waits for the
-                    # next run rather than costing a time-out each. (A refused
-                    # address is an SMTPException, an OSError too: not this.)
-                    break
-            else:
-                _sent(mail, owner)
-                sent += 1
+            for position, mail in enumerate(batch):
+                try:
+                    _message(mail, connection).send()
+                except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
+                    _failed(mail, owner, error)
+                    failed += 1
+                    if isinstance(error, UNREACHABLE):
+                        # The server is unreachable or silent: the rest waits for the
+                        # next run rather than costing a time-out each, free to go then.
+                        # (A refused address is an SMTPException, an OSError too: not
+                        # this.)
+                        _release(batch[position + 1 :], owner)
+                        return sent, failed
+                else:
+                    _sent(mail, owner)
+                    sent += 1
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
     return sent, failed
 
 
+def _message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        mail.subject, mail.text, to=[mail.to], connection=connection, headers=headers(mail)
+    )
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    return message
+
+
 def lease(owner: str, *, ids=None) -> OutgoingMail | None:
-    """Lease the next due mail (of `ids`) to `owner`, committed; None when none is due.
+    """Lease the next due mail (of `ids`) to `owner`, committed; None when none is due."""
+    leased = lease_batch(owner, ids=ids, size=1)
+    return leased[0] if leased else None
+
+
+def lease_batch(owner: str, *, ids=None, size: int = BATCH) -> list[OutgoingMail]:
+    """Lease up to `size` due mails (of `ids`) to `owner`, committed, in their order;
+    [] when none is due.
 
     Call it outside a transaction: the lease must be in the database before the mail
     server hears of the mail.
@@ -122,8 +137,17 @@ def lease(owner: str, *, ids=None) -> OutgoingMail | None:
             "message_id": Coalesce("message_id", Value(new_message_id(pk))),
         }
 
-    pk = lease_next(due, lease)
-    return None if pk is None else OutgoingMail.objects.get(pk=pk)
+    pks = lease_many(due, lease, size)
+    mails = OutgoingMail.objects.in_bulk(pks)
+    return [mails[pk] for pk in pks]
+
+
+def _release(mails: list[OutgoingMail], owner: str) -> None:
+    """Give leased mails back unsent: the next sender may take them at once."""
+    if mails:
+        OutgoingMail.objects.filter(pk__in=[m.pk for m in mails], lease_owner=owner).update(
+            leased_until=None
+        )
 
 
 def headers(mail: OutgoingMail) -> dict[str, str]:

@@ -85,6 +85,8 @@ def test_an_unreachable_server_stops_the_run_and_the_failed_mail_backs_off(
     assert (first.attempts, second.attempts) == (1, 0)
     assert first.last_error
     assert first.sent_at is None and second.sent_at is None
+    # Leased with the first, the second is given back: the next run may send it at once.
+    assert second.leased_until is None
     wait = first.next_attempt_at - timezone.now()
     assert datetime.timedelta(minutes=1) < wait <= datetime.timedelta(minutes=2)
 
