@@ -75,11 +75,11 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """The site's modules, settings and kept querysets, loaded now, live as long as the
-    worker: out of the cycle collector's sight (gc.freeze), and the collector run after
-    50,000 allocations rather than 700. A list page allocates some hundred thousand
-    objects, nearly all freed by their reference counts; the collector's passes over
-    them cost a few per cent of each request's time."""
+    """What loading the site made (Django, its settings, apps and models) lives as long
+    as the worker: out of the cycle collector's sight (gc.freeze), and the collector run
+    after 50,000 allocations rather than 700. A list page allocates some hundred
+    thousand objects, nearly all freed by their reference counts; the collector's passes
+    over them cost a few per cent of each request's time."""
     gc.freeze()
     gc.set_threshold(50_000, 10, 10)
 

@@ -455,7 +455,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A sender holds a mail this many seconds (a lease written before it talks to the mail
 # server): a sender killed mid-send leaves the mail to the next one once the lease ends.
-# Longer than one mail's SMTP exchange can take (a few EMAIL_TIMEOUTs).
+# Longer than one mail's SMTP exchange can take (a few EMAIL_TIMEOUTs); a sender leases
+# up to ten at once and gives back those whose lease is half gone before their turn.
 HELPDESK_MAIL_LEASE_SECONDS = int(os.environ.get("HELPDESK_MAIL_LEASE_SECONDS", "300"))
 
 # Mail in (mailin/): `receive_mail` from a mail server's pipe, `fetch_mail` from the

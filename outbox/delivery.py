@@ -59,8 +59,8 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2**attempts), MAX_BACKOFF)
 
 
-# Mails leased together: one transaction for their leases, and the last of them still
-# well inside its lease when its turn comes.
+# Mails leased together: one transaction for their leases. A mail whose lease is half
+# gone before its turn is given back and leased afresh (`_send_batch`).
 BATCH = 10
 
 
@@ -77,26 +77,46 @@ def send_pending(*, ids=None, limit: int = 200) -> tuple[int, int]:
             batch = lease_batch(owner, ids=ids, size=min(BATCH, limit - sent - failed))
             if not batch:
                 break
-            for position, mail in enumerate(batch):
-                try:
-                    _message(mail, connection).send()
-                except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
-                    _failed(mail, owner, error)
-                    failed += 1
-                    if isinstance(error, UNREACHABLE):
-                        # The server is unreachable or silent: the rest waits for the
-                        # next run rather than costing a time-out each, free to go then.
-                        # (A refused address is an SMTPException, an OSError too: not
-                        # this.)
-                        _release(batch[position + 1 :], owner)
-                        return sent, failed
-                else:
-                    _sent(mail, owner)
-                    sent += 1
+            done, refused, go_on = _send_batch(batch, owner, connection)
+            sent, failed = sent + done, failed + refused
+            if not go_on:
+                break
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
     return sent, failed
+
+
+def _send_batch(batch: list[OutgoingMail], owner: str, connection) -> tuple[int, int, bool]:
+    """Send leased mails in order: (sent, failed, whether to go on). Those not tried are
+    given back, free for the next sender at once: after an unreachable server, after an
+    error of ours, and from the first whose lease is half gone (the next lease gives it a
+    whole one, so no mail goes out on a lease about to pass to another sender)."""
+    sent = failed = 0
+    untried = list(batch)
+    half = timedelta(seconds=settings.HELPDESK_MAIL_LEASE_SECONDS / 2)
+    try:
+        while untried:
+            mail = untried[0]
+            if mail is not batch[0] and timezone.now() >= mail.leased_until - half:
+                return sent, failed, True
+            untried.pop(0)
+            try:
+                _message(mail, connection).send()
+            except Exception as error:  # noqa: BLE001 - one bad mail never stops the queue
+                _failed(mail, owner, error)
+                failed += 1
+                if isinstance(error, UNREACHABLE):
+                    # The server is unreachable or silent: the rest waits for the next
+                    # run rather than costing a time-out each. (A refused address is an
+                    # SMTPException, an OSError too: not this.)
+                    return sent, failed, False
+            else:
+                _sent(mail, owner)
+                sent += 1
+        return sent, failed, True
+    finally:
+        _release(untried, owner)
 
 
 def _message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:

@@ -105,7 +105,7 @@ class TicketQuerySet(models.QuerySet):
 
     def for_list(self):
         """A list page's rows with what their cells show and nothing more: no long texts
-        (the description, the search text), no password hashes. The categories and kinds
+        (the description, the search text), no requester's row. The categories and kinds
         come from the kept configuration (tickets.configuration.attach): each join costs
         PostgreSQL more to plan than to run, and each row more to build than to read."""
         return self.select_related(None).select_related("organisation", "assignee").only(*LIST_ONLY)

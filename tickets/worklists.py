@@ -13,6 +13,7 @@ show within those seconds; the rows themselves are never kept.
 """
 
 import datetime
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import loading
 from categories.models import Category
 from categories.selectors import IdsText, handles_tickets, team_category_ids
+from common.replica import replica_allowed
 
 from .models import OPEN_STATUSES, ActivitySide, Status, Ticket, TicketSeen
 
@@ -254,21 +256,30 @@ def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
     the bounded count of each queryset `also` (what else the page counts): one query
     for them all."""
     shown = for_user(user)
-    seconds = settings.HELPDESK_VIEW_COUNTS_SECONDS
-    basis = _counted_on(user, shown) if seconds else None
-    kept = cache.get(_kept_key(user)) if seconds else None
-    if kept is not None and kept[0] == basis:
-        numbers = list(kept[1]) + bounded_counts(list(also))
-    else:
-        numbers = bounded_counts([w.tickets(user) for w in shown] + list(also))
-        if seconds:
-            cache.set(_kept_key(user), (basis, numbers[: len(shown)]), seconds)
+    # Counts read on a replica may lag the user's own last change: never kept.
+    keep = settings.HELPDESK_VIEW_COUNTS_SECONDS and not replica_allowed()
+    if keep:
+        basis = _counted_on(user, shown)
+        found = cache.get_many([_kept_key(user), _generation_key(user)])
+        generation = found.get(_generation_key(user))
+        kept = found.get(_kept_key(user))
+        if kept is not None and kept[:2] == (basis, generation):
+            views = [Count(w, w.label(user), n) for w, n in zip(shown, kept[2], strict=True)]
+            return views, bounded_counts(list(also))
+    numbers = bounded_counts([w.tickets(user) for w in shown] + list(also))
+    if keep:
+        kept = (basis, generation, numbers[: len(shown)])
+        cache.set(_kept_key(user), kept, settings.HELPDESK_VIEW_COUNTS_SECONDS)
     views = [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
     return views, numbers[len(shown) :]
 
 
 def _kept_key(user) -> str:
     return f"worklists:counts:{user.pk}"
+
+
+def _generation_key(user) -> str:
+    return f"worklists:counts-generation:{user.pk}"
 
 
 def _counted_on(user, shown) -> tuple:
@@ -291,12 +302,13 @@ def _counted_on(user, shown) -> tuple:
 
 def forget_counts(user) -> None:
     """After `user` changed a ticket (or opened an updated one): their next list counts
-    afresh. Forgotten now and again once the change is committed: a list counted in
-    between (another tab) did not see it yet."""
+    afresh. Their counts' generation changes now and again once the change is
+    committed, so that counts begun before the commit (another tab) are not kept for
+    them either."""
     if settings.HELPDESK_VIEW_COUNTS_SECONDS and getattr(user, "pk", None):
-        key = _kept_key(user)
-        cache.delete(key)
-        transaction.on_commit(lambda: cache.delete(key))
+        key, seconds = _generation_key(user), settings.HELPDESK_VIEW_COUNTS_SECONDS
+        cache.set(key, secrets.token_hex(4), seconds)
+        transaction.on_commit(lambda: cache.set(key, secrets.token_hex(4), seconds))
 
 
 def seen_at(user) -> Subquery:

@@ -128,3 +128,33 @@ def test_senders_running_at_once_send_each_mail_once(smtp_server):
     received = sorted(message["To"] for message in smtp_server.messages)
     assert received == sorted(f"kisi{number}@example.org" for number in range(40))
     assert not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_mails_whose_lease_is_half_gone_are_leased_afresh_before_they_go(smtp_server, monkeypatch):
+    for address in ("a@example.org", "b@example.org", "c@example.org"):
+        mail(to=address)
+    leased, lease_batch = [], delivery.lease_batch
+
+    def first_lease_nearly_over(owner, **kwargs):
+        batch = lease_batch(owner, **kwargs)
+        if not leased:  # as when the first mails took most of the lease
+            for row in batch:
+                row.leased_until = timezone.now() + datetime.timedelta(seconds=1)
+        leased.append([row.to for row in batch])
+        return batch
+
+    monkeypatch.setattr(delivery, "lease_batch", first_lease_nearly_over)
+
+    assert delivery.send_pending() == (3, 0)
+
+    # The first went at once; the two others were given back and leased again.
+    assert leased[:2] == [
+        ["a@example.org", "b@example.org", "c@example.org"],
+        ["b@example.org", "c@example.org"],
+    ]
+    assert sorted(message["To"] for message in smtp_server.messages) == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]

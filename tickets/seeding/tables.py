@@ -101,7 +101,7 @@ def analyze(tables: Iterable[Table]) -> None:
     transaction also the visibility map, as autovacuum leaves it a while after such a
     load: a bounded count or an index-only scan then skips the table's pages."""
     if connection.vendor == "postgresql":
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        command = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"{command} {connection.ops.quote_name(table.name)}")

@@ -381,3 +381,36 @@ def test_counts_are_not_kept_without_the_setting(client, settings, responsible, 
     client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert cache.get(f"worklists:counts:{responsible.pk}") is None
+
+
+def by_name(views) -> dict[str, int]:
+    return {item.worklist.name: item.count for item in views}
+
+
+def test_counts_begun_before_a_change_was_committed_are_not_kept(
+    kept_counts, responsible, handler_desk, monkeypatch
+):
+    count = worklists.bounded_counts
+
+    def committed_meanwhile(querysets):
+        numbers = count(querysets)
+        # The user's change (another tab) commits while this list is counting.
+        Ticket.objects.filter(pk=handler_desk["unassigned"].pk).update(assignee=responsible)
+        worklists.forget_counts(responsible)
+        return numbers
+
+    monkeypatch.setattr(worklists, "bounded_counts", committed_meanwhile)
+    before = by_name(worklists.counts(responsible)[0])
+    monkeypatch.undo()
+
+    after = by_name(worklists.counts(responsible)[0])
+
+    assert (before["mine"], after["mine"]) == (1, 2)
+
+
+def test_counts_read_on_a_replica_are_not_kept(kept_counts, responsible, handler_desk, monkeypatch):
+    monkeypatch.setattr(worklists, "replica_allowed", lambda: True)
+
+    worklists.counts(responsible)
+
+    assert cache.get(f"worklists:counts:{responsible.pk}") is None
