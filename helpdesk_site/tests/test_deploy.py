@@ -152,7 +152,7 @@ def test_systemd_accepts_the_units(tmp_path):
 
 
 def test_the_load_script_refuses_hosts_off_this_machine():
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter and probe
         [sys.executable, "bench/load.py", "--base-url", "http://10.1.2.3:8000"],
         cwd=ROOT,
         capture_output=True,
@@ -207,3 +207,17 @@ def test_a_worker_keeps_what_it_loaded_out_of_the_cycle_collectors_passes(monkey
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+def test_a_new_worker_imports_the_views_before_its_first_request():
+    # In a fresh process, as gunicorn's worker after loading the site.
+    probe = (
+        "import runpy, sys, django; django.setup(); "
+        "runpy.run_path('deploy/gunicorn.conf.py')['post_worker_init'](None); "
+        "print('tickets.views' in sys.modules)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "True"
