@@ -99,7 +99,7 @@ def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
 def analyze(tables: Iterable[Table]) -> None:
     """Fresh statistics, so that PostgreSQL plans for the rows it now holds; outside a
     transaction also the visibility map, as autovacuum leaves it a while after such a
-    load: a bounded count or an index-only scan then skips the table's pages."""
+    load: an index-only scan then skips the table's pages."""
     if connection.vendor == "postgresql":
         command = "VACUUM (ANALYZE)" if connection.get_autocommit() else "ANALYZE"
         with connection.cursor() as cursor:
