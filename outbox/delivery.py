@@ -128,12 +128,6 @@ def _message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
     return message
 
 
-def lease(owner: str, *, ids=None) -> OutgoingMail | None:
-    """Lease the next due mail (of `ids`) to `owner`, committed; None when none is due."""
-    leased = lease_batch(owner, ids=ids, size=1)
-    return leased[0] if leased else None
-
-
 def lease_batch(owner: str, *, ids=None, size: int = BATCH) -> list[OutgoingMail]:
     """Lease up to `size` due mails (of `ids`) to `owner`, committed, in their order;
     [] when none is due.

@@ -17,8 +17,12 @@ def listed_ids(response) -> list[int]:
     return [ticket.pk for ticket in response.context["page"].object_list]
 
 
+def by_name(views) -> dict[str, int]:
+    return {item.worklist.name: item.count for item in views}
+
+
 def counts(response) -> dict[str, int]:
-    return {item.worklist.name: item.count for item in response.context["worklists"]}
+    return by_name(response.context["worklists"])
 
 
 @pytest.fixture
@@ -381,10 +385,6 @@ def test_counts_are_not_kept_without_the_setting(client, settings, responsible, 
     client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert cache.get(f"worklists:counts:{responsible.pk}") is None
-
-
-def by_name(views) -> dict[str, int]:
-    return {item.worklist.name: item.count for item in views}
 
 
 def test_counts_begun_before_a_change_was_committed_are_not_kept(
