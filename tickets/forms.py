@@ -34,7 +34,7 @@ FAST_WIDGETS = Jinja2()
 
 
 class PageForm(forms.Form):
-    """A form of the ticket's page (templates/tickets/_form.html): a page carries up to
+    """A form of the ticket's page (drawn by `{% page_form %}`): a page carries up to
     eight."""
 
     default_renderer = FAST_WIDGETS

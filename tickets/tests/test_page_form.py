@@ -1,0 +1,71 @@
+"""`{% page_form %}`: the ticket page's forms as crispy-forms' Bootstrap 5 pack draws
+them: labels, required marks, refused fields, help, checkboxes, files, hidden fields,
+and nothing a user typed or a message carries unescaped."""
+
+from django import forms
+from django.template import Context, Template
+from django.utils import translation
+
+from tickets.forms import PageForm
+
+
+class SampleForm(PageForm):
+    body = forms.CharField(label="Message <b>", widget=forms.Textarea, help_text="Say <i>what</i>.")
+    internal = forms.BooleanField(label="Internal note", required=False)
+    document = forms.FileField(label="Document", required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        raise forms.ValidationError("Someone <script>changed</script> it.")
+
+
+def draw(form):
+    with translation.override("en"):
+        template = Template("{% load ticket_forms %}{% page_form form %}")
+        return template.render(Context({"form": form}))
+
+
+def test_an_unbound_form_draws_labels_required_marks_help_and_widgets():
+    html = draw(SampleForm(initial={"seen": "7"}))
+    assert (
+        '<div id="div_id_body" class="mb-3"><label for="id_body" class="form-label requiredField">'
+        'Message &lt;b&gt;<span class="asteriskField">*</span></label><textarea'
+    ) in html
+    assert 'class="textarea form-control"' in html
+    # Help text is the form's own markup, drawn as it is (as crispy-forms does).
+    assert '<div id="id_body_helptext" class="form-text">Say <i>what</i>.</div>' in html
+    assert (
+        '<div class="mb-3"><div id="div_id_internal" class="form-check"><input type="checkbox" '
+        'name="internal" class="checkboxinput form-check-input" id="id_internal">'
+        '<label for="id_internal" class="form-check-label">Internal note</label>'
+    ) in html
+    assert '<div><input type="file" name="document" class="form-control" id="id_document">' in html
+    assert '<input type="hidden" name="seen" value="7" id="id_seen">' in html
+    assert "div_id_seen" not in html and "alert-danger" not in html and "is-invalid" not in html
+
+
+def test_a_refused_form_says_why_beside_each_field_and_above_the_form():
+    form = SampleForm({"body": "", "internal": "on"}, {})
+    assert not form.is_valid()
+    html = draw(form)
+    assert (
+        '<div class="alert alert-block alert-danger"><ul class="m-0">'
+        "\t<li>Someone &lt;script&gt;changed&lt;/script&gt; it.</li></ul></div>"
+    ) in html
+    assert 'class="textarea form-control is-invalid"' in html
+    assert (
+        '<div id="id_body_error" class="invalid-feedback"><p id="error_1_id_body">'
+        "<strong>This field is required.</strong></p></div>"
+    ) in html
+    assert "<script>" not in html
+
+
+def test_a_refused_file_is_marked_around_its_widget():
+    class FileForm(PageForm):
+        document = forms.FileField(label="Document")
+
+    html = draw(FileForm({}, {}))
+    assert (
+        '<div class="is-invalid"><input type="file" name="document" class="form-control is-invalid"'
+    ) in html
+    assert '<p id="error_1_id_document"><strong>This field is required.</strong></p>' in html
