@@ -40,8 +40,5 @@ class UsernameOrEmailBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The session's user, loaded with what every page asks about them (loading.py)."""
-        try:
-            user = loading.for_request().get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = loading.load(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
