@@ -10,7 +10,7 @@ class TicketsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from accounts.models import Organisation
+        from accounts.models import Organisation, User
         from categories.models import Category
 
         from . import (
@@ -20,6 +20,7 @@ class TicketsConfig(AppConfig):
 
         post_save.connect(sortkeys.organisation_renamed, sender=Organisation)
         post_save.connect(sortkeys.category_renamed, sender=Category)
+        post_save.connect(sortkeys.user_renamed, sender=User)
 
         from django.db.models.signals import post_delete
 

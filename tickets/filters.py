@@ -194,7 +194,7 @@ class TicketFilter(django_filters.FilterSet):
             ("subject", "subject"),
             ("priority_rank", "priority"),
             ("category_key", "category"),
-            ("assignee__username", "assignee"),
+            ("assignee_key", "assignee"),
             ("created_at", "created"),
             ("read_at", "read"),
             ("resolved_at", "resolved"),

@@ -172,6 +172,9 @@ class Ticket(models.Model):
     # The folded names the list sorts by, kept by save() (sortkeys.py).
     organisation_key = models.CharField(max_length=255, editable=False, default="")
     category_key = models.CharField(max_length=100, editable=False, default="")
+    # The assignee's username, for sort=assignee; NULL when unassigned, which sorts as
+    # the join did (last ascending, first descending), where "" would sort first.
+    assignee_key = models.CharField(max_length=150, null=True, editable=False)  # noqa: DJ001
     # Service level clocks, computed in working time by sla/ (tickets/ only stores and
     # lists them): the dues of the first response and of the resolution, when the
     # first response came, the next due that still runs (NULL when paused or met:
@@ -206,18 +209,29 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-created_at"], name="ticket_cat_created"),
             models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            # The list's column sorts, each direction read in order from its index with
+            # the newest first among equals (a sort of every visible ticket otherwise:
+            # up to a second at a million). priority's descending one is read backwards.
             models.Index(fields=["priority_rank", "id"], name="ticket_priority"),
-            models.Index(fields=["read_at"], name="ticket_read"),
-            models.Index(fields=["resolved_at"], name="ticket_resolved"),
+            models.Index(fields=["priority_rank", "-id"], name="ticket_priority_asc"),
+            models.Index(fields=["status", "-id"], name="ticket_status"),
+            models.Index(fields=["-status", "-id"], name="ticket_status_desc"),
+            models.Index(fields=["read_at", "-id"], name="ticket_read"),
+            models.Index(fields=["-read_at", "-id"], name="ticket_read_desc"),
+            models.Index(fields=["resolved_at", "-id"], name="ticket_resolved"),
+            models.Index(fields=["-resolved_at", "-id"], name="ticket_resolved_desc"),
+            models.Index(fields=["subject", "-id"], name="ticket_subject"),
+            models.Index(fields=["-subject", "-id"], name="ticket_subject_desc"),
             # A team's tickets resolved per week (the dashboard), from the index alone.
             models.Index(fields=["category", "resolved_at"], name="ticket_cat_resolved"),
-            models.Index(fields=["subject"], name="ticket_subject"),
             models.Index(fields=["parent", "-created_at"], name="ticket_parent_created"),
             # Both directions, each with the newest first among equal names.
             models.Index(fields=["organisation_key", "-id"], name="ticket_org_key"),
             models.Index(fields=["-organisation_key", "-id"], name="ticket_org_key_desc"),
             models.Index(fields=["category_key", "-id"], name="ticket_cat_key"),
             models.Index(fields=["-category_key", "-id"], name="ticket_cat_key_desc"),
+            models.Index(fields=["assignee_key", "-id"], name="ticket_assignee_key"),
+            models.Index(fields=["-assignee_key", "-id"], name="ticket_assignee_key_desc"),
             # sort=due / -due, each with the newest first among equal dues; the range
             # filters sla=overdue and sla=due_soon read the same index.
             models.Index(fields=["due_at", "-id"], name="ticket_due"),

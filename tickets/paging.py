@@ -33,7 +33,7 @@ _MAX_OFFSET = 2**62
 
 @dataclass(frozen=True)
 class Key:
-    path: str  # an ORM path: "created_at", "assignee__username", "pk"
+    path: str  # an ORM path: "created_at", "organisation__name", "pk"
     descending: bool
     nullable: bool
 

@@ -51,7 +51,7 @@ LIST_ONLY = (
     "subject", "priority", "priority_rank", "status",
     "created_at", "read_at", "resolved_at", "closed_at",
     "due_at", "sla_paused_at", "last_activity_at", "last_activity_side",
-    "organisation_key", "category_key",
+    "organisation_key", "category_key", "assignee_key",
     "organisation__name", "organisation__kind", "organisation__parent_id", "organisation__path",
     # A name, or the pseudonym of an erased person (User.is_erased reads the password).
     "assignee__username", "assignee__first_name", "assignee__last_name",

@@ -35,7 +35,8 @@ TICKETS = Table(
         "id", "requester_id", "organisation_id", "category_id", "kind_id", "priority",
         "status", "channel", "subject", "description", "assignee_id", "created_at",
         "read_at", "resolved_at", "closed_at", "submission", "search_text", "log_seal",
-        "organisation_key", "category_key", "last_activity_at", "last_activity_side",
+        "organisation_key", "category_key", "assignee_key", "last_activity_at",
+        "last_activity_side",
         "note_text",
         # Service level clocks, as sla/ would have kept them (seeding/clocks.py), whose
         # clock and pause rows go to sla's tables beside them.
@@ -141,7 +142,7 @@ class Filler:
         self.calendar = Calendar(self.rng, until)
         self.models = [Ticket, TicketEvent, Attachment, *(t.model for t in self.clock_tables)]
         self.ids = {model: _next_id(model) for model in self.models}
-        self.organisation_keys, self.category_keys = sortkeys.lookup()
+        self.organisation_keys, self.category_keys, self.user_keys = sortkeys.lookup()
         self.counts = Counts()
         self.progress = None
 
@@ -195,6 +196,7 @@ class Filler:
                     logchain.head_seal(ticket_id, head) if life.events else "",
                     self.organisation_keys[life.organisation_id],
                     self.category_keys[life.category_id],
+                    self.user_keys.get(life.assignee_id),
                     active_at, side, note_text(notes, names[True]),
                     *levels,
                     None, None, None, {},

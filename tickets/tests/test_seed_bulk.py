@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, Role, User
 from categories.models import Category
 from common.text import normalise
-from tickets import services
+from tickets import services, sortkeys
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -450,3 +450,14 @@ def test_service_level_clocks_agree_with_the_events(seeded):
             met += ticket.first_responded_at <= due
             missed += ticket.first_responded_at > due
     assert met > 0 and missed > 0
+
+
+def test_the_generated_tickets_carry_their_sort_copies(seeded):
+    # sort=organisation, category and assignee read the copies: as the services keep them.
+    tickets = Ticket.objects.select_related("organisation", "category", "assignee")
+    assert tickets.filter(assignee__isnull=False).exists()
+    assert tickets.filter(assignee__isnull=True).exists()
+    for ticket in tickets:
+        assert ticket.organisation_key == sortkeys.for_organisation(ticket.organisation)
+        assert ticket.category_key == sortkeys.for_category(ticket.category)
+        assert ticket.assignee_key == sortkeys.for_assignee(ticket.assignee)
