@@ -8,8 +8,10 @@ starts gunicorn with deploy/gunicorn.conf.py, signs each demo role in, and times
 page over HTTP on one kept-alive connection: a warm-up, then median, p95 and p99 of
 --requests requests, beside a static file served through the same stack (the floor).
 Each page's SQL queries are counted in this process through Django's test client, and
-the three slowest queries of all are explained. The results go to a JSON file that
-`bench/report.py` turns into docs/benchmarks.md.
+the three slowest queries of all are explained. Then every sort the list offers, both
+directions, for each role (the median of a few requests each: the worst is what the
+table is for). The results go to a JSON file that `bench/report.py` turns into
+docs/benchmarks.md.
 """
 
 import argparse
@@ -44,6 +46,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from tickets.filters import TicketFilter  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
 # (page, who, URL). {ticket} is a ticket the user may see, {rare} a rare word.
@@ -71,6 +74,10 @@ PAGES = [
 ]
 ARTICLES = 1000
 FILING = ("filing (POST)", "oda")
+# Every sort (?sort=), both directions, by each role on its default list.
+SORTS = [f"{d}{name}" for name in TicketFilter.base_filters["sort"].param_map for d in ("", "-")]
+SORT_ROLES = ("oda", "bursa", "kapasite", "tesk")
+SORT_REQUESTS = 5
 
 
 def free_port() -> int:
@@ -262,6 +269,15 @@ def main():
             print(f"{page:45} {timing['median']:8.1f} ms  {queries} queries", file=sys.stderr)
         filing = time_filing(Browser(port, FILING[1]), args.requests, args.warm_up)
         results["pages"].append({"page": FILING[0], "who": FILING[1], "queries": None, **filing})
+        results["sorts"] = []
+        for who in SORT_ROLES:
+            browser = Browser(port, who)
+            for sort in SORTS:
+                timing = time_page(browser, f"/tickets/?sort={sort}", SORT_REQUESTS, 1)
+                results["sorts"].append({"who": who, "sort": sort, "median": timing["median"]})
+            worst = max(results["sorts"][-len(SORTS) :], key=lambda row: row["median"])
+            said = f"every sort as {who}: worst {worst['sort']} {worst['median']:.1f} ms"
+            print(said, file=sys.stderr)
         slow.sort(reverse=True)
         results["slowest"] = [
             {"page": page, "ms": seconds * 1000, "sql": sql, "plan": explain(sql)}

@@ -98,6 +98,29 @@ def ratio_table(small: dict, large: dict) -> list[str]:
     return [*lines, ""]
 
 
+def sorts_table(result: dict) -> list[str]:
+    """Every sort by every role: median ms of a few requests each."""
+    if not result.get("sorts"):
+        return []
+    roles = list(dict.fromkeys(row["who"] for row in result["sorts"]))
+    medians = {(row["sort"], row["who"]): row["median"] for row in result["sorts"]}
+    lines = [
+        f"### Every sort at {result['tickets']:,} tickets",
+        "",
+        "Each role's default list with `?sort=`, median ms of a few requests each.",
+        "",
+        "| sort | " + " | ".join(roles) + " |",
+        "| --- |" + " ---: |" * len(roles),
+    ]
+    for sort in dict.fromkeys(row["sort"] for row in result["sorts"]):
+        cells = " | ".join(f"{medians[sort, who]:.1f}" for who in roles)
+        lines.append(f"| {sort} | {cells} |")
+    worst = " | ".join(
+        f"{max(m for (_, w), m in medians.items() if w == who):.1f}" for who in roles
+    )
+    return [*lines, f"| **worst** | {worst} |", ""]
+
+
 def slowest(result: dict) -> list[str]:
     lines = [f"### The three slowest queries at {result['tickets']:,} tickets", ""]
     for query in result["slowest"]:
@@ -144,6 +167,7 @@ def main():
         lines += size_table(result)
     if len(results) > 1:
         lines += ["## Growth", "", *ratio_table(results[0], results[-1])]
+    lines += ["## Sorts", "", *(line for result in results for line in sorts_table(result))]
     lines += ["## Where the time goes", "", *slowest(results[-1])]
     lines += kept_section(args.out)
     args.out.write_text("\n".join(lines))

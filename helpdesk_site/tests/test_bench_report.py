@@ -31,3 +31,23 @@ def test_a_file_without_the_section_or_no_file_keeps_nothing(tmp_path):
     assert report.kept_section(old) == []
     old.write_text("# Benchmarks\n\n## Pages\n")
     assert report.kept_section(old) == []
+
+
+def test_the_sorts_table_gives_each_role_a_column_and_its_worst_sort():
+    result = {
+        "tickets": 1000,
+        "sorts": [
+            {"who": "oda", "sort": "id", "median": 12.0},
+            {"who": "tesk", "sort": "id", "median": 20.5},
+            {"who": "oda", "sort": "-assignee", "median": 950.25},
+            {"who": "tesk", "sort": "-assignee", "median": 18.0},
+        ],
+    }
+
+    lines = report.sorts_table(result)
+
+    assert "| sort | oda | tesk |" in lines
+    assert "| id | 12.0 | 20.5 |" in lines
+    assert "| -assignee | 950.2 | 18.0 |" in lines
+    assert "| **worst** | 950.2 | 20.5 |" in lines
+    assert report.sorts_table({"tickets": 1000}) == []  # a result from before sorts
