@@ -269,8 +269,12 @@ def followers_and_colleagues(ticket: Ticket) -> tuple[list, list]:
     team = ticket.category.responsibles.through.objects.filter(
         category_id=ticket.category_id, user_id=OuterRef("pk")
     )
+    # The few candidates by their ids, read through the primary key: a condition on
+    # each user (EXISTS ... OR EXISTS ...) read every user of the site (4 ms at 7,500).
+    followers_ids = TicketFollower.objects.filter(ticket=ticket).order_by().values("user_id")
+    team_ids = team.model.objects.filter(category_id=ticket.category_id).values("user_id")
     people = list(
-        User.objects.filter(Exists(follow) | Exists(team), is_active=True)
+        User.objects.filter(pk__in=followers_ids.union(team_ids), is_active=True)
         .annotate(
             followed_at=Subquery(follow.values("created_at")[:1]),
             follow_id=Subquery(follow.values("pk")[:1]),
