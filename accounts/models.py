@@ -183,6 +183,10 @@ def erased_username(pk: int) -> str:
     return f"erased-{pk}"
 
 
+# Who sees every ticket (with the teams' members, who handles tickets).
+SUPERVISING = models.Q(role=Role.SUPERVISOR) | models.Q(is_superuser=True)
+
+
 class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation,
@@ -215,6 +219,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The few who see every ticket: the list's assignees start from them.
+        indexes = [models.Index(fields=["role"], condition=SUPERVISING, name="user_supervising")]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

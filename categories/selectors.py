@@ -1,10 +1,10 @@
 """Reads about teams: which categories a user handles, and who handles tickets at all."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Aggregate, CharField, Q
+from django.db.models import Aggregate, CharField
 
 from accounts import loading
-from accounts.models import Role
+from accounts.models import SUPERVISING
 
 from .models import Category
 
@@ -53,12 +53,10 @@ def handles_tickets(user) -> bool:
 
 
 def ticket_handlers():
-    """The users for whom `handles_tickets` holds, as a queryset (for the admin)."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(role=Role.SUPERVISOR) | Q(is_superuser=True) | Q(team_categories__isnull=False),
-            is_active=True,
-        )
-        .distinct()
-    )
+    """The users for whom `handles_tickets` holds, as a queryset (the admin, the list's
+    assignees). By their ids, the supervisors from an index of their own and the teams'
+    members from the teams: a condition on each user read every user of the site."""
+    User = get_user_model()
+    supervising = User.objects.filter(SUPERVISING).values("pk")
+    on_teams = Category.responsibles.through.objects.values("user_id")
+    return User.objects.filter(pk__in=supervising.union(on_teams), is_active=True)
