@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Exists, Expression, OuterRef, QuerySet
+from django.db.models import Count, Expression, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -101,9 +103,15 @@ def fact(user, name: str) -> bool | None:
     return getattr(user, f"fact_{name}", None)
 
 
+def _has_children() -> Expression:
+    # Counted through the parent index, not EXISTS: for EXISTS PostgreSQL expects the
+    # first of some forty children early and reads the organisations in turn, all of
+    # them for a chamber, which has none (0.6 ms of most requests at 3,000 chambers).
+    children = Organisation.objects.filter(parent_id=OuterRef("organisation_id")).order_by()
+    counted = children.values("parent_id").annotate(n=Count("pk")).values("n")
+    return GreaterThan(Coalesce(Subquery(counted), 0), 0)
+
+
 # Whether anything hangs below the user's organisation: a chamber's member (the most
 # common) then needs no query for the organisations below theirs.
-register(
-    "organisation_has_children",
-    lambda: Exists(Organisation.objects.filter(parent_id=OuterRef("organisation_id"))),
-)
+register("organisation_has_children", _has_children)
