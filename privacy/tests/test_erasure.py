@@ -15,6 +15,7 @@ from accounts.tests.factories import OrganisationFactory, UserFactory
 from outbox.models import OutgoingMail
 from privacy import services
 from privacy.models import Erasure, Source
+from tickets import services as tickets_services
 from tickets.models import Attachment, EventKind, Ticket, TicketEvent
 
 from .conftest import IDENTITY, verify_log
@@ -364,3 +365,16 @@ def _append_only_tables():
     from common import dbroles
 
     return dbroles.append_only_tables()
+
+
+def test_an_erased_handlers_name_leaves_the_tickets_sort_copy(
+    supervisor_web, supervisor, responsible, history
+):
+    # The list sorts by a copy of the assignee's username kept on each ticket.
+    tickets_services.assign(history, by=supervisor, assignee=responsible)
+    assert Ticket.objects.get(pk=history.pk).assignee_key == "kapasite"
+
+    erase(supervisor_web, responsible)
+
+    assert Ticket.objects.get(pk=history.pk).assignee_key == f"erased-{responsible.pk}"
+    assert not Ticket.objects.filter(assignee_key="kapasite").exists()
