@@ -530,9 +530,9 @@ HELPDESK_SURVEY_DAYS = 14
 HELPDESK_SURVEY_CHANGE_HOURS = 24
 # How long the dashboard's figures are kept in the cache for viewers of the same scope.
 HELPDESK_DASHBOARD_CACHE_SECONDS = 300
-# How long the list's views' counts are kept for a user (tickets/worklists.py): their own
-# changes show at once, other people's within this. Only with Redis: the database cache
-# would cost the list more queries than the counts do.
+# How long the list's views' counts and its page count are kept for a user
+# (tickets/worklists.py): their own changes show at once, other people's within this.
+# Only with Redis: the database cache would cost the list more queries than the counts do.
 HELPDESK_VIEW_COUNTS_SECONDS = int(
     os.environ.get("HELPDESK_VIEW_COUNTS_SECONDS", "10" if REDIS_URL else "0")
 )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 
 AFTER, BEFORE, PAGE = "after", "before", "page"
@@ -101,10 +102,19 @@ def _capped(queryset: QuerySet) -> Exists:
     return Exists(queryset.order_by().values("pk")[limit : limit + 1])
 
 
-def _bounded_count(queryset: QuerySet) -> int:
+def _bounded_count(queryset: QuerySet, keep=None) -> int:
+    """`keep`: (the count's SQL and params, the count as a function) -> the count, for a
+    caller that keeps counts (tickets/worklists.py `count_keeper`)."""
     # Without the ordering, PostgreSQL counts from the indexes of the filters; the ids
     # alone, so that no computed column (search's rank) is computed for every row counted.
-    return queryset.order_by().values("pk")[: settings.HELPDESK_COUNT_LIMIT + 1].count()
+    bounded = queryset.order_by().values("pk")[: settings.HELPDESK_COUNT_LIMIT + 1]
+    if keep is None:
+        return bounded.count()
+    try:
+        query = bounded.query.sql_with_params()
+    except EmptyResultSet:  # .none(), or `__in` an empty list
+        return 0
+    return keep(query, bounded.count)
 
 
 def as_listed(queryset: QuerySet) -> QuerySet:
@@ -213,10 +223,13 @@ def _page_number(value) -> int:
     return max(number, 1)
 
 
-def get_page(queryset: QuerySet, params, page_size: int, *, annotations=None) -> TicketPage:
+def get_page(
+    queryset: QuerySet, params, page_size: int, *, annotations=None, keep_count=None
+) -> TicketPage:
     """The page `params` ask for: by `after`/`before` token, else by `page` number; its
-    rows with `annotations`, which the count leaves out (they would cost per row)."""
-    count = _bounded_count(queryset)
+    rows with `annotations`, which the count leaves out (they would cost per row).
+    `keep_count`: as `_bounded_count`'s `keep`."""
+    count = _bounded_count(queryset, keep_count)
     queryset = affordable(queryset, count)
     keys = sort_keys(queryset)
     rows_of = queryset.annotate(**annotations) if annotations else queryset

@@ -44,6 +44,7 @@ def ticket_list(user, params):
         params,
         settings.HELPDESK_PAGE_SIZE,
         annotations={"seen_at": worklists.seen_at(user)},
+        keep_count=worklists.count_keeper(user),
     )
     configuration.attach(page.object_list)
     return ticket_filter, page

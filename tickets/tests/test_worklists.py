@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from categories.tests.factories import CategoryFactory
 from tickets import services, worklists
 from tickets.models import ActivitySide, Ticket, TicketSeen
@@ -414,3 +415,57 @@ def test_counts_read_on_a_replica_are_not_kept(kept_counts, responsible, handler
     worklists.counts(responsible)
 
     assert cache.get(f"worklists:counts:{responsible.pk}") is None
+
+
+def page_count(response) -> int:
+    return response.context["page"].count
+
+
+def test_the_lists_own_count_is_kept_for_the_same_query_until_the_users_change(
+    client, kept_counts, member, file
+):
+    file(subject="one")
+    file(subject="two")
+    client.force_login(member)
+    assert page_count(client.get("/tickets/")) == 2
+
+    # A colleague's ticket: the kept count, the live rows.
+    file(by=UserFactory(organisation=member.organisation), subject="three")
+    kept = client.get("/tickets/")
+    assert page_count(kept) == 2 and "three" in kept.content.decode()
+    # Another query is counted on its own.
+    assert page_count(client.get("/tickets/", {"q": "three"})) == 1
+
+    # The user's own change: counted afresh at once.
+    file(subject="four")
+    assert page_count(client.get("/tickets/")) == 4
+
+
+def test_the_lists_own_count_is_not_kept_without_the_setting(client, settings, member, file):
+    settings.HELPDESK_VIEW_COUNTS_SECONDS = 0
+    file(subject="one")
+    client.force_login(member)
+    assert page_count(client.get("/tickets/")) == 1
+
+    file(by=UserFactory(organisation=member.organisation), subject="two")
+
+    assert page_count(client.get("/tickets/")) == 2
+
+
+def test_the_lists_own_count_is_not_kept_from_a_replica(kept_counts, member, monkeypatch):
+    monkeypatch.setattr(worklists, "replica_allowed", lambda: True)
+
+    assert worklists.count_keeper(member) is None
+
+
+def test_a_list_count_begun_before_the_users_change_is_not_kept(kept_counts, member):
+    keep = worklists.count_keeper(member)
+    query = ("SELECT ...", (1,))
+
+    def changed_meanwhile():
+        worklists.forget_counts(member)  # the user's change (another tab) commits
+        return 1
+
+    assert keep(query, changed_meanwhile) == 1
+    assert keep(query, lambda: 2) == 2  # counted afresh
+    assert keep(query, lambda: 3) == 2  # and kept from then on
