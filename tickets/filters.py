@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from categories.models import Category
 from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
 
-from . import configuration, filing, search
+from . import configuration, filing, search, sortkeys
 from .forms import FAST_WIDGETS
 from .models import OPEN_STATUSES, CustomField, Priority, Status, Ticket
 from .records import FieldType
@@ -234,6 +235,30 @@ class TicketFilter(django_filters.FilterSet):
             )
             self.filters[name].custom_field = field
             self.custom_filters.append(name)
+
+    def filter_queryset(self, queryset):
+        """The filters and the sort, and what the filters imply of the sort's column:
+        the rows they keep sit together in its index, which is then read at them rather
+        than past every other row before them (a second at a million). Sorted by
+        category, the names of the categories kept. Sorted by resolution, open tickets
+        have none (the `open_unresolved` constraint): the order is the ids' alone."""
+        queryset = super().filter_queryset(queryset)
+        sort = (self.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
+        if sort == "category" and (kept := self._kept_categories()) is not None:
+            chosen = Category.objects.filter(pk__in=kept).only("name")
+            queryset = queryset.filter(category_key__in={sortkeys.for_category(c) for c in chosen})
+        if sort == "resolved" and self.form.cleaned_data.get("status") in (OPEN, *OPEN_STATUSES):
+            queryset = queryset.order_by("-pk")
+        return queryset
+
+    def _kept_categories(self) -> set[int] | None:
+        """The categories the `team` and `category` filters keep; None: all of them."""
+        data, kept = self.form.cleaned_data, None
+        if data.get("team") == MINE:
+            kept = set(team_category_ids(self.user))
+        if data.get("category"):
+            kept = {data["category"]} if kept is None else kept & {data["category"]}
+        return kept
 
     @property
     def custom_filter_fields(self):

@@ -106,6 +106,7 @@ class Ticket(models.Model):
         verbose_name=_("requester"),
         on_delete=models.PROTECT,
         related_name="requested_tickets",
+        db_index=False,  # ticket_requester_org's first column
     )
     # The requester's organisation when the ticket was filed: it decides who sees it.
     organisation = models.ForeignKey(
@@ -228,6 +229,14 @@ class Ticket(models.Model):
             # Both directions, each with the newest first among equal names.
             models.Index(fields=["organisation_key", "-id"], name="ticket_org_key"),
             models.Index(fields=["-organisation_key", "-id"], name="ticket_org_key_desc"),
+            # What a member filed, by organisation: that part of their list sorted so
+            # (selectors._sorted_by_organisation); and every lookup by requester.
+            models.Index(
+                fields=["requester", "organisation_key", "-id"], name="ticket_requester_org"
+            ),
+            models.Index(
+                fields=["requester", "-organisation_key", "-id"], name="ticket_requester_org_desc"
+            ),
             models.Index(fields=["category_key", "-id"], name="ticket_cat_key"),
             models.Index(fields=["-category_key", "-id"], name="ticket_cat_key_desc"),
             models.Index(fields=["assignee_key", "-id"], name="ticket_assignee_key"),
@@ -255,6 +264,14 @@ class Ticket(models.Model):
                 fields=["requester", "-created_at"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="ticket_open_requester",
+            ),
+        ]
+        constraints = [
+            # workflow.transition clears the resolution on reopening; the list's sort by
+            # resolution reads an open list's rows at "none" (tickets/filters.py).
+            models.CheckConstraint(
+                condition=~models.Q(status__in=OPEN_STATUSES) | models.Q(resolved_at=None),
+                name="open_unresolved",
             ),
         ]
 

@@ -223,12 +223,38 @@ def _page_number(value) -> int:
     return max(number, 1)
 
 
+def _among_parts(parts: list[QuerySet], keys: list[Key], rows: int, *, past=None) -> Q:
+    """The rows among each part's first `rows` in the keys' order (past a cursor: `past`,
+    the values and the direction); the first rows of their union are among them."""
+    reverse = past is not None and past[1]
+    firsts = []
+    for part in parts:
+        ordered = part.order_by(*(key.order(reverse=reverse) for key in keys))
+        if past is not None:
+            ordered = ordered.filter(_past(keys, *past))
+        firsts.append(ordered.values("pk")[:rows])
+    return Q(pk__in=firsts[0].union(*firsts[1:], all=True))
+
+
 def get_page(
-    queryset: QuerySet, params, page_size: int, *, annotations=None, keep_count=None
+    queryset: QuerySet,
+    params,
+    page_size: int,
+    *,
+    annotations=None,
+    keep_count=None,
+    parts: list[QuerySet] | None = None,
 ) -> TicketPage:
     """The page `params` ask for: by `after`/`before` token, else by `page` number; its
     rows with `annotations`, which the count leaves out (they would cost per row).
-    `keep_count`: as `_bounded_count`'s `keep`."""
+    `keep_count`: as `_bounded_count`'s `keep`.
+
+    `parts`: querysets, sorted and filtered as `queryset`, whose union is its rows (the
+    parts of the visibility rule, say). The page is then looked for among each part's
+    first rows, each part read in order from an index of its own, where the whole
+    query's order would walk an index past every row the rule leaves out (a chamber's
+    tickets sorted by organisation: those of every chamber before it). Needs a database
+    that sorts and limits within a UNION (not SQLite)."""
     count = _bounded_count(queryset, keep_count)
     queryset = affordable(queryset, count)
     keys = sort_keys(queryset)
@@ -243,6 +269,10 @@ def get_page(
         values, number = cursor
         if reverse:
             ordered = rows_of.order_by(*(key.order(reverse=True) for key in keys))
+        if parts:
+            ordered = ordered.filter(
+                _among_parts(parts, keys, page_size + 1, past=(values, reverse))
+            )
         rows = list(ordered.filter(_past(keys, values, reverse))[: page_size + 1])
         more = len(rows) > page_size
         rows = rows[:page_size]
@@ -257,6 +287,8 @@ def get_page(
     else:
         number = _page_number(params.get(PAGE))
         offset = (number - 1) * page_size
+        if parts and offset < _MAX_OFFSET:
+            ordered = ordered.filter(_among_parts(parts, keys, offset + page_size + 1))
         rows = list(ordered[offset : offset + page_size + 1]) if offset < _MAX_OFFSET else []
         if not rows and number > 1:
             return TicketPage([], number, count, missing=True, page_size=page_size)

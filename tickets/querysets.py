@@ -1,3 +1,6 @@
+import functools
+import operator
+
 from django.db import models
 
 
@@ -8,16 +11,25 @@ def subtree_ids(user) -> list[int]:
     ticket query gets literal ids, which PostgreSQL can estimate and serve from the
     organisation index even inside an OR.
     """
-    if not hasattr(user, "_subtree_ids"):
+    return list(_subtree(user))
+
+
+def subtree_keys(user) -> list[str]:
+    """The name keys of the same organisations (a ticket's `organisation_key`)."""
+    return list(_subtree(user).values())
+
+
+def _subtree(user) -> dict[int, str]:
+    if not hasattr(user, "_subtree"):
         from accounts import loading
         from accounts.models import Organisation
 
         if loading.fact(user, "organisation_has_children") is False:
-            user._subtree_ids = [user.organisation_id]
-            return user._subtree_ids
+            user._subtree = {user.organisation_id: user.organisation.name_key}
+            return user._subtree
         subtree = Organisation.objects.filter(path__startswith=user.organisation.path)
-        user._subtree_ids = list(subtree.values_list("pk", flat=True))
-    return user._subtree_ids
+        user._subtree = dict(subtree.values_list("pk", "name_key"))
+    return user._subtree
 
 
 def referred_parent_ids(user) -> frozenset[int]:
@@ -42,6 +54,22 @@ def referred_parent_ids(user) -> frozenset[int]:
         records = ParentRecord.objects.filter(reviewer=user)
         user._referred_parent_ids = frozenset(records.values_list("pk", flat=True))
     return user._referred_parent_ids
+
+
+def visibility_parts(user) -> dict[str, models.Q]:
+    """The parts of `visible_to`'s rule for a user who is not a supervisor, by what
+    each part goes by: a ticket is visible when it meets any of them."""
+    from accounts.models import Role
+    from categories.selectors import team_category_ids
+
+    parts = {"requester": models.Q(requester=user), "assignee": models.Q(assignee=user)}
+    if teams := team_category_ids(user):
+        parts["category"] = models.Q(category_id__in=teams)
+    if referred := referred_parent_ids(user):
+        parts["parent"] = models.Q(parent_id__in=referred)
+    if user.role == Role.MEMBER and user.organisation_id:
+        parts["organisation"] = models.Q(organisation_id__in=subtree_ids(user))
+    return parts
 
 
 # The columns a list row reads (tickets/columns.py, the worklists' "updated" marks, the
@@ -78,7 +106,6 @@ class TicketQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        from accounts.models import Role
         from categories.selectors import team_category_ids
 
         if teams_only:
@@ -90,14 +117,7 @@ class TicketQuerySet(models.QuerySet):
             return chosen.visible_to(user)
         if user.is_supervisor:
             return self.all()
-        rule = models.Q(requester=user) | models.Q(assignee=user)
-        if teams := team_category_ids(user):
-            rule |= models.Q(category_id__in=teams)
-        if referred := referred_parent_ids(user):
-            rule |= models.Q(parent_id__in=referred)
-        if user.role == Role.MEMBER and user.organisation_id:
-            rule |= models.Q(organisation_id__in=subtree_ids(user))
-        return self.filter(rule)
+        return self.filter(functools.reduce(operator.or_, visibility_parts(user).values()))
 
     def with_relations(self):
         """What a list row shows, in the same query."""

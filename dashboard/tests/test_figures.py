@@ -184,6 +184,7 @@ def test_within_target_matches_a_count_of_the_dues_met(
             first_response_due_at=now - timedelta(hours=5),
             first_responded_at=now - timedelta(hours=2 if late else 6),
             resolution_due_at=now - timedelta(hours=1) if n % 2 else None,
+            status=Status.RESOLVED,
             resolved_at=now - timedelta(hours=0 if late else 3),
         )
     since = figures.period_start()

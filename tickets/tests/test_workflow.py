@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tickets import permissions, services, workflow
-from tickets.models import Channel, EventKind, Priority, Status, Ticket
+from tickets.models import OPEN_STATUSES, Channel, EventKind, Priority, Status, Ticket
 from tickets.tests.files import PDF, upload
 
 
@@ -139,7 +139,8 @@ def page_forms(client, user, ticket) -> set[str]:
 def test_each_side_is_offered_the_forms_the_rules_give_it_in_each_status(
     status, client, ticket, member, responsible
 ):
-    Ticket.objects.filter(pk=ticket.pk).update(status=status, resolved_at=timezone.now())
+    resolved_at = None if status in OPEN_STATUSES else timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(status=status, resolved_at=resolved_at)
     for_member, for_handler = PAGE_FORMS[status]
 
     assert page_forms(client, member, ticket) == for_member
