@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,18 @@ def rows(tickets, language: str, columns=EXPORT_COLUMNS):
     when the stream does, or when the server closes it (the client went away).
     """
     with translation.override(language), transaction.atomic(using=tickets.db):
+        _plan_for_every_row(tickets.db)
         yield from _rows(tickets, columns)
+
+
+def _plan_for_every_row(using: str) -> None:
+    """An export reads every row: PostgreSQL is to plan its cursor for all of them, not,
+    as by default, for the first tenth (a read of the sort's index in order, which for a
+    member's tickets among a million walks past everyone else's first: seconds)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
 
 
 def separator() -> str:
@@ -153,6 +164,7 @@ def xlsx(tickets, language: str, columns=EXPORT_COLUMNS):
     it cannot stream: the ZIP's directory comes last. Rows are read in chunks."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     with translation.override(language), transaction.atomic(using=tickets.db):
+        _plan_for_every_row(tickets.db)
         headers = [column.export_header for column in columns]
         headers += [HOURS_TO_READ, HOURS_TO_RESOLVE]
         rows = (_ticket_row(ticket) for ticket in tickets.iterator(chunk_size=CHUNK_SIZE))

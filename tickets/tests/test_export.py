@@ -105,3 +105,30 @@ def test_the_columns_are_split_where_the_languages_spreadsheet_expects(
     header, row = body[1:].splitlines()[:2]
     assert header.count(f'"{separator}"') == len(export.EXPORT_COLUMNS) - 1
     assert '"Bir; iki, üç"' in row
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize("make", [export.rows, export.xlsx])
+def test_an_export_is_planned_for_every_row(make, member, monkeypatch):
+    """Planned for its first tenth, a member's export sorted by a column walked the
+    column's index past everyone else's tickets before its first row: seconds."""
+    TicketFactory(requester=member)
+    seen = [fraction()]
+
+    def noting(*args):
+        seen.append(fraction())
+        return iter([])
+
+    monkeypatch.setattr(export, "_rows", noting)
+    monkeypatch.setattr(export, "write_xlsx", noting)
+    result = make(Ticket.objects.visible_to(member), "en")
+    if make is export.rows:
+        list(result)
+
+    assert seen == ["0.1", "1"]
+
+
+def fraction() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        return cursor.fetchone()[0]
