@@ -244,14 +244,14 @@ class TicketFilter(django_filters.FilterSet):
         have none (the `open_unresolved` constraint): the order is the ids' alone."""
         queryset = super().filter_queryset(queryset)
         sort = (self.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
-        if sort == "category" and (kept := self._kept_categories()) is not None:
+        if sort == "category" and (kept := self.kept_categories()) is not None:
             chosen = Category.objects.filter(pk__in=kept).only("name")
             queryset = queryset.filter(category_key__in={sortkeys.for_category(c) for c in chosen})
         if sort == "resolved" and self.form.cleaned_data.get("status") in (OPEN, *OPEN_STATUSES):
             queryset = queryset.order_by("-pk")
         return queryset
 
-    def _kept_categories(self) -> set[int] | None:
+    def kept_categories(self) -> set[int] | None:
         """The categories the `team` and `category` filters keep; None: all of them."""
         data, kept = self.form.cleaned_data, None
         if data.get("team") == MINE:

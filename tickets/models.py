@@ -230,13 +230,17 @@ class Ticket(models.Model):
             models.Index(fields=["organisation_key", "-id"], name="ticket_org_key"),
             models.Index(fields=["-organisation_key", "-id"], name="ticket_org_key_desc"),
             # What a member filed, by organisation: that part of their list sorted so
-            # (selectors._sorted_by_organisation); and every lookup by requester.
+            # (selectors._sort_parts); and every lookup by requester.
             models.Index(
                 fields=["requester", "organisation_key", "-id"], name="ticket_requester_org"
             ),
             models.Index(
                 fields=["requester", "-organisation_key", "-id"], name="ticket_requester_org_desc"
             ),
+            # A team's tickets by subject: subjects follow the category, so a team's sit
+            # together in ticket_subject, past every other category's before them.
+            models.Index(fields=["category", "subject", "-id"], name="ticket_cat_subject"),
+            models.Index(fields=["category", "-subject", "-id"], name="ticket_cat_subject_desc"),
             models.Index(fields=["category_key", "-id"], name="ticket_cat_key"),
             models.Index(fields=["-category_key", "-id"], name="ticket_cat_key_desc"),
             models.Index(fields=["assignee_key", "-id"], name="ticket_assignee_key"),

@@ -47,30 +47,38 @@ def ticket_list(user, params):
         settings.HELPDESK_PAGE_SIZE,
         annotations={"seen_at": worklists.seen_at(user)},
         keep_count=worklists.count_keeper(user),
-        parts=_sorted_by_organisation(user, ticket_filter),
+        parts=_sort_parts(user, ticket_filter),
     )
     configuration.attach(page.object_list)
     return ticket_filter, page
 
 
-def _sorted_by_organisation(user, ticket_filter: TicketFilter) -> list | None:
-    """A member's list sorted by organisation, as the parts of what they see (for
-    paging.get_page): the tickets of their organisations all sit together in the
-    organisation's index, past those of every organisation before them (a second at a
-    million). Their organisations' part is read from that index at their names, the
-    others (what they filed, what they were assigned) from their own indexes; None for
-    any other list."""
-    sort = ticket_filter.form.cleaned_data.get("sort") or []
-    if not sort or sort[0].lstrip("-") != "organisation" or user.is_supervisor:
+def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
+    """The list as parts, each read in the sort's order from an index of its own (for
+    paging.get_page), where the rows it shows sit together in the sort's index, past
+    those of everyone else: seconds at a million. None for any other list.
+
+    - A member's list by organisation: their organisations' tickets (read from the
+      organisation's index at their names), and what they filed or were given
+      elsewhere (from the requester's index, the assignee's).
+    - A team's list by subject, when the team has several categories: each category's
+      tickets (from ticket_cat_subject; one category reads it without parts)."""
+    sort = (ticket_filter.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
+    if sort not in ("organisation", "subject") or ticket_filter.data.get("view"):
         return None
     if not connection.features.supports_slicing_ordering_in_compound:
         return None
-    if ticket_filter.data.get("view") or ticket_filter.data.get("team") == MINE:
-        return None
-    parts = visibility_parts(user)
-    if "organisation" not in parts:
-        return None
-    parts["organisation"] &= Q(organisation_key__in=subtree_keys(user))
+    teams_only = ticket_filter.data.get("team") == MINE
+    if sort == "subject":
+        kept = ticket_filter.kept_categories()
+        if not teams_only or kept is None or len(kept) < 2:
+            return None
+        parts = {pk: Q(category_id=pk) for pk in kept}
+    else:
+        parts = {} if teams_only or user.is_supervisor else visibility_parts(user)
+        if "organisation" not in parts:
+            return None
+        parts["organisation"] &= Q(organisation_key__in=subtree_keys(user))
     return [ticket_filter.filter_queryset(Ticket.objects.filter(part)) for part in parts.values()]
 
 

@@ -216,3 +216,45 @@ def test_postgresql_knows_the_kept_names_follow_their_ids(db):
         cursor.execute("SELECT stxname FROM pg_statistic_ext ORDER BY 1")
         names = [row[0] for row in cursor.fetchall()]
     assert {"ticket_organisation_key", "ticket_category_key"} <= set(names)
+
+
+@pytest.fixture
+def two_teams(team_tickets, responsible, technical):
+    technical.responsibles.add(responsible)
+    for n in range(4):
+        TicketFactory(requester=team_tickets.requester, category=technical, subject=f"A {n}")
+    return responsible
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_a_list_of_several_teams_by_subject_is_the_plain_sort(client, two_teams, direction):
+    client.force_login(two_teams)
+    key = F("subject").desc() if direction else F("subject").asc()
+    expected = plain_order(two_teams, key, "-pk", status__in=OPEN_STATUSES)
+    expected = [
+        pk for pk in expected if Ticket.objects.get(pk=pk).category.name != "KAPASİTE RAPORU"
+    ]
+
+    assert walk(client, sort=f"{direction}subject") == expected
+    assert len(expected) == 5 + 5 + 1 + 4
+
+
+@on_postgresql
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_a_teams_list_by_subject_reads_each_categorys_index(client, two_teams, direction):
+    client.force_login(two_teams)
+
+    plan = page_plan(client, sort=f"{direction}subject")
+
+    suffix = "_desc" if direction else ""
+    assert len(re.findall(f"Index Scan using ticket_cat_subject{suffix} on", plan)) == 2, plan
+
+
+@on_postgresql
+def test_a_teams_list_of_one_category_by_subject_reads_its_index(client, team_tickets, responsible):
+    client.force_login(responsible)
+
+    plan = page_plan(client, sort="subject")
+
+    assert "Index Scan using ticket_cat_subject on" in plan, plan
+    assert "UNION" not in plan and "Append" not in plan, plan
