@@ -59,8 +59,8 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
     those of everyone else: seconds at a million. None for any other list.
 
     - A member's list by organisation: their organisations' tickets (read from the
-      organisation's index at their names), and what they filed or were given
-      elsewhere (from the requester's index, the assignee's).
+      organisation's index at their names), what they filed (from the requester's
+      index: a member may have filed thousands) and what they were given (few).
     - A team's list by subject, when the team has several categories: each category's
       tickets (from ticket_cat_subject; one category reads it without parts)."""
     sort = (ticket_filter.form.cleaned_data.get("sort") or [""])[0].lstrip("-")

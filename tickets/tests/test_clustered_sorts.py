@@ -1,7 +1,7 @@
 """Sorts whose visible rows sit together in the sort's index: a member's list by
-organisation, a team's by category, an open list by resolution. Each is read at those
-rows (tickets/selectors.py, filters.py) and must list exactly what the plain sort
-lists, page after page, in both directions."""
+organisation, a team's by category or subject, an open list by resolution. Each is read
+at those rows (tickets/selectors.py, filters.py) and must list exactly what the plain
+sort lists, page after page, in both directions."""
 
 import re
 
