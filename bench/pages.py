@@ -55,6 +55,7 @@ PAGES = [
     ("union's list (subtree)", "bursa", "/tickets/"),
     ("handler's list (open, my categories)", "kapasite", "/tickets/"),
     ("handler's list, all, by priority", "kapasite", "/tickets/?status=&sort=-priority"),
+    ("handler's list, all, by category", "kapasite", "/tickets/?status=&sort=category"),
     ("supervisor's list", "tesk", "/tickets/"),
     ("search, common words", "tesk", "/tickets/?q=prod+kodlari"),
     ("search, a rare word", "tesk", "/tickets/?q={rare}"),

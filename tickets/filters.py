@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from categories.models import Category
 from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
@@ -245,8 +244,7 @@ class TicketFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = (self.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
         if sort == "category" and (kept := self.kept_categories()) is not None:
-            chosen = Category.objects.filter(pk__in=kept).only("name")
-            queryset = queryset.filter(category_key__in={sortkeys.for_category(c) for c in chosen})
+            queryset = queryset.filter(category_key__in=sortkeys.category_keys(kept))
         if sort == "resolved" and self.form.cleaned_data.get("status") in (OPEN, *OPEN_STATUSES):
             queryset = queryset.order_by("-pk")
         return queryset

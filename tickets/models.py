@@ -156,6 +156,7 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="assigned_tickets",
+        db_index=False,  # ticket_assignee_cat's first column
     )
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)
@@ -243,6 +244,12 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-subject", "-id"], name="ticket_cat_subject_desc"),
             models.Index(fields=["category_key", "-id"], name="ticket_cat_key"),
             models.Index(fields=["-category_key", "-id"], name="ticket_cat_key_desc"),
+            # What a handler was given, by category: that part of their list sorted so
+            # (selectors._sort_parts); and every lookup by assignee.
+            models.Index(fields=["assignee", "category_key", "-id"], name="ticket_assignee_cat"),
+            models.Index(
+                fields=["assignee", "-category_key", "-id"], name="ticket_assignee_cat_desc"
+            ),
             models.Index(fields=["assignee_key", "-id"], name="ticket_assignee_key"),
             models.Index(fields=["-assignee_key", "-id"], name="ticket_assignee_key_desc"),
             # sort=due / -due, each with the newest first among equal dues; the range

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from accounts.models import Organisation, User
 from categories.selectors import team_category_ids
 
-from . import configuration, facts, filing, paging, permissions, worklists
+from . import configuration, facts, filing, paging, permissions, sortkeys, worklists
 from .filters import (
     MINE,
     TicketFilter,
@@ -61,10 +61,13 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
     - A member's list by organisation: their organisations' tickets (read from the
       organisation's index at their names), what they filed (from the requester's
       index: a member may have filed thousands) and what they were given (few).
+    - A handler's whole list by category: their teams' tickets (read from the category
+      index at their names), what they were given (from the assignee's index) and
+      what they filed. (Their teams' list alone is read at the names by the filter.)
     - A team's list by subject, when the team has several categories: each category's
       tickets (from ticket_cat_subject; one category reads it without parts)."""
     sort = (ticket_filter.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
-    if sort not in ("organisation", "subject") or ticket_filter.data.get("view"):
+    if sort not in ("organisation", "category", "subject") or ticket_filter.data.get("view"):
         return None
     if not connection.features.supports_slicing_ordering_in_compound:
         return None
@@ -74,6 +77,12 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
         if not teams_only or kept is None or len(kept) < 2:
             return None
         parts = {pk: Q(category_id=pk) for pk in kept}
+    elif sort == "category":
+        kept = ticket_filter.kept_categories()
+        parts = {} if kept is not None or user.is_supervisor else visibility_parts(user)
+        if "category" not in parts:
+            return None
+        parts["category"] &= Q(category_key__in=sortkeys.category_keys(team_category_ids(user)))
     else:
         parts = {} if teams_only or user.is_supervisor else visibility_parts(user)
         if "organisation" not in parts:

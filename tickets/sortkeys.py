@@ -17,6 +17,11 @@ def for_category(category: Category) -> str:
     return " ".join(normalise(category.name).split())
 
 
+def category_keys(ids) -> set[str]:
+    """The copies the tickets of categories `ids` carry (one query)."""
+    return {for_category(category) for category in Category.objects.filter(pk__in=ids).only("name")}
+
+
 def for_organisation(organisation: Organisation) -> str:
     return organisation.name_key
 

@@ -1,7 +1,7 @@
 """Sorts whose visible rows sit together in the sort's index: a member's list by
-organisation, a team's by category or subject, an open list by resolution. Each is read
-at those rows (tickets/selectors.py, filters.py) and must list exactly what the plain
-sort lists, page after page, in both directions."""
+organisation, a handler's or a team's by category, a team's by subject, an open list by
+resolution. Each is read at those rows (tickets/selectors.py, filters.py) and must list
+exactly what the plain sort lists, page after page, in both directions."""
 
 import re
 
@@ -258,3 +258,34 @@ def test_a_teams_list_of_one_category_by_subject_reads_its_index(client, team_ti
 
     assert "Index Scan using ticket_cat_subject on" in plan, plan
     assert "UNION" not in plan and "Append" not in plan, plan
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_a_handlers_whole_list_by_category_is_the_plain_sort(
+    client, team_tickets, responsible, technical, direction
+):
+    TicketFactory(requester=responsible, category=technical)
+    client.force_login(responsible)
+    key = F("category_key")
+    key = key.desc(nulls_first=True) if direction else key.asc(nulls_last=True)
+    expected = plain_order(responsible, key, "-pk")
+
+    # status= (all): not the team's open tickets the list opens on.
+    assert walk(client, sort=f"{direction}category", status="") == expected
+    # The team's five open and one resolved, one given to them and one they filed.
+    assert len(expected) == 5 + 1 + 1 + 1
+
+
+@on_postgresql
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_each_part_of_a_handlers_whole_list_by_category_reads_its_own_index(
+    client, team_tickets, responsible, direction
+):
+    client.force_login(responsible)
+
+    plan = page_plan(client, sort=f"{direction}category", status="")
+
+    suffix = "_desc" if direction else ""
+    assert re.search("Index Scan using ticket_cat_key(_desc)? on", plan), plan
+    assert "Index Cond: ((category_key)::text = 'kapasite raporu'" in plan, plan
+    assert re.search(f"Index (Only )?Scan using ticket_assignee_cat{suffix} on", plan), plan
