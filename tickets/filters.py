@@ -242,12 +242,18 @@ class TicketFilter(django_filters.FilterSet):
         category, the names of the categories kept. Sorted by resolution, open tickets
         have none (the `open_unresolved` constraint): the order is the ids' alone."""
         queryset = super().filter_queryset(queryset)
-        sort = (self.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
+        sort = self.sorted_by
         if sort == "category" and (kept := self.kept_categories()) is not None:
             queryset = queryset.filter(category_key__in=sortkeys.category_keys(kept))
         if sort == "resolved" and self.form.cleaned_data.get("status") in (OPEN, *OPEN_STATUSES):
             queryset = queryset.order_by("-pk")
         return queryset
+
+    @property
+    def sorted_by(self) -> str:
+        """The column the list is sorted by (`?sort=`'s name, either direction); "" for
+        the default order."""
+        return (self.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
 
     def kept_categories(self) -> set[int] | None:
         """The categories the `team` and `category` filters keep; None: all of them."""

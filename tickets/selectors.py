@@ -66,7 +66,7 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
       what they filed. (Their teams' list alone is read at the names by the filter.)
     - A team's list by subject, when the team has several categories: each category's
       tickets (from ticket_cat_subject; one category reads it without parts)."""
-    sort = (ticket_filter.form.cleaned_data.get("sort") or [""])[0].lstrip("-")
+    sort = ticket_filter.sorted_by
     if sort not in ("organisation", "category", "subject") or ticket_filter.data.get("view"):
         return None
     if not connection.features.supports_slicing_ordering_in_compound:
