@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import ChoiceLabels
+
 from . import logchain, sortkeys, uploads
 from .querysets import TicketQuerySet
 from .records import (  # noqa: F401 - models of this app
@@ -100,7 +102,7 @@ PRIORITY_RANK = models.Case(
 )
 
 
-class Ticket(models.Model):
+class Ticket(ChoiceLabels, models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requester"),
@@ -320,7 +322,7 @@ class TicketEventQuerySet(models.QuerySet):
         raise AppendOnlyError("Action log entries are chained one at a time: use save().")
 
 
-class TicketEvent(models.Model):
+class TicketEvent(ChoiceLabels, models.Model):
     """One line of a ticket's action log. Written once, never updated or deleted.
 
     On PostgreSQL the database itself refuses changes (migrations 0002 and 0006), and

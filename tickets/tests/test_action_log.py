@@ -64,3 +64,18 @@ def test_bulk_updates_and_deletes_of_the_log_raise(ticket):
     with pytest.raises(AppendOnlyError):
         TicketEvent.objects.filter(ticket=ticket).delete()
     assert list(ticket.events.values_list("note", flat=True)) == [""]
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "status"),
+    [("tr", "Oluşturuldu", "Bekliyor"), ("ru", "Создана", "Ожидает"), ("en", "Created", "Waiting")],
+)
+def test_a_log_line_and_a_status_are_labelled_in_the_readers_language(
+    ticket, language, label, status
+):
+    from django.utils import translation
+
+    event = ticket.events.get()
+    for _ in range(2):  # the second time from the labels kept for the language
+        with translation.override(language):
+            assert (event.get_kind_display(), ticket.get_status_display()) == (label, status)
