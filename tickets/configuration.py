@@ -21,6 +21,7 @@ from accounts import loading
 from categories.models import Category
 from common import versions
 
+from . import sortkeys
 from .models import CustomField, TicketKind
 
 NAME = "configuration"
@@ -119,6 +120,15 @@ def attach(tickets) -> None:
             ticket.category = category
         if (kind := config.kind(ticket.kind_id)) is not None:
             ticket.kind = kind
+
+
+def category_keys(ids) -> set[str]:
+    """The name copies the tickets of categories `ids` carry (tickets/sortkeys.py), from
+    the kept configuration; read from the database if one is newer than it."""
+    categories = [current().category(pk) for pk in ids]
+    if None in categories:
+        return sortkeys.category_keys(ids)
+    return {sortkeys.for_category(category) for category in categories}
 
 
 def changed(*, raw=False, using=None, **kwargs) -> None:

@@ -20,7 +20,7 @@ from categories.selectors import handles_tickets, team_category_ids
 from common.calendars import CalendarDateFilter
 from common.text import terms
 
-from . import configuration, filing, search, sortkeys
+from . import configuration, filing, search
 from .forms import FAST_WIDGETS
 from .models import OPEN_STATUSES, CustomField, Priority, Status, Ticket
 from .records import FieldType
@@ -244,7 +244,7 @@ class TicketFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.sorted_by
         if sort == "category" and (kept := self.kept_categories()) is not None:
-            queryset = queryset.filter(category_key__in=sortkeys.category_keys(kept))
+            queryset = queryset.filter(category_key__in=configuration.category_keys(kept))
         if sort == "resolved" and self.form.cleaned_data.get("status") in (OPEN, *OPEN_STATUSES):
             queryset = queryset.order_by("-pk")
         return queryset

@@ -18,13 +18,18 @@ value while someone pages moves, as in any list that changes under a reader; a
 link whose row is gone says so rather than showing another page.
 """
 
+import functools
 import math
+import operator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND, WhereNode
 
 AFTER, BEFORE, PAGE = "after", "before", "page"
 _SALT = "tickets.list.page"
@@ -45,13 +50,18 @@ class Key:
 
     def past(self, value, reverse=False) -> Q:
         """The rows whose value comes after `value` in this key's order."""
+        ranges = self.past_ranges(value, reverse)
+        return functools.reduce(operator.or_, ranges) if ranges else Q(pk__in=[])
+
+    def past_ranges(self, value, reverse=False) -> list[Q]:
+        """`past` as the ranges of this key's index it covers, in the key's order."""
         descending = self.descending != reverse
         if value is None:
-            return Q(**{f"{self.path}__isnull": False}) if descending else Q(pk__in=[])
+            return [Q(**{f"{self.path}__isnull": False})] if descending else []
         if descending:
-            return Q(**{f"{self.path}__lt": value})
-        beyond = Q(**{f"{self.path}__gt": value})
-        return beyond | Q(**{f"{self.path}__isnull": True}) if self.nullable else beyond
+            return [Q(**{f"{self.path}__lt": value})]
+        beyond = [Q(**{f"{self.path}__gt": value})]
+        return [*beyond, Q(**{f"{self.path}__isnull": True})] if self.nullable else beyond
 
     def same(self, value) -> Q:
         return Q(**{f"{self.path}__isnull": True}) if value is None else Q(**{self.path: value})
@@ -181,6 +191,57 @@ def _past(keys: list[Key], values: list, reverse: bool) -> Q:
     return keys[0].reached(values[0], reverse) & condition
 
 
+def _past_ranges(keys: list[Key], values: list, reverse: bool) -> list[Q]:
+    """`_past` as disjoint ranges of the sort's index, in its order: (k1 past v1), (k1 =
+    v1, k2 past v2), ... Each is read from where it starts, where `_past` reads the
+    cursor's whole group from its first row: a ticket deep among a chamber's 20,000,
+    sorted by organisation, is found at once rather than after the 19,000 before it."""
+    ranges, equal = [], Q()
+    for key, value in zip(keys, values, strict=True):
+        ranges.extend(equal & past for past in key.past_ranges(value, reverse))
+        equal &= key.same(value)
+    return ranges
+
+
+def _ranges_of(part: QuerySet, keys: list[Key], values: list, reverse: bool) -> list[Q]:
+    """`_past_ranges` that can hold rows of `part`: where its filters name the values its
+    first key takes (a chamber's name), not the ranges of that key past the cursor when
+    the cursor holds the only one, nor those at the cursor's value when it is not one.
+    PostgreSQL does not see that `key = 'x' AND key < 'x'` holds no row, and may walk
+    the whole table in search of one."""
+    named = _named_values(part.query.where, part.query.base_table, keys[0].path)
+    if named is None:
+        return _past_ranges(keys, values, reverse)
+    first, *others = keys
+    ranges = first.past_ranges(values[0], reverse) if named - {values[0]} else []
+    if values[0] in named:
+        same = first.same(values[0])
+        ranges += [same & past for past in _past_ranges(others, values[1:], reverse)]
+    return ranges
+
+
+def _named_values(where: WhereNode, alias: str, path: str) -> set | None:
+    """The values a WHERE (its ANDed conditions) allows column `path` of table `alias`,
+    when it names them (`path=` or `path__in=` a list); None when it does not."""
+    if where.connector != AND or where.negated:
+        return None
+    named = None
+    for child in where.children:
+        if isinstance(child, WhereNode):
+            found = _named_values(child, alias, path)
+        elif isinstance(child, Exact | In) and getattr(child.lhs, "alias", None) == alias:
+            rhs = child.rhs if isinstance(child, In) else [child.rhs]
+            plain = isinstance(rhs, list | tuple | set) and not any(
+                hasattr(value, "resolve_expression") for value in rhs
+            )
+            found = set(rhs) if child.lhs.target.name == path and plain else None
+        else:
+            found = None
+        if found is not None:
+            named = found if named is None else named & found
+    return named
+
+
 @dataclass
 class TicketPage:
     """One page of the list and the links around it."""
@@ -223,16 +284,31 @@ def _page_number(value) -> int:
     return max(number, 1)
 
 
+def _by_ranges(queryset: QuerySet, keys: list[Key], parts) -> list[QuerySet] | None:
+    """What to read range by range past a cursor (`_past_ranges`): the parts, else the
+    whole list as one. None where the database cannot limit within a UNION (SQLite), or
+    by a computed key (search's rank), which no index holds and whose ranges would only
+    compute it twice."""
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return None
+    if any(key.path in queryset.query.annotations for key in keys):
+        return None
+    return parts or [queryset]
+
+
 def _among_parts(parts: list[QuerySet], keys: list[Key], rows: int, *, past=None) -> Q:
     """The rows among each part's first `rows` in the keys' order (past a cursor: `past`,
-    the values and the direction); the first rows of their union are among them."""
+    the values and the direction, in each of its ranges); the first rows of their union
+    are among them."""
     reverse = past is not None and past[1]
-    firsts = []
-    for part in parts:
-        ordered = part.order_by(*(key.order(reverse=reverse) for key in keys))
-        if past is not None:
-            ordered = ordered.filter(_past(keys, *past))
-        firsts.append(ordered.values("pk")[:rows])
+    order = [key.order(reverse=reverse) for key in keys]
+    firsts = [
+        part.filter(r).order_by(*order).values("pk")[:rows]
+        for part in parts
+        for r in ([Q()] if past is None else _ranges_of(part, keys, *past))
+    ]
+    if not firsts:
+        return Q(pk__in=[])
     return Q(pk__in=firsts[0].union(*firsts[1:], all=True))
 
 
@@ -269,9 +345,9 @@ def get_page(
         values, number = cursor
         if reverse:
             ordered = rows_of.order_by(*(key.order(reverse=True) for key in keys))
-        if parts:
+        if ranged := _by_ranges(queryset, keys, parts):
             ordered = ordered.filter(
-                _among_parts(parts, keys, page_size + 1, past=(values, reverse))
+                _among_parts(ranged, keys, page_size + 1, past=(values, reverse))
             )
         rows = list(ordered.filter(_past(keys, values, reverse))[: page_size + 1])
         more = len(rows) > page_size
@@ -317,22 +393,28 @@ def _instance_values(queryset: QuerySet, keys: list[Key], row) -> list:
     return values
 
 
-def _sides(queryset: QuerySet, keys: list[Key], values: list) -> dict[str, Subquery]:
-    """The ids just before and just after the row of sort `values`, as subqueries."""
+def _sides(queryset: QuerySet, keys: list[Key], values: list, parts=None) -> dict:
+    """The ids just before and just after the row of sort `values`, as subqueries;
+    `parts`: what to read range by range (`_by_ranges`)."""
     sides = {}
     for name, reverse in (("previous", True), ("next", False)):
         ordered = queryset.order_by(*(key.order(reverse=reverse) for key in keys))
+        if parts:
+            ordered = ordered.filter(_among_parts(parts, keys, 1, past=(values, reverse)))
         beyond = ordered.filter(_past(keys, values, reverse)).values("pk")[:1]
         sides[name] = Subquery(beyond)
     return sides
 
 
-def neighbours(queryset: QuerySet, pk: int, *, row=None) -> tuple[int | None, int | None]:
+def neighbours(
+    queryset: QuerySet, pk: int, *, row=None, parts: list[QuerySet] | None = None
+) -> tuple[int | None, int | None]:
     """The ids before and after ticket `pk` in the list's order (keyset, so it costs the
     same however deep the ticket sits); None at either end or when `pk` is gone. `row`:
-    the ticket as the page read it, whose fields give its sort values. One query: both
-    neighbours, and with a computed sort key (search's rank) its value for the ticket
-    and whether the list keeps it (`as_listed`)."""
+    the ticket as the page read it, whose fields give its sort values; `parts` as
+    `get_page`'s, else the whole list is the one part. One query: both neighbours, and
+    with a computed sort key (search's rank) its value for the ticket and whether the
+    list keeps it (`as_listed`)."""
     keys = sort_keys(queryset)
     annotations = queryset.query.annotations
     computed = {key.path: annotations[key.path] for key in keys if key.path in annotations}
@@ -343,7 +425,7 @@ def neighbours(queryset: QuerySet, pk: int, *, row=None) -> tuple[int | None, in
     if values is None:
         return None, None
     values = list(values)
-    sides = _sides(queryset, keys, values)
+    sides = _sides(queryset, keys, values, _by_ranges(queryset, keys, parts))
     if computed:
         # Past the count limit the list drops the computed key (`affordable`), and so do
         # its neighbours: the database computes only the order that applies.

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from accounts.models import Organisation, User
 from categories.selectors import team_category_ids
 
-from . import configuration, facts, filing, paging, permissions, sortkeys, worklists
+from . import configuration, facts, filing, paging, permissions, worklists
 from .filters import (
     MINE,
     TicketFilter,
@@ -82,7 +82,8 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
         parts = {} if kept is not None or user.is_supervisor else visibility_parts(user)
         if "category" not in parts:
             return None
-        parts["category"] &= Q(category_key__in=sortkeys.category_keys(team_category_ids(user)))
+        names = configuration.category_keys(team_category_ids(user))
+        parts["category"] &= Q(category_key__in=names)
     else:
         parts = {} if teams_only or user.is_supervisor else visibility_parts(user)
         if "organisation" not in parts:
@@ -217,5 +218,6 @@ def list_neighbours(user, ticket: Ticket, list_query: str) -> dict:
     string, carried in `?list=`), with the links back to it; empty without one."""
     params = QueryDict(list_query)
     ticket_filter = filtered_tickets(user, params)
-    previous, following = paging.neighbours(ticket_filter.qs, ticket.pk, row=ticket)
+    parts = _sort_parts(user, ticket_filter)
+    previous, following = paging.neighbours(ticket_filter.qs, ticket.pk, row=ticket, parts=parts)
     return {"previous": previous, "next": following, "query": list_query}

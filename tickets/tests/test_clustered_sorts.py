@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.tests.factories import OrganisationFactory, UserFactory
 from categories.tests.factories import CategoryFactory
+from tickets import selectors
 from tickets.models import OPEN_STATUSES, Status, Ticket
 from tickets.tests.factories import TicketFactory
-from tickets.tests.test_paging import listed_ids, visit
+from tickets.tests.test_paging import listed_ids, neighbours_in, visit
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's plans and indexes"
@@ -82,6 +83,18 @@ def test_a_members_list_by_organisation_is_the_plain_sort(client, request, sprea
     assert set(listed) & set(elsewhere.values_list("pk", flat=True)) == set(
         elsewhere.filter(requester=user).values_list("pk", flat=True)
     ) | set(elsewhere.filter(assignee=user).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_a_members_next_and_previous_by_organisation_follow_the_plain_sort(
+    spread, union_member, direction
+):
+    key = F("organisation_key")
+    key = key.desc(nulls_first=True) if direction else key.asc(nulls_last=True)
+
+    neighbours_in(
+        union_member, plain_order(union_member, key, "-pk"), f"sort={direction}organisation"
+    )
 
 
 def test_a_numbered_page_by_organisation_is_the_plain_sorts(client, spread, union_member):
@@ -272,6 +285,49 @@ def test_a_handlers_whole_list_by_category_is_the_plain_sort(
     assert walk(client, sort=f"{direction}category", status="") == expected
     # The team's five open and one resolved, one given to them and one they filed.
     assert len(expected) == 5 + 1 + 1 + 1
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_a_teams_next_and_previous_by_category_follow_the_plain_sort(
+    team_tickets, responsible, capacity, direction
+):
+    key = F("category_key")
+    key = key.desc(nulls_first=True) if direction else key.asc(nulls_last=True)
+    expected = plain_order(responsible, key, "-pk", category=capacity, status__in=OPEN_STATUSES)
+
+    neighbours_in(responsible, expected, f"sort={direction}category")
+
+
+@on_postgresql
+@pytest.mark.parametrize("listing", ["sort=category", "sort=category&status=", "sort=-category"])
+def test_next_and_previous_in_one_categorys_tickets_read_no_other_name(
+    team_tickets, responsible, listing
+):
+    # PostgreSQL does not see that `category_key = 'x' AND category_key < 'x'` holds
+    # nothing, and may read the whole table looking: no such range is asked for.
+    ticket = Ticket.objects.filter(category=team_tickets.category).order_by("pk")[2]
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.list_neighbours(responsible, ticket, listing)
+
+    (sql,) = [query["sql"] for query in queries if 'AS "previous"' in query["sql"]]
+    for branch in sql.split("UNION ALL"):
+        where = branch.split("ORDER BY")[0]
+        if '"category_key" IN (' in where:  # the team's part, at their one name
+            assert re.search('"category_key" [<>]', where) is None, where
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_a_handlers_next_and_previous_in_their_whole_list_by_category_follow_the_plain_sort(
+    team_tickets, responsible, technical, direction
+):
+    TicketFactory(requester=responsible, category=technical)
+    key = F("category_key")
+    key = key.desc(nulls_first=True) if direction else key.asc(nulls_last=True)
+
+    neighbours_in(
+        responsible, plain_order(responsible, key, "-pk"), f"status=&sort={direction}category"
+    )
 
 
 @on_postgresql

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
+from tickets import selectors
 from tickets.filters import TicketFilter
 from tickets.models import Priority, Status, Ticket
 from tickets.tests.factories import TicketFactory
@@ -86,6 +88,30 @@ def test_following_next_reaches_every_ticket_once_in_the_lists_order(
         response, page = visit(client, "/tickets/" + page.links["Previous"])
         back.append(listed_ids(response))
     assert back[::-1] == pages
+
+
+def neighbours_in(user, expected: list[int], listing: str) -> None:
+    """Each ticket's Previous and Next, as its page would link them from `listing`, are
+    the tickets either side of it in `expected`."""
+    around = [None, *expected, None]
+    for before, pk, after in zip(around[:-2], expected, around[2:], strict=True):
+        sides = selectors.list_neighbours(user, Ticket.objects.get(pk=pk), listing)
+        assert (sides["previous"], sides["next"]) == (before, after), pk
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+@pytest.mark.parametrize("key", SORTS)
+def test_each_tickets_next_and_previous_are_its_neighbours_in_the_list(
+    settings, supervisor, many, key, direction
+):
+    if direction and not key:
+        pytest.skip("the default order has no other direction")
+    listing = f"sort={direction}{key}" if key else ""
+    settings.HELPDESK_PAGE_SIZE = 100
+    listed = selectors.ticket_list(supervisor, QueryDict(listing))[1].object_list
+
+    assert len(listed) == many
+    neighbours_in(supervisor, [ticket.pk for ticket in listed], listing)
 
 
 def test_a_page_past_the_count_bound_shows_its_own_rows(client, settings, supervisor, many):
