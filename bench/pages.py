@@ -15,6 +15,7 @@ docs/benchmarks.md.
 """
 
 import argparse
+import html
 import http.client
 import json
 import os
@@ -49,7 +50,8 @@ from accounts.models import User  # noqa: E402
 from tickets.filters import TicketFilter  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
-# (page, who, URL). {ticket} is a ticket the user may see, {rare} a rare word.
+# (page, who, URL). {ticket} is a ticket the user may see, {rare} a rare word, {deep}
+# the Next link of page 20 (a keyset page: past the cursor's row, not an offset).
 PAGES = [
     ("member's list", "oda", "/tickets/"),
     ("union's list (subtree)", "bursa", "/tickets/"),
@@ -65,6 +67,12 @@ PAGES = [
     ("page 40", "tesk", "/tickets/?page=40"),
     ("ticket page (member)", "oda", "/tickets/{ticket}/"),
     ("ticket page (supervisor)", "tesk", "/tickets/{ticket}/"),
+    (
+        "ticket page from the list by organisation",
+        "oda",
+        "/tickets/{ticket}/?list=sort%3Dorganisation",
+    ),
+    ("team's list by category, past 500 rows", "kapasite", "/tickets/{deep}"),
     ("CSV export, one month, first byte", "tesk", "/tickets/export.csv?created_from={month}"),
     ("help search, 1,000 articles", "oda", "/kb/?q=kapasite+raporu+prod+kodu"),
     ("help suggestions while filing", "oda", "/kb/suggest/?q=kapasite+raporu+prod+kodu"),
@@ -257,6 +265,12 @@ def main():
             "floor": time_page(anonymous, floor_url, args.requests, args.warm_up),
             "pages": [],
         }
+        twentieth = Browser(port, "kapasite").request(
+            "GET", "/tickets/?team=mine&status=&sort=category&page=20"
+        )
+        values["deep"] = html.unescape(
+            re.search(r'href="(\?[^"]*after=[^"]*)"', twentieth[1].decode())[1]
+        )
         slow = []
         for page, who, url in PAGES:
             url = url.format(**values)
