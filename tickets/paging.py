@@ -204,11 +204,10 @@ def _past_ranges(keys: list[Key], values: list, reverse: bool) -> list[Q]:
 
 
 def _ranges_of(part: QuerySet, keys: list[Key], values: list, reverse: bool) -> list[Q]:
-    """`_past_ranges` that can hold rows of `part`: where its filters name the values its
-    first key takes (a chamber's name), not the ranges of that key past the cursor when
-    the cursor holds the only one, nor those at the cursor's value when it is not one.
-    PostgreSQL does not see that `key = 'x' AND key < 'x'` holds no row, and may walk
-    the whole table in search of one."""
+    """`_past_ranges` that can hold rows of `part`. Where its filters name the values its
+    first key takes (a chamber's name), none past the cursor's value on that key when
+    it is the only one named, none at it when it is not named: PostgreSQL does not see
+    that `key = 'x' AND key < 'x'` holds no row, and may read the whole table for one."""
     named = _named_values(part.query.where, part.query.base_table, keys[0].path)
     if named is None:
         return _past_ranges(keys, values, reverse)
