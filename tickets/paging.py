@@ -397,11 +397,14 @@ def _sides(queryset: QuerySet, keys: list[Key], values: list, parts=None) -> dic
     `parts`: what to read range by range (`_by_ranges`)."""
     sides = {}
     for name, reverse in (("previous", True), ("next", False)):
-        ordered = queryset.order_by(*(key.order(reverse=reverse) for key in keys))
+        order = [key.order(reverse=reverse) for key in keys]
         if parts:
-            ordered = ordered.filter(_among_parts(parts, keys, 1, past=(values, reverse)))
-        beyond = ordered.filter(_past(keys, values, reverse)).values("pk")[:1]
-        sides[name] = Subquery(beyond)
+            # The parts hold the list's filters: what is left is to order their firsts.
+            among = _among_parts(parts, keys, 1, past=(values, reverse))
+            beyond = queryset.model._base_manager.filter(among).order_by(*order)
+        else:
+            beyond = queryset.order_by(*order).filter(_past(keys, values, reverse))
+        sides[name] = Subquery(beyond.values("pk")[:1])
     return sides
 
 
