@@ -189,6 +189,10 @@ def page_plan(client, **params) -> str:
         assert client.get("/tickets/", params).status_code == 200
     rows = 'SELECT "tickets_ticket"."id", "tickets_ticket"."requester_id"'
     (sql,) = [q["sql"] for q in queries if q["sql"].startswith(rows) and "ORDER BY" in q["sql"]]
+    return plan_of(sql)
+
+
+def plan_of(sql: str) -> str:
     with connection.cursor() as cursor:
         # A handful of rows: priced as the many they stand for, whose sorting would cost.
         for setting in ("seqscan", "bitmapscan", "sort"):
