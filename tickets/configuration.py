@@ -124,7 +124,7 @@ def attach(tickets) -> None:
 
 def category_keys(ids) -> set[str]:
     """The name copies the tickets of categories `ids` carry (tickets/sortkeys.py), from
-    the kept configuration; read from the database if one is newer than it."""
+    the kept configuration; from the database when it lacks one (made since)."""
     categories = [current().category(pk) for pk in ids]
     if None in categories:
         return sortkeys.category_keys(ids)

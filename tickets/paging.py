@@ -192,8 +192,8 @@ def _past(keys: list[Key], values: list, reverse: bool) -> Q:
 
 
 def _past_ranges(keys: list[Key], values: list, reverse: bool) -> list[Q]:
-    """`_past` as disjoint ranges of the sort's index, in its order: (k1 past v1), (k1 =
-    v1, k2 past v2), ... Each is read from where it starts, where `_past` reads the
+    """`_past` as disjoint ranges of the sort's index: (k1 past v1), (k1 = v1, k2 past
+    v2), ... Each is read from where it starts, where `_past` reads the
     cursor's whole group from its first row: a ticket deep among a chamber's 20,000,
     sorted by organisation, is found at once rather than after the 19,000 before it."""
     ranges, equal = [], Q()
@@ -397,14 +397,11 @@ def _sides(queryset: QuerySet, keys: list[Key], values: list, parts=None) -> dic
     `parts`: what to read range by range (`_by_ranges`)."""
     sides = {}
     for name, reverse in (("previous", True), ("next", False)):
-        order = [key.order(reverse=reverse) for key in keys]
+        ordered = queryset.order_by(*(key.order(reverse=reverse) for key in keys))
         if parts:
-            # The parts hold the list's filters: what is left is to order their firsts.
-            among = _among_parts(parts, keys, 1, past=(values, reverse))
-            beyond = queryset.model._base_manager.filter(among).order_by(*order)
-        else:
-            beyond = queryset.order_by(*order).filter(_past(keys, values, reverse))
-        sides[name] = Subquery(beyond.values("pk")[:1])
+            ordered = ordered.filter(_among_parts(parts, keys, 1, past=(values, reverse)))
+        beyond = ordered.filter(_past(keys, values, reverse)).values("pk")[:1]
+        sides[name] = Subquery(beyond)
     return sides
 
 
