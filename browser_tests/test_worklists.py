@@ -49,6 +49,8 @@ def test_a_phone_opens_the_views_from_a_menu(open_page):
     expect(view).to_be_hidden()
     page.get_by_role("button", name=t("fa", "Views")).click()
     expect(view).to_be_visible()
+    # Opened, not still opening: a link clicked while the menu grows may be missed.
+    expect(page.locator("#worklists-menu")).to_have_class(re.compile(r"\bshow\b"))
     view.click()
     expect(page).to_have_url(re.compile(r"view=open"))
 
