@@ -48,13 +48,9 @@ class Key:
         column = F(self.path)
         return column.desc(nulls_first=True) if descending else column.asc(nulls_last=True)
 
-    def past(self, value, reverse=False) -> Q:
-        """The rows whose value comes after `value` in this key's order."""
-        ranges = self.past_ranges(value, reverse)
-        return functools.reduce(operator.or_, ranges) if ranges else Q(pk__in=[])
-
     def past_ranges(self, value, reverse=False) -> list[Q]:
-        """`past` as the ranges of this key's index it covers, in the key's order."""
+        """The rows whose value comes after `value` in this key's order, as the ranges
+        of its index they cover."""
         descending = self.descending != reverse
         if value is None:
             return [Q(**{f"{self.path}__isnull": False})] if descending else []
@@ -183,18 +179,16 @@ def _read_token(token: str, queryset: QuerySet, keys: list[Key]):
 
 
 def _past(keys: list[Key], values: list, reverse: bool) -> Q:
-    """Rows after the cursor: (k1, k2, ...) > (v1, v2, ...) in the sort's order."""
-    condition, equal = Q(pk__in=[]), Q()
-    for key, value in zip(keys, values, strict=True):
-        condition |= equal & key.past(value, reverse)
-        equal &= key.same(value)
-    return keys[0].reached(values[0], reverse) & condition
+    """Rows after the cursor: (k1, k2, ...) > (v1, v2, ...) in the sort's order; one
+    condition, its first key's in a form an index can seek to."""
+    past = functools.reduce(operator.or_, _past_ranges(keys, values, reverse), Q(pk__in=[]))
+    return keys[0].reached(values[0], reverse) & past
 
 
 def _past_ranges(keys: list[Key], values: list, reverse: bool) -> list[Q]:
-    """`_past` as disjoint ranges of the sort's index: (k1 past v1), (k1 = v1, k2 past
-    v2), ... Each is read from where it starts, where `_past` reads the
-    cursor's whole group from its first row: a ticket deep among a chamber's 20,000,
+    """The rows after the cursor as disjoint ranges of the sort's index: (k1 past v1),
+    (k1 = v1, k2 past v2), ... Each is read from where it starts, where `_past` reads
+    the cursor's whole group from its first row: a ticket deep among a chamber's 20,000,
     sorted by organisation, is found at once rather than after the 19,000 before it."""
     ranges, equal = [], Q()
     for key, value in zip(keys, values, strict=True):
