@@ -18,6 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+# As bench/pages.py serves it: DEBUG on would also check every widget template's file.
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x1y2z3" * 10)
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
 
 import django  # noqa: E402
 
@@ -61,7 +65,7 @@ def main():
         for _ in range(args.runs):
             client.get(url)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("ROWS", 45)))
         return
     # Wall time, and this process's CPU time: on a shared machine the second says more
     # about the Python and template work.
