@@ -65,7 +65,8 @@ def main():
         for _ in range(args.runs):
             client.get(url)
         profile.disable()
-        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("ROWS", 45)))
+        stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("ROWS", 45)))
         return
     # Wall time, and this process's CPU time: on a shared machine the second says more
     # about the Python and template work.

@@ -7,6 +7,7 @@ date it cannot read with a message that shows what it expects.
 """
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 
@@ -65,17 +66,25 @@ def format_datetime(value: datetime.date | datetime.datetime) -> str:
             return persian_digits(
                 f"{day.day} {day.j_months_fa[day.month - 1]} {day.year} {day:%H:%M}"
             )
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+        return _gregorian(value, "SHORT_DATETIME_FORMAT")
     if uses_solar_hijri():
         day = jdatetime.date.fromgregorian(date=value)
         return persian_digits(f"{day.day} {day.j_months_fa[day.month - 1]} {day.year}")
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return _gregorian(value, "SHORT_DATE_FORMAT")
+
+
+def _gregorian(value: datetime.date, format_name: str) -> str:
+    """As `formats.date_format` writes it, by strftime where the format allows."""
+    pattern = formats.get_format(format_name)
+    fast = _as_strftime(pattern)
+    return value.strftime(fast) if fast else dateformat.format(value, pattern)
 
 
 # Django's date format characters that strftime writes alike, whatever the locale.
 _STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "H": "%H", "i": "%M"}
 
 
+@functools.cache
 def _as_strftime(pattern: str) -> str | None:
     """The pattern for strftime when it holds only those characters and punctuation
     ("d.m.Y H:i"), else None (names of months, escapes: dateformat's job)."""

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from common.prepared import Prepared
 from tickets import filing, services
 from tickets.models import OPEN_STATUSES, Contract, EventKind, Status, Ticket
 
@@ -492,11 +493,10 @@ class Reading:
         return "overdue" if self.overdue else "running"
 
 
-def _clock_and_pauses(ticket: Ticket) -> tuple[Clock | None, list[tuple]]:
-    """The ticket's clock with its calendar, and its pauses as (start, end) in order: one
-    query, a row for each pause."""
-    rows = list(
-        Clock.objects.filter(ticket_id=ticket.pk)
+def _clock_with_pauses(ticket_id):
+    """The ticket's clock with its calendar, a row for each of its pauses, in order."""
+    return (
+        Clock.objects.filter(ticket_id=ticket_id)
         .select_related("calendar")
         .annotate(
             pause_start=F("ticket__sla_pauses__started_at"),
@@ -504,6 +504,15 @@ def _clock_and_pauses(ticket: Ticket) -> tuple[Clock | None, list[tuple]]:
         )
         .order_by("pause_start", "ticket__sla_pauses__pk")
     )
+
+
+_CLOCK_WITH_PAUSES = Prepared(_clock_with_pauses)  # a handler's every ticket page reads it
+
+
+def _clock_and_pauses(ticket: Ticket) -> tuple[Clock | None, list[tuple]]:
+    """The ticket's clock with its calendar, and its pauses as (start, end) in order: one
+    query, a row for each pause."""
+    rows = _CLOCK_WITH_PAUSES.rows(ticket.pk)
     pauses = [(row.pause_start, row.pause_end) for row in rows if row.pause_start is not None]
     return (rows[0] if rows else None), pauses
 

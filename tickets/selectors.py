@@ -1,14 +1,16 @@
 """Reads: what the list, the detail page and the export show. No writes here."""
 
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When, prefetch_related_objects
 from django.http import QueryDict
 
 from accounts.models import Organisation, User
 from categories.selectors import team_category_ids
+from common.prepared import Prepared
 
 from . import configuration, facts, filing, paging, permissions, worklists
 from .filters import (
@@ -135,40 +137,75 @@ def updated_since(tickets, user, since):
     return tickets.filter(Exists(events))
 
 
+def _with_header(tickets):
+    # The category and the kind come from the kept configuration: each join costs
+    # PostgreSQL more to plan than to run.
+    return tickets.select_related(
+        "organisation", "assignee", "requester", "parent", "product", "component"
+    ).annotate(
+        # The forms' word for a category ("Unit" at the agency), asked of the same row.
+        organisation_says_unit=filing.says_unit_fact()
+    )
+
+
+def _any_ticket_for_detail(pk, user_id):
+    tickets = Ticket.objects.annotate(seen_at=worklists.seen_at(user_id))
+    return _with_header(tickets).filter(pk=pk)
+
+
+# For one who sees every ticket, the query has one shape: compiled once a process.
+_ANY_TICKET = Prepared(_any_ticket_for_detail)
+
+
 def ticket_for_detail(user, pk):
     """One visible ticket with what its header shows, and when `user` last opened it
     (`seen_at`); raises Ticket.DoesNotExist."""
     tickets = Ticket.objects.visible_to(user)
-    if user.is_authenticated:
-        tickets = tickets.annotate(seen_at=worklists.seen_at(user))
-    ticket = (
-        # The category and the kind come from the kept configuration: each join costs
-        # PostgreSQL more to plan than to run.
-        tickets.select_related(
-            "organisation", "assignee", "requester", "parent", "product", "component"
-        )
-        # The forms' word for a category ("Unit" at the agency), asked of the same row.
-        .annotate(organisation_says_unit=filing.says_unit_fact())
-        .get(pk=pk)
-    )
+    if user.is_authenticated and not tickets.query.where:  # a supervisor's: every ticket
+        found = _ANY_TICKET.rows(pk, user.pk)
+        if not found:
+            raise Ticket.DoesNotExist
+        (ticket,) = found
+    else:
+        if user.is_authenticated:
+            tickets = tickets.annotate(seen_at=worklists.seen_at(user))
+        ticket = _with_header(tickets).get(pk=pk)
     ticket.organisation._says_unit = ticket.organisation_says_unit
     configuration.attach([ticket])
     return ticket
+
+
+def _ticket_events(ticket_id, *, public: bool):
+    events = TicketEvent.objects.filter(ticket_id=ticket_id)
+    events = events.select_related("actor", "actor__organisation")
+    return events.filter(internal=False) if public else events
+
+
+def _ticket_documents(ticket_id, *, public: bool):
+    attachments = Attachment.objects.filter(ticket_id=ticket_id).select_related("uploaded_by")
+    return attachments.filter(internal=False) if public else attachments
+
+
+# A ticket's events and documents as its handlers see them, and as everyone else does
+# (public: no internal ones), each compiled once a process (common/prepared.py).
+_EVENTS = {public: Prepared(partial(_ticket_events, public=public)) for public in (False, True)}
+_DOCUMENTS = {
+    public: Prepared(partial(_ticket_documents, public=public)) for public in (False, True)
+}
 
 
 def timeline(ticket: Ticket, user, *, documents=None):
     """The action log as `user` may see it, oldest first, with each entry's documents:
     taken from `documents` (the page's own list of them, selectors.documents) when given,
     so that the page reads the ticket's documents once."""
-    events = ticket.events.select_related("actor", "actor__organisation")
+    events = _EVENTS[not permissions.is_handler(user, ticket)].rows(ticket.pk)
+    for event in events:
+        event.ticket = ticket
     if documents is None:
-        events = events.prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+        prefetch_related_objects(
+            events, Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
         )
-    if not permissions.is_handler(user, ticket):
-        events = events.filter(internal=False)
-    events = list(events)
-    if documents is not None:
+    else:
         by_event = defaultdict(list)
         for document in sorted(documents, key=lambda document: document.pk):
             by_event[document.event_id].append(document)
@@ -180,10 +217,10 @@ def timeline(ticket: Ticket, user, *, documents=None):
 
 
 def documents(ticket: Ticket, user):
-    attachments = ticket.attachments.select_related("uploaded_by")
-    if not permissions.is_handler(user, ticket):
-        attachments = attachments.filter(internal=False)
-    return list(attachments)
+    attachments = _DOCUMENTS[not permissions.is_handler(user, ticket)].rows(ticket.pk)
+    for attachment in attachments:
+        attachment.ticket = ticket
+    return attachments
 
 
 def attachment_for_download(user, pk) -> Attachment:

@@ -337,8 +337,9 @@ def forget_counts(user) -> None:
 
 
 def seen_at(user) -> Subquery:
-    """When `user` last opened the ticket (NULL: never), to annotate a page's rows with:
-    one indexed probe of TicketSeen (user, ticket) per row, in the rows' own query."""
+    """When `user` (or the user of this id) last opened the ticket (NULL: never), to
+    annotate a page's rows with: one indexed probe of TicketSeen (user, ticket) per row,
+    in the rows' own query."""
     seen = TicketSeen.objects.filter(user=user, ticket=OuterRef("pk")).values("seen_at")[:1]
     return Subquery(seen)
 

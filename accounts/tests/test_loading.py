@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import loading
 from accounts.tests.factories import OrganisationFactory, UserFactory
+from common.prepared import Prepared
 
 
 def test_each_load_gives_its_own_user_with_their_organisation_and_facts(db):
@@ -36,7 +37,7 @@ def test_a_fact_registered_after_a_load_is_loaded_by_the_next(db, monkeypatch):
     monkeypatch.setattr(loading, "_facts", dict(loading._facts))
     monkeypatch.setattr(loading, "_built", loading._built)
 
-    monkeypatch.setattr(loading, "_prepared", {})
+    monkeypatch.setattr(loading, "_prepared", Prepared(loading._prepared.build))
     loading.load(member.pk)
 
     # when

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from common.calendars import CalendarDateField, _as_strftime, datetime_formatter
 from common.templatetags.dates import when
@@ -40,6 +40,17 @@ def test_a_lists_dates_read_as_when_shows_them(language, settings):
     with translation.override(language):
         formatter = datetime_formatter()
         assert [formatter(value) for value in values] == [when(value) for value in values]
+
+
+@pytest.mark.parametrize("language", ["tr", "ru", "en"])
+def test_a_gregorian_date_reads_as_djangos_own_format_writes_it(language):
+    # `when` writes simple formats by strftime: the same text as Django's date_format.
+    late = datetime.datetime(2024, 12, 31, 21, 5, tzinfo=datetime.UTC)
+    with translation.override(language):
+        for value in (FEBRUARY_18, late):
+            local = timezone.localtime(value)
+            assert when(value) == formats.date_format(local, "SHORT_DATETIME_FORMAT")
+            assert when(local.date()) == formats.date_format(local.date(), "SHORT_DATE_FORMAT")
 
 
 def test_a_format_with_names_or_escapes_is_left_to_django():
