@@ -202,7 +202,10 @@ def unlink(ticket: Ticket, *, by, other_id: int) -> None:
 
 
 def related(ticket: Ticket, user) -> list[Ticket]:
-    """The tickets linked to `ticket` that `user` sees (one query)."""
+    """The tickets linked to `ticket` that `user` sees (one query; none when the ticket
+    was read knowing it has no links: `has_links`, selectors.ticket_for_detail)."""
+    if getattr(ticket, "has_links", True) is False:
+        return []
     links = TicketLink.objects.filter(Q(low_id=ticket.pk) | Q(high_id=ticket.pk))
     # The other end of each link, as one list of ids: `pk IN (...) OR pk IN (...)` made
     # PostgreSQL scan every ticket.

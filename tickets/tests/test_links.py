@@ -1,6 +1,8 @@
 """ "Related to #N": shown on both tickets, only to those who see the other."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -121,6 +123,7 @@ def test_the_detail_page_costs_the_same_with_many_links(
     client, file, ticket, responsible, django_assert_max_num_queries
 ):
     client.force_login(responsible)
+    services.link(ticket, by=responsible, other=file(subject="Bağlı"))
     client.get(ticket.get_absolute_url())  # the read receipt is written once
     with django_assert_max_num_queries(14) as one:
         client.get(ticket.get_absolute_url())
@@ -130,3 +133,21 @@ def test_the_detail_page_costs_the_same_with_many_links(
         services.follow(ticket, by=colleague)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(ticket.get_absolute_url())
+
+
+@pytest.mark.parametrize("who", ["responsible", "supervisor", "member"])
+def test_a_ticket_without_links_asks_nothing_more_of_them(client, request, file, ticket, who):
+    # given: a ticket with no link, and one linked to it
+    linked = file(subject="Bağlı kayıt")
+    services.link(linked, by=request.getfixturevalue("responsible"), other=file())
+    client.force_login(request.getfixturevalue(who))
+
+    # when
+    with CaptureQueriesContext(connection) as alone:
+        page = client.get(ticket.get_absolute_url()).text
+    with CaptureQueriesContext(connection) as with_links:
+        client.get(linked.get_absolute_url())
+
+    # then: the ticket's own row says there are none; the linked one reads its links
+    assert 'id="related-tickets"' not in related_block(page)
+    assert len(alone.captured_queries) == len(with_links.captured_queries) - 1

@@ -135,7 +135,12 @@ def test_the_expert_files_from_a_case_with_the_case_chosen(client, agency):
         client, unit(EXPERTS_UNIT), "extension", parent=record.pk, subject="استمهال"
     )
     assert response.status_code == 302
-    assert Ticket.objects.get(subject="استمهال").parent == record
+    ticket = Ticket.objects.get(subject="استمهال")
+    assert ticket.parent == record
+    # and its page names the case, with its authority
+    page = client.get(ticket.get_absolute_url()).text
+    shown = page[page.index('id="ticket-parent"') :].split("</dd>")[0]
+    assert f"<bdi>{record}</bdi>" in shown and f"<bdi>{record.authority}</bdi>" in shown
 
 
 def test_a_case_the_user_may_not_file_about_is_refused_and_nothing_saved(client, agency):
