@@ -5,6 +5,7 @@ millisecond more."""
 
 from django import forms, template
 from django.template.defaultfilters import unordered_list
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -13,10 +14,66 @@ register = template.Library()
 FILE_WIDGETS = {"multiplefile", "clearablefile", "file"}
 
 
+# Widgets whose HTML is drawn only from what `_drawn_from` reads.
+KEPT_WIDGETS = {forms.Textarea, forms.Select, forms.TextInput, forms.HiddenInput}
+KEPT_FORMS = 512  # distinct unbound forms kept per process
+
+
 @register.simple_tag
 def page_form(form):
     """`{% page_form form %}`: the non-field errors, then each field with its label, its
-    widget and its notes (errors, help text)."""
+    widget and its notes (errors, help text).
+
+    An unbound form of plain widgets draws the same HTML each time it is drawn from the
+    same labels, values and choices in the same language: that HTML is kept, and the
+    page's other cards (a supervisor's has six) cost a lookup."""
+    key = _drawn_from(form)
+    if key is None:
+        return _drawn(form)
+    html = _kept.get(key)
+    if html is None:
+        if len(_kept) >= KEPT_FORMS:
+            _kept.clear()
+        html = _kept[key] = _drawn(form)
+    return html
+
+
+_kept: dict = {}
+
+
+def _drawn_from(form) -> tuple | None:
+    """Everything an unbound form's HTML is drawn from, or None when it is not to be
+    kept: bound, or with a widget, a value or choices this does not tell apart."""
+    if form.is_bound:
+        return None
+    key = [type(form), form.prefix, form.auto_id, form.use_required_attribute]
+    key.append(translation.get_language())
+    for field in form:
+        widget, choices = field.field.widget, getattr(field.field, "choices", ())
+        value = field.value()
+        if (
+            type(widget) not in KEPT_WIDGETS
+            or not isinstance(choices, (list, tuple))
+            or not isinstance(value, (str, int, type(None)))
+        ):
+            return None  # a file, a model's choices not read yet, a UUID made per form
+        key.append(
+            (
+                field.name,
+                str(field.label),
+                str(field.help_text),
+                field.field.required,
+                field.field.disabled,
+                type(widget),
+                tuple(sorted((name, str(v)) for name, v in widget.attrs.items())),
+                value,
+                tuple((str(choice), str(label)) for choice, label in choices),
+            )
+        )
+    return tuple(key)
+
+
+def _drawn(form):
     parts = ["\n"]
     errors = form.non_field_errors()
     if errors:

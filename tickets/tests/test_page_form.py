@@ -5,8 +5,10 @@ and nothing a user typed or a message carries unescaped."""
 from django import forms
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from tickets.forms import PageForm
+from tickets.templatetags.ticket_forms import _drawn
 
 
 class SampleForm(PageForm):
@@ -69,3 +71,43 @@ def test_a_refused_file_is_marked_around_its_widget():
         '<div class="is-invalid"><input type="file" name="document" class="form-control is-invalid"'
     ) in html
     assert '<p id="error_1_id_document"><strong>This field is required.</strong></p>' in html
+
+
+class ChoiceSample(PageForm):
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("low", "Low"), ("high", "High")])
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def draw_in(language, form):
+    with translation.override(language):
+        template = Template("{% load ticket_forms %}{% page_form form %}")
+        return template.render(Context({"form": form}))
+
+
+def test_a_kept_form_is_drawn_as_a_fresh_one_and_apart_from_any_other():
+    # given: drawn once, so that its HTML is kept
+    first = draw_in("en", ChoiceSample(initial={"priority": "high"}))
+
+    # when: the same form again, another value, more choices, another language
+    again = draw_in("en", ChoiceSample(initial={"priority": "high"}))
+    other_value = draw_in("en", ChoiceSample(initial={"priority": "low"}))
+    more = ChoiceSample(initial={"priority": "high"})
+    more.fields["priority"].choices = [*more.fields["priority"].choices, ("urgent", "Urgent")]
+    more_choices = draw_in("en", more)
+    turkish = draw_in("tr", ChoiceSample(initial={"priority": "high"}))
+
+    # then: each as drawn afresh
+    with translation.override("en"):
+        assert first == again == str(_drawn(ChoiceSample(initial={"priority": "high"})))
+    assert '<option value="high" selected>High</option>' in first
+    assert '<option value="low" selected>Low</option>' in other_value
+    assert '<option value="urgent">Urgent</option>' in more_choices
+    assert "Urgent" not in first
+    assert ">Öncelik<" in turkish and ">Priority<" in first
+
+
+def test_a_refused_form_is_drawn_with_what_was_typed_never_a_kept_one():
+    draw_in("en", ChoiceSample())
+    html = draw_in("en", ChoiceSample({"priority": "high", "reason": ""}))
+    assert '<option value="high" selected>High</option>' in html
+    assert "This field is required." in html
