@@ -11,7 +11,9 @@ class KbConfig(AppConfig):
 
         from . import panels, signals  # noqa: F401  (signals: the deflection rule on filing)
 
-        ticket_panels.register("kb/_ticket_panel.html", panels.ticket_articles)
+        ticket_panels.register(
+            "kb/_ticket_panel.html", panels.ticket_articles, fact=(panels.DRAFTED, panels.drafted)
+        )
 
     def figures(self, **kwargs):
         """The dashboard's knowledge-base figures (`selectors.figures`): the dashboard

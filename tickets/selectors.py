@@ -12,7 +12,7 @@ from accounts.models import Organisation, User
 from categories.selectors import team_category_ids
 from common.prepared import Prepared
 
-from . import configuration, facts, filing, paging, permissions, worklists
+from . import configuration, facts, filing, paging, panels, permissions, worklists
 from .filters import (
     MINE,
     TicketFilter,
@@ -151,6 +151,8 @@ def _with_header(tickets):
         # Most tickets have no related ticket: then the page asks nothing more of them.
         has_links=Exists(TicketLink.objects.filter(low_id=OuterRef("pk")))
         | Exists(TicketLink.objects.filter(high_id=OuterRef("pk"))),
+        # What the capability apps' panels ask of the ticket (tickets/panels.py).
+        **panels.facts(),
     )
 
 

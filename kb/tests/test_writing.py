@@ -2,6 +2,8 @@
 is a revision; the preview renders without saving."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kb import services as kb_services
 from kb.models import AppendOnlyError, Article, Revision, Visibility
@@ -204,3 +206,18 @@ def test_the_tickets_page_lists_the_articles_drafted_from_it_to_those_who_may_re
         page = client.get(f"/tickets/{ticket.pk}/").text
     assert f"/kb/{article.slug}/" in page
     assert "/kb/new/?ticket=" not in page  # members do not write
+
+
+def test_a_ticket_no_article_was_drafted_from_asks_nothing_of_the_articles(
+    client, responsible, ticket
+):
+    client.force_login(responsible)
+    client.get(f"/tickets/{ticket.pk}/")  # the read receipt is written once
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/tickets/{ticket.pk}/").text
+
+    # The ticket's own row tells the panel there is nothing (tickets/panels.py's facts).
+    asked = [q["sql"] for q in queries if '"kb_article"' in q["sql"]]
+    assert len(asked) == 1 and 'FROM "tickets_ticket"' in asked[0]
+    assert "/kb/new/?ticket=" not in page  # not resolved: nothing to draft from
