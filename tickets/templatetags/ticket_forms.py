@@ -17,6 +17,7 @@ FILE_WIDGETS = {"multiplefile", "clearablefile", "file"}
 # Widgets whose HTML is drawn only from what `_drawn_from` reads.
 KEPT_WIDGETS = {forms.Textarea, forms.Select, forms.TextInput, forms.HiddenInput}
 KEPT_FORMS = 512  # distinct unbound forms kept per process
+_kept: dict = {}  # `_drawn_from`'s key -> the form's HTML
 
 
 @register.simple_tag
@@ -36,9 +37,6 @@ def page_form(form):
             _kept.clear()
         html = _kept[key] = _drawn(form)
     return html
-
-
-_kept: dict = {}
 
 
 def _drawn_from(form) -> tuple | None:
