@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 
-from common.calendars import CalendarDateField, _as_strftime, datetime_formatter
+from common.calendars import CalendarDateField, _writer, datetime_formatter
 from common.templatetags.dates import when
 
 # 28 January 2023 11:25 in Istanbul (UTC+3) is 8 Bahman 1401.
@@ -42,21 +42,31 @@ def test_a_lists_dates_read_as_when_shows_them(language, settings):
         assert [formatter(value) for value in values] == [when(value) for value in values]
 
 
+# Every month (its name in English), a day and an hour of one digit, the year's last minute.
+EVERY_MONTH = [datetime.datetime(2024, m, 5, 6, 7, tzinfo=datetime.UTC) for m in range(1, 13)]
+EVERY_MONTH += [FEBRUARY_18, datetime.datetime(2024, 12, 31, 21, 5, tzinfo=datetime.UTC)]
+
+
 @pytest.mark.parametrize("language", ["tr", "ru", "en"])
 def test_a_gregorian_date_reads_as_djangos_own_format_writes_it(language):
-    # `when` writes simple formats by strftime: the same text as Django's date_format.
-    late = datetime.datetime(2024, 12, 31, 21, 5, tzinfo=datetime.UTC)
+    # `when` and the list write their formats without dateformat: the same text.
     with translation.override(language):
-        for value in (FEBRUARY_18, late):
+        formatter = datetime_formatter()
+        for value in EVERY_MONTH:
             local = timezone.localtime(value)
-            assert when(value) == formats.date_format(local, "SHORT_DATETIME_FORMAT")
+            expected = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+            assert when(value) == expected
+            assert formatter(value) == expected
             assert when(local.date()) == formats.date_format(local.date(), "SHORT_DATE_FORMAT")
 
 
-def test_a_format_with_names_or_escapes_is_left_to_django():
-    assert _as_strftime("d.m.Y H:i") == "%d.%m.%Y %H:%M"
-    assert _as_strftime("N j, Y, H:i") is None
-    assert _as_strftime("d \\d\\e m") is None
+def test_a_format_with_other_names_or_escapes_is_left_to_django():
+    september = datetime.datetime(2024, 9, 5, 6, 7, tzinfo=datetime.UTC)
+    with translation.override("en"):
+        assert _writer("N j, Y, H:i", "en")(september) == "Sept. 5, 2024, 06:07"
+        assert _writer("d.m.Y {H}", "en")(september) == "05.09.2024 {06}"
+        assert _writer("F j, Y", "en") is None  # the full name: not written here
+        assert _writer("d \\d\\e m", "en") is None
 
 
 def test_when_shows_a_dash_for_no_date():
