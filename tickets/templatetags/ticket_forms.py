@@ -9,15 +9,29 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from tickets.forms import MultipleFileInput
+
 register = template.Library()
 
 FILE_WIDGETS = {"multiplefile", "clearablefile", "file"}
 
 
-# Widgets whose HTML is drawn only from what `_drawn_from` reads.
-KEPT_WIDGETS = {forms.Textarea, forms.Select, forms.TextInput, forms.HiddenInput}
+# Widgets whose HTML is drawn only from what `_drawn_from` reads (a file input's never
+# shows a value: an unbound one has none).
+KEPT_WIDGETS = {
+    forms.Textarea,
+    forms.Select,
+    forms.TextInput,
+    forms.HiddenInput,
+    forms.CheckboxInput,
+    forms.FileInput,
+    forms.ClearableFileInput,
+    MultipleFileInput,
+}
 KEPT_FORMS = 512  # distinct unbound forms kept per process
 _kept: dict = {}  # `_drawn_from`'s key -> the form's HTML
+# Where a kept form's value made per form (a reply's submission token) goes.
+_PER_FORM = "\x00{}\x00"
 
 
 @register.simple_tag
@@ -27,25 +41,35 @@ def page_form(form):
 
     An unbound form of plain widgets draws the same HTML each time it is drawn from the
     same labels, values and choices in the same language: that HTML is kept, and the
-    page's other cards (a supervisor's has six) cost a lookup."""
-    key = _drawn_from(form)
-    if key is None:
+    page's other cards (a supervisor's has six) cost a lookup. A value made for each
+    form, a UUID, is kept as a mark and put in for each form."""
+    found = _drawn_from(form)
+    if found is None:
         return _drawn(form)
+    key, per_form = found
     html = _kept.get(key)
     if html is None:
         if len(_kept) >= KEPT_FORMS:
             _kept.clear()
-        html = _kept[key] = _drawn(form)
-    return html
+        html = str(_drawn(form))
+        for number, value in enumerate(per_form):
+            html = html.replace(value, _PER_FORM.format(number))
+        _kept[key] = html
+    for number, value in enumerate(per_form):
+        html = html.replace(_PER_FORM.format(number), value)
+    # Drawn by _drawn, which escapes what it is given; the values put in are UUIDs.
+    return mark_safe(html)  # noqa: S308
 
 
-def _drawn_from(form) -> tuple | None:
-    """Everything an unbound form's HTML is drawn from, or None when it is not to be
-    kept: bound, or with a widget, a value or choices this does not tell apart."""
+def _drawn_from(form) -> tuple[tuple, list[str]] | None:
+    """Everything an unbound form's HTML is drawn from, and the values made for this
+    form (UUIDs, in the order of the fields); or None when it is not to be kept: bound,
+    or with a widget, a value or choices this does not tell apart."""
     if form.is_bound:
         return None
     key = [type(form), form.prefix, form.auto_id, form.use_required_attribute]
     key.append(translation.get_language())
+    per_form = []
     for field in form:
         widget, choices = field.field.widget, getattr(field.field, "choices", ())
         value = field.value()
@@ -54,7 +78,10 @@ def _drawn_from(form) -> tuple | None:
             or not isinstance(choices, (list, tuple))
             or not isinstance(value, (str, int, type(None)))
         ):
-            return None  # a file, a model's choices not read yet, a UUID made per form
+            return None  # another widget, a model's choices not read yet, another value
+        if isinstance(field.field, forms.UUIDField) and value:
+            per_form.append(str(value))
+            value = forms.UUIDField  # in the key: that there is one, not which
         key.append(
             (
                 field.name,
@@ -68,7 +95,7 @@ def _drawn_from(form) -> tuple | None:
                 tuple((str(choice), str(label)) for choice, label in choices),
             )
         )
-    return tuple(key)
+    return tuple(key), per_form
 
 
 def _drawn(form):

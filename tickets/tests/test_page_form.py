@@ -2,12 +2,15 @@
 them: labels, required marks, refused fields, help, checkboxes, files, hidden fields,
 and nothing a user typed or a message carries unescaped."""
 
+import uuid
+
 from django import forms
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tickets.forms import PageForm
+from tickets.forms import MultipleFileField, PageForm
+from tickets.templatetags import ticket_forms
 from tickets.templatetags.ticket_forms import _drawn
 
 
@@ -111,3 +114,38 @@ def test_a_refused_form_is_drawn_with_what_was_typed_never_a_kept_one():
     html = draw_in("en", ChoiceSample({"priority": "high", "reason": ""}))
     assert '<option value="high" selected>High</option>' in html
     assert "This field is required." in html
+
+
+class ReplySample(PageForm):
+    body = forms.CharField(label="Message", widget=forms.Textarea)
+    internal = forms.BooleanField(label="Internal note", required=False)
+    documents = MultipleFileField(label="Documents")
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
+def test_a_kept_form_carries_each_forms_own_token_its_checkbox_and_its_files(monkeypatch):
+    drawn = []
+    monkeypatch.setattr(ticket_forms, "_kept", {})
+    monkeypatch.setattr(ticket_forms, "_drawn", lambda form: drawn.append(form) or _drawn(form))
+
+    # given: drawn once, so that its HTML is kept
+    first_form = ReplySample()
+    first = draw_in("en", first_form)
+
+    # when: another form of the same kind, with its own token; one with its box ticked
+    second_form = ReplySample()
+    second = draw_in("en", second_form)
+    ticked_form = ReplySample(initial={"internal": True})
+    ticked = draw_in("en", ticked_form)
+
+    # then: the second drawn from the first's HTML, with its own token
+    assert drawn == [first_form, ticked_form]
+    tokens = [str(form["submission"].value()) for form in (first_form, second_form)]
+    assert tokens[0] != tokens[1]
+    assert f'name="submission" value="{tokens[0]}"' in first and tokens[1] not in first
+    assert f'name="submission" value="{tokens[1]}"' in second and tokens[0] not in second
+    with translation.override("en"):
+        assert second == str(_drawn(second_form))
+    assert '<input type="file" name="documents" multiple class="form-control"' in second
+    assert "\x00" not in second
+    assert 'id="id_internal" checked>' in ticked and 'id="id_internal">' in second
