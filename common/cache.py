@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -50,6 +50,24 @@ def failures_raised():
         _raising.reset(token)
 
 
+class KeptClients(RedisCacheClient):
+    """One `redis.Redis` per connection pool, kept, where Django makes one for every
+    call: making one fills a table of some 170 reply handlers, more Python than the
+    call itself, and a page makes several. A client is only a handle on its pool's
+    connections, which each command takes and gives back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """RedisCache whose every call survives Redis being down (see the module)."""
 
@@ -57,6 +75,7 @@ class FailSoftRedisCache(RedisCache):
         options = {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": ANSWER_TIMEOUT}
         params = {**params, "OPTIONS": {**options, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
+        self._class = KeptClients
         self._warned_at = None
         self._paused_until = 0.0
 

@@ -20,6 +20,20 @@ def test_a_running_redis_is_an_ordinary_cache(cache, redis_server):
     assert redis_server.client().dbsize() == 1
 
 
+def test_calls_share_one_client_of_the_pool(cache, monkeypatch):
+    import redis
+
+    made = []
+    real = redis.Redis.__init__
+    monkeypatch.setattr(redis.Redis, "__init__", lambda *a, **k: made.append(1) or real(*a, **k))
+
+    cache.set("colour", "kırmızı")
+    assert cache.get_many(["colour", "size"]) == {"colour": "kırmızı"}
+    assert cache.get("colour") == "kırmızı"
+
+    assert len(made) == 1  # Django's own makes one a call
+
+
 def test_a_stopped_redis_is_a_miss_and_a_failed_add(cache, redis_server):
     cache.set("colour", "kırmızı")
     redis_server.stop()
