@@ -149,3 +149,17 @@ def test_a_kept_form_carries_each_forms_own_token_its_checkbox_and_its_files(mon
     assert '<input type="file" name="documents" multiple class="form-control"' in second
     assert "\x00" not in second
     assert 'id="id_internal" checked>' in ticked and 'id="id_internal">' in second
+
+
+def test_a_list_of_checkboxes_is_drawn_by_crispy_forms_itself():
+    class TopicsForm(PageForm):
+        subject = forms.CharField(label="Subject")
+        topics = forms.MultipleChoiceField(
+            label="Topics", choices=[("tax", "Tax")], widget=forms.CheckboxSelectMultiple
+        )
+
+    html = " ".join(draw(TopicsForm()).split())
+
+    assert '<fieldset> <legend class="form-label requiredField fs-6"> Topics<span' in html
+    assert '<input type="checkbox" class="form-check-input" name="topics" value="tax"' in html
+    assert 'class="textinput form-control"' in html
