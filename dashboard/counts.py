@@ -23,8 +23,9 @@ changes wait for as long as the recount takes; the dashboard reads on meanwhile.
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, Window
-from django.db.models.functions import Greatest, Rank, TruncDate
+from django.db.models import Count, Q, Sum, Window
+from django.db.models.constants import OnConflict
+from django.db.models.functions import Rank, TruncDate
 from django.utils import timezone
 
 from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
@@ -84,53 +85,83 @@ def move_open(moves: dict[tuple[int, int, str], int]) -> None:
     if not moves:
         return
     _lock_open({(category, organisation) for category, organisation, _status in moves})
-    _add(OpenCount, ("category_id", "organisation_id", "status"), moves)
-    _add(OpenTotal, ("category_id", "status"), totals)
+    _add(OpenCount, COUNT_KEY, moves)
+    _add(OpenTotal, TOTAL_KEY, totals)
+
+
+# The open counts are moved by SQL written here rather than by the ORM: every filing and
+# status change moves them, and building the ORM's six statements (bulk inserts, locks,
+# an update with a CASE) cost some 6 ms of Python a change, ten times the SQL's own time.
+TOTAL_KEY = ("category_id", "status")
+COUNT_KEY = ("category_id", "organisation_id", "status")
 
 
 def _lock_open(pairs: set[tuple[int, int]]) -> None:
     """Lock every open status's OpenTotal row of the categories of `pairs`, then every
-    OpenCount row of the (category, organisation) `pairs`, each in key order. A change
-    that moves counts twice in one transaction (a filing, then its assignment) holds
-    all it needs after its first move, so two changes of a category never wait for
-    each other in a circle (a deadlock: one of them lost)."""
-    categories = sorted({category for category, _organisation in pairs})
+    OpenCount row of the (category, organisation) `pairs`, each in key order, creating
+    those that are missing. A change that moves counts twice in one transaction (a
+    filing, then its assignment) holds all it needs after its first move, so two
+    changes of a category never wait for each other in a circle (a deadlock: one of
+    them lost)."""
     statuses = sorted(OPEN_STATUSES)
-    OpenTotal.objects.bulk_create(
-        [OpenTotal(category_id=c, status=s) for c in categories for s in statuses],
-        ignore_conflicts=True,
-    )
-    OpenCount.objects.bulk_create(
-        [
-            OpenCount(category_id=c, organisation_id=o, status=s)
-            for c, o in sorted(pairs)
-            for s in statuses
-        ],
-        ignore_conflicts=True,
-    )
-    totals = OpenTotal.objects.select_for_update().filter(category_id__in=categories)
-    list(totals.order_by("category_id", "status").values_list("pk", flat=True))
-    where = Q()
-    for category, organisation in pairs:
-        where |= Q(category_id=category, organisation_id=organisation)
-    counts = OpenCount.objects.select_for_update().filter(where)
-    list(counts.order_by("category_id", "organisation_id", "status").values_list("pk", flat=True))
+    totals = [(c, s) for c in sorted({category for category, _ in pairs}) for s in statuses]
+    counts = [(c, o, s) for c, o in sorted(pairs) for s in statuses]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        for model, fields, keys in ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts)):
+            one = "(" + ", ".join(["%s"] * len(fields)) + ", 0)"
+            cursor.execute(
+                f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
+                f"{_table(model)} ({_columns(fields)}, tickets) VALUES "
+                + ", ".join([one] * len(keys))
+                + " "
+                + connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
+                [value for key in keys for value in key],
+            )
+        for model, fields, keys in ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts)):
+            where, params = _among(fields, keys)
+            cursor.execute(
+                # Names from the models, values as parameters.
+                f"SELECT id FROM {_table(model)} WHERE {where} ORDER BY {_columns(fields)}{lock}",  # noqa: S608
+                params,
+            )
+            cursor.fetchall()
 
 
 def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
-    """Each row's delta, on rows `_lock_open` made and locked. Never below zero: a count
-    that was never filled must not refuse the change of a ticket."""
-    where, deltas_by_row = Q(), []
-    for key in sorted(deltas):
-        if deltas[key]:
-            row = Q(**dict(zip(fields, key, strict=True)))
-            where |= row
-            deltas_by_row.append(When(row, then=Value(deltas[key])))
-    if not deltas_by_row:
+    """Each row's delta, on rows `_lock_open` made and locked, in one statement (a move's
+    -1 and +1 together). Never below zero: a count that was never filled must not refuse
+    the change of a ticket."""
+    keys = [key for key in sorted(deltas) if deltas[key]]
+    if not keys:
         return
-    # One statement for all the rows: a move's -1 and +1 together.
-    delta = Case(*deltas_by_row, default=Value(0), output_field=IntegerField())
-    model.objects.filter(where).update(tickets=Greatest(F("tickets") + delta, 0))
+    one = f"({_columns(fields)}) = (" + ", ".join(["%s"] * len(fields)) + ")"
+    delta = "CASE " + " ".join([f"WHEN {one} THEN %s"] * len(keys)) + " ELSE 0 END"
+    delta_params = [value for key in keys for value in (*key, deltas[key])]
+    where, where_params = _among(fields, keys)
+    with connection.cursor() as cursor:
+        cursor.execute(  # names from the models, values as parameters
+            f"UPDATE {_table(model)} SET tickets = CASE WHEN tickets + {delta} < 0 THEN 0 "  # noqa: S608
+            f"ELSE tickets + {delta} END WHERE {where}",
+            [*delta_params, *delta_params, *where_params],
+        )
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(fields) -> str:
+    return ", ".join(connection.ops.quote_name(field) for field in fields)
+
+
+def _among(fields, keys) -> tuple[str, list]:
+    """`(a, b) IN ((%s, %s), ...)` for `keys`, and its parameters."""
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return (
+        f"({_columns(fields)}) IN ({', '.join([one] * len(keys))})",
+        [value for key in keys for value in key],
+    )
 
 
 def _last_resolution(ticket: Ticket) -> datetime | None:

@@ -75,6 +75,20 @@ def test_taking_into_work_and_asking_for_information_move_the_open_status(two, r
     }
 
 
+def test_a_count_never_filled_stays_at_zero_and_the_change_goes_through(two, responsible):
+    # given: counts emptied behind the services' back (a restore, a table cleared)
+    OpenCount.objects.update(tickets=0)
+    OpenTotal.objects.update(tickets=0)
+
+    # when: a ticket leaves its status, which takes one from a count of none
+    services.reply(two[0], by=responsible, body="Bakıyoruz")
+
+    # then: the change is made; the count it left stays at zero, the one it entered is 1
+    assert Ticket.objects.get(pk=two[0].pk).status == Status.IN_PROGRESS
+    assert dict(counts.open_by_status(None))[Status.WAITING] == 0
+    assert dict(counts.open_by_status(None))[Status.IN_PROGRESS] == 1
+
+
 def test_resolving_counts_it_resolved_and_no_longer_open(two, responsible):
     services.resolve(two[0], by=responsible, explanation="Tamam")
     assert_counts_agree()
