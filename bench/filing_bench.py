@@ -121,7 +121,7 @@ def main():
         profile.enable()
         timed(client, url, data)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("TOP", "40")))
     times = [timed(*request(10 + n)) for n in range(args.runs)]
     what = "reply by a handler" if args.reply else "filing with a document"
     print(
