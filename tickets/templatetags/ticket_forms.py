@@ -4,6 +4,8 @@ and drawing each field through a template of its own (lookups, an include for it
 notes) cost a handler's page about a millisecond more, and the new ticket's form a
 third of its page."""
 
+import re
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms, template
 from django.template.defaultfilters import unordered_list
@@ -32,8 +34,10 @@ KEPT_WIDGETS = {
 }
 KEPT_FORMS = 512  # distinct unbound forms kept per process
 _kept: dict = {}  # `_drawn_from`'s key -> the form's HTML
-# Where a kept form's value made per form (a reply's submission token) goes.
+# Where a kept form's value made per form (a reply's submission token) goes; only a UUID
+# as str() writes it, which HTML draws as it is.
 _PER_FORM = "\x00{}\x00"
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @register.simple_tag
@@ -86,7 +90,7 @@ def _drawn_from(form) -> tuple[tuple, list[str]] | None:
             or not isinstance(value, (str, int, type(None)))
         ):
             return None  # another widget, a model's choices not read yet, another value
-        if isinstance(field.field, forms.UUIDField) and value:
+        if isinstance(field.field, forms.UUIDField) and _UUID.fullmatch(str(value or "")):
             per_form.append(str(value))
             value = forms.UUIDField  # in the key: that there is one, not which
         key.append(

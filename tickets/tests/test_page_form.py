@@ -151,6 +151,13 @@ def test_a_kept_form_carries_each_forms_own_token_its_checkbox_and_its_files(mon
     assert 'id="id_internal" checked>' in ticked and 'id="id_internal">' in second
 
 
+def test_a_token_field_holding_something_else_is_drawn_with_what_it_holds():
+    odd = [ReplySample(initial={"submission": f"a&b{n}"}) for n in (1, 2)]
+    drawn = [draw_in("en", form) for form in odd]
+    assert 'name="submission" value="a&amp;b1"' in drawn[0]
+    assert 'name="submission" value="a&amp;b2"' in drawn[1]
+
+
 def test_a_list_of_checkboxes_is_drawn_by_crispy_forms_itself():
     class TopicsForm(PageForm):
         subject = forms.CharField(label="Subject")
