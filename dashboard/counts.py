@@ -107,8 +107,9 @@ def _lock_open(pairs: set[tuple[int, int]]) -> None:
     totals = [(c, s) for c in sorted({category for category, _ in pairs}) for s in statuses]
     counts = [(c, o, s) for c, o in sorted(pairs) for s in statuses]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts))
     with connection.cursor() as cursor:
-        for model, fields, keys in ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts)):
+        for model, fields, keys in rows:
             one = "(" + ", ".join(["%s"] * len(fields)) + ", 0)"
             cursor.execute(
                 f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
@@ -118,7 +119,7 @@ def _lock_open(pairs: set[tuple[int, int]]) -> None:
                 + connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
                 [value for key in keys for value in key],
             )
-        for model, fields, keys in ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts)):
+        for model, fields, keys in rows:
             where, params = _among(fields, keys)
             cursor.execute(
                 # Names from the models, values as parameters.
