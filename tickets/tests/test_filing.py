@@ -39,6 +39,20 @@ def test_a_member_files_a_ticket_and_is_offered_the_documents_step(client, membe
     assert "Tamam" in step
 
 
+def test_a_form_with_a_broken_token_is_drawn_again_as_typed_and_files_nothing(
+    client, member, capacity
+):
+    client.force_login(member)
+
+    response = post_ticket(client, capacity, submission="not-a-uuid", subject="Eksik <kod>")
+
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+    page = response.content.decode()
+    assert 'name="subject" value="Eksik &lt;kod&gt;"' in page
+    assert 'name="submission" value="not-a-uuid"' in page
+
+
 def test_documents_attached_on_the_form_are_kept(client, member, capacity):
     client.force_login(member)
 
