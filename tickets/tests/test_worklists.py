@@ -2,6 +2,8 @@
 "updated" marker."""
 
 import datetime
+import io
+import pickle
 
 import pytest
 from django.core.cache import cache
@@ -391,22 +393,96 @@ def test_counts_are_not_kept_without_the_setting(client, settings, responsible, 
 def test_counts_begun_before_a_change_was_committed_are_not_kept(
     kept_counts, responsible, handler_desk, monkeypatch
 ):
-    count = worklists.bounded_counts
+    count = worklists.count_all
 
-    def committed_meanwhile(querysets):
-        numbers = count(querysets)
+    def committed_meanwhile(counting):
+        numbers = count(counting)
         # The user's change (another tab) commits while this list is counting.
         Ticket.objects.filter(pk=handler_desk["unassigned"].pk).update(assignee=responsible)
         worklists.forget_counts(responsible)
         return numbers
 
-    monkeypatch.setattr(worklists, "bounded_counts", committed_meanwhile)
+    monkeypatch.setattr(worklists, "count_all", committed_meanwhile)
     before = by_name(worklists.counts(responsible)[0])
     monkeypatch.undo()
 
     after = by_name(worklists.counts(responsible)[0])
 
     assert (before["mine"], after["mine"]) == (1, 2)
+
+
+@pytest.fixture
+def views_built(monkeypatch):
+    """How many times a view's tickets were built (not counted by kept SQL)."""
+    built = []
+    tickets = worklists.Worklist.tickets
+
+    def counted(worklist, user):
+        built.append(worklist.name)
+        return tickets(worklist, user)
+
+    monkeypatch.setattr(worklists.Worklist, "tickets", counted)
+    return built
+
+
+def test_after_the_users_own_change_the_views_are_counted_by_the_kept_sql(
+    kept_counts, responsible, handler_desk, views_built
+):
+    worklists.counts(responsible)
+    assert views_built  # the first time, built and compiled
+    views_built.clear()
+    Ticket.objects.filter(pk=handler_desk["unassigned"].pk).update(assignee=responsible)
+    worklists.forget_counts(responsible)
+
+    after = by_name(worklists.counts(responsible)[0])
+
+    assert views_built == []
+    assert (after["mine"], after["unassigned"]) == (2, 1)
+
+
+def test_kept_sql_older_than_the_kept_seconds_is_built_again(
+    kept_counts, responsible, handler_desk, views_built
+):
+    worklists.counts(responsible)
+    basis, generation, numbers, sql = cache.get(f"worklists:counts:{responsible.pk}")
+    stale = (*sql[:3], sql[3] - 11)
+    cache.set(f"worklists:counts:{responsible.pk}", (basis, generation, numbers, stale))
+    worklists.forget_counts(responsible)
+    views_built.clear()
+
+    worklists.counts(responsible)
+
+    assert views_built  # its "now" too old for the due views: compiled afresh
+
+
+def test_counts_kept_by_an_older_release_are_counted_afresh(
+    kept_counts, responsible, handler_desk, views_built
+):
+    basis = worklists._counted_on(responsible, worklists.for_user(responsible))
+    cache.set(f"worklists:counts:{responsible.pk}", (basis, "older", [0] * 9))
+
+    found = by_name(worklists.counts(responsible)[0])
+
+    assert (found["mine"], found["unassigned"]) == (1, 2)
+    assert views_built
+
+
+def test_kept_counts_hold_plain_values_that_any_release_can_read(
+    kept_counts, responsible, handler_desk
+):
+    worklists.counts(responsible)
+
+    modules = []
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module, name):
+            modules.append(module)
+            return super().find_class(module, name)
+
+    Recording(io.BytesIO(pickle.dumps(cache.get(f"worklists:counts:{responsible.pk}")))).load()
+
+    # Not this module's classes, which another release may not have.
+    assert modules and "tickets.worklists" not in modules
 
 
 def test_counts_read_on_a_replica_are_not_kept(kept_counts, responsible, handler_desk, monkeypatch):
