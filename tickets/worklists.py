@@ -97,10 +97,16 @@ def unrouted_category_ids(user) -> list[int]:
 OPEN = Q(status__in=OPEN_STATUSES)
 
 
+# The two due views are `teams_only`: a responsible's are their teams' categories, a
+# supervisor's all, so they add no condition of who handles the ticket. Repeating the
+# teams' condition made PostgreSQL square its estimate of how many tickets match, and
+# count a team's overdue tickets by a bitmap of all of its tickets (68 ms at a million).
+
+
 def _overdue(user) -> Q:
     """A running service-level clock past its due (sla/ keeps `due_at`; NULL when
     paused or met)."""
-    return _handled(user) & Q(due_at__lte=timezone.now())
+    return Q(due_at__lte=timezone.now())
 
 
 def _due_today(user) -> Q:
@@ -111,7 +117,7 @@ def _due_today(user) -> Q:
         datetime.time.min,
         tzinfo=timezone.get_current_timezone(),
     )
-    return _handled(user) & Q(due_at__gt=now, due_at__lt=midnight)
+    return Q(due_at__gt=now, due_at__lt=midnight)
 
 
 @dataclass(frozen=True)

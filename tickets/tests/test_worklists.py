@@ -312,6 +312,15 @@ def test_the_overdue_and_due_today_views_read_the_service_level_clocks(
     assert listed_ids(client.get("/tickets/", {"view": "due_today"})) == [today.pk]
 
 
+@pytest.mark.parametrize("view", ["overdue", "due_today"])
+def test_a_due_view_names_the_teams_categories_once(responsible, handler_desk, view):
+    # Named twice, PostgreSQL squared its estimate and counted by a bitmap of the team's
+    # every ticket.
+    sql = str(worklists.BY_NAME[view].tickets(responsible).query)
+
+    assert sql.partition(" WHERE ")[2].count('"category_id"') == 1
+
+
 @pytest.mark.django_db
 def test_a_count_of_nothing_at_all_is_zero_beside_the_others():
     TicketFactory.create_batch(2)
