@@ -1,10 +1,14 @@
 """Who sees which ticket: `Ticket.objects.visible_to(user)` and the 404 rule."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
+from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from tickets import services
+from tickets import querysets, services
 from tickets.models import Ticket
+from tickets.records import ParentKind, ParentRecord
 
 SEES = ["member", "chamber_colleague", "union_member", "responsible", "supervisor"]
 DOES_NOT_SEE = ["other_union_member", "other_responsible"]
@@ -221,3 +225,75 @@ def test_another_teams_category_in_the_list_shows_only_what_one_was_assigned(
     assert {t.pk for t in ours.context["page"].object_list} == {
         t.pk for t in spread if t.category_id == capacity.pk
     }
+
+
+# A ticket's page decides from the row it read (querysets.shows), by the same rule
+
+
+def _row(pk):
+    """The ticket as the page reads it: a fresh row, no cached relations."""
+    return Ticket.objects.get(pk=pk)
+
+
+@pytest.fixture
+def staff_member(tesk):
+    return UserFactory(username="yeni_sorumlu", organisation=tesk, role=Role.STAFF)
+
+
+@pytest.fixture
+def member_on_a_team(chamber_colleague, technical):
+    technical.responsibles.add(chamber_colleague)
+    return chamber_colleague
+
+
+@pytest.mark.parametrize("role", [*ROLES, "staff_member", "member_on_a_team"])
+def test_the_page_decides_as_the_rule_without_a_query(
+    role, request, spread, django_assert_num_queries
+):
+    user = request.getfixturevalue(role)
+    rows = [_row(t.pk) for t in spread]
+    by_rule = {t.pk: Ticket.objects.visible_to(user).filter(pk=t.pk).exists() for t in rows}
+    querysets.visibility_parts(user)  # the user's facts, read once for the request
+
+    with django_assert_num_queries(0):
+        shown = {t.pk: querysets.shows(user, t) for t in rows}
+
+    assert shown == by_rule
+    assert True in shown.values() or role == "staff_member"
+
+
+def test_a_reviewer_is_shown_the_requests_of_the_cases_they_referred(
+    db, spread, member, responsible
+):
+    case = ParentRecord.objects.create(
+        kind=ParentKind.CASE,
+        number="1402-1",
+        title="A case",
+        organisation=member.organisation,
+        authority="A court",
+        reviewer=responsible,
+    )
+    Ticket.objects.filter(pk=spread[3].pk).update(parent=case)  # another team's, unassigned
+
+    assert querysets.shows(responsible, _row(spread[3].pk))
+    assert not querysets.shows(responsible, _row(spread[5].pk))
+
+
+def test_inactive_and_signed_out_users_are_shown_nothing(spread, member):
+    member.is_active = False
+
+    assert not querysets.shows(member, _row(spread[0].pk))
+    assert not querysets.shows(AnonymousUser(), _row(spread[0].pk))
+
+
+def test_a_part_of_another_shape_is_asked_of_the_database(
+    spread, member, other_union_member, monkeypatch, django_assert_num_queries
+):
+    # Not a column compared with values: decided by the query, as visible_to would.
+    by_organisation = Q(requester__organisation=other_union_member.organisation)
+    monkeypatch.setattr(querysets, "visibility_parts", lambda user: {"other": by_organisation})
+    theirs, ours = _row(spread[4].pk), _row(spread[0].pk)
+
+    with django_assert_num_queries(2):
+        assert querysets.shows(member, theirs)
+        assert not querysets.shows(member, ours)
