@@ -311,8 +311,9 @@ def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
             if kept[1] == generation:
                 views = [Count(w, w.label(user), n) for w, n in zip(shown, kept[2], strict=True)]
                 return views, bounded_counts(list(also))
-            if 0 <= time.time() - kept[3][3] < seconds:
-                views_sql = CountingSql(*kept[3])
+            kept_sql = CountingSql(*kept[3])
+            if 0 <= time.time() - kept_sql.compiled_at < seconds:
+                views_sql = kept_sql
     if views_sql is None:
         views_sql = counting_sql([w.tickets(user) for w in shown])
     numbers = count_all(views_sql + counting_sql(list(also)))
