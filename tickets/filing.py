@@ -31,11 +31,13 @@ def scoped(queryset, organisation, *, rows=None):
     """Kinds or categories offered to `organisation`: those of its deployment's tree when
     it has its own, else those offered everywhere. `rows`: the same rows already read
     (tickets/configuration.py), to tell which without asking the database."""
-    if organisation is None:
+    # Told by `rows` that there are none of its own, the query of those is not built.
+    if organisation is None or (rows is not None and not offered_own(rows, organisation)):
         return queryset.filter(scope__isnull=True)
     own = queryset.filter(_in_tree("scope", organisation)).filter(scope__isnull=False)
-    has_own = own.exists() if rows is None else bool(offered_own(rows, organisation))
-    return own if has_own else queryset.filter(scope__isnull=True)
+    if rows is not None or own.exists():
+        return own
+    return queryset.filter(scope__isnull=True)
 
 
 def _tree_ids(organisation) -> set[int]:
@@ -110,17 +112,10 @@ def contracts(organisation):
     )
 
 
-def allowed_kinds(organisation, *, rows=None):
-    """Without a contract, only the kinds that need none (consultation); with one, also
-    the kinds the contract lists. `rows`: as for `scoped`."""
-    kinds = scoped(TicketKind.objects.filter(is_active=True), organisation, rows=rows)
-    listed = TicketKind.objects.filter(contract__in=contracts(organisation)).values("pk")
-    return kinds.filter(Q(needs_contract=False) | Q(pk__in=listed)).distinct()
-
-
 def allowed_among(kinds, organisation) -> list:
-    """`allowed_kinds` for kinds already read (offered to `organisation`): one query, and
-    only when one of them needs a contract."""
+    """Those of `kinds` (offered to `organisation`) it may file: without a contract, only
+    the kinds that need none (consultation); with one, also the kinds the contract
+    lists. One query, and only when one of them needs a contract."""
     if not any(kind.needs_contract for kind in kinds):
         return list(kinds)
     listed = set(

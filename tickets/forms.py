@@ -150,14 +150,13 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
         # A handler files for others: the requester's contract decides (in clean).
         kinds = TicketKind.objects.filter(is_active=True)
         active_kinds = config.active_kinds()
-        self.fields["kind"].queryset = (
-            filing.scoped(kinds, organisation, rows=active_kinds)
-            if on_behalf
-            else filing.allowed_kinds(organisation, rows=active_kinds)
-        )
         offered_kinds = filing.offered(active_kinds, organisation)
-        if not on_behalf:
+        if on_behalf:
+            self.fields["kind"].queryset = filing.scoped(kinds, organisation, rows=active_kinds)
+        else:
+            # The rule asked of the configuration's rows: the field takes the ids offered.
             offered_kinds = filing.allowed_among(offered_kinds, organisation)
+            self.fields["kind"].queryset = kinds.filter(pk__in=[k.pk for k in offered_kinds])
         show_choices(self.fields["kind"], offered_kinds)
         records = ParentRecord.objects
         # On behalf: the records and products of the handler's own deployment, never
