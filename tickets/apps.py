@@ -35,6 +35,7 @@ class TicketsConfig(AppConfig):
         from accounts import loading
 
         from . import filing, worklists
+        from .models import Product
         from .records import ParentRecord
 
         # The list's, filters' and menu's word for a category ("Unit" at the agency).
@@ -44,6 +45,8 @@ class TicketsConfig(AppConfig):
         # The supervisors' "unrouted" view counts by the ids of the categories without a
         # team: loaded with the user ("3,7"), so that they cost no query of their own.
         loading.register("unrouted_category_ids", worklists.unrouted_ids_text)
+        # Most deployments sell no products: their new ticket's form asks nothing of them.
+        loading.register("products_exist", lambda: Exists(Product.objects.all()))
         # Few users review cases: the others' pages ask nothing about them.
         loading.register(
             "reviews_cases",

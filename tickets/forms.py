@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
-from accounts import phones
+from accounts import loading, phones
 from categories.models import Category
 from common.calendars import CalendarDateField
 
@@ -163,7 +163,11 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
         # another's (a case's title may hold personal data).
         tree = requester_scope(user)
         parents = records.filter(tree).distinct() if on_behalf else records.fileable_by(user)
-        if parents.exists():
+        # A member's are among the records the request's load found them to reach
+        # (cases/apps.py), and products are none where there are none at all: then
+        # neither is asked for (each was a query on every new ticket's form and filing).
+        reached = None if on_behalf else loading.fact(user, "records_reached")
+        if reached is not False and parents.exists():
             self.fields["parent"] = forms.ModelChoiceField(
                 label=_("Filed about"), queryset=parents, required=False
             )
@@ -173,7 +177,7 @@ class TicketForm(ChosenFilesNotKept, forms.Form):
             products = Product.objects.filter(in_tree).distinct() if user.organisation_id else []
         else:
             products = filing.allowed_products(organisation)
-        if products.exists():
+        if loading.fact(user, "products_exist") is not False and products.exists():
             self.fields["product"] = forms.ModelChoiceField(
                 label=_("Product"), queryset=products, required=False
             )

@@ -1,7 +1,10 @@
 """Filing a ticket: the form, the documents step, and every bad input."""
 
+import re
+
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
 from outbox.models import OutgoingMail
 from tickets.models import EventKind, Ticket
@@ -219,3 +222,15 @@ def test_a_failure_choosing_the_next_page_still_lands_on_the_filed_ticket(
     assert "İlgili sorun kaydedildi!" in client.get(response["Location"]).content.decode()
     assert f"#{ticket.pk}" in caplog.text
     assert "server closed the connection unexpectedly" in caplog.text
+
+
+def test_the_form_asks_nothing_of_records_or_products_where_there_are_none(client, member):
+    client.force_login(member)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/tickets/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    # Whether there are any is a fact of the user's load: no question of its own.
+    asked = re.compile(r'SELECT (DISTINCT )?1 AS "a" FROM "tickets_(parentrecord|product)"')
+    assert not [q["sql"] for q in queries.captured_queries if asked.match(q["sql"])]
+    assert "Filed about" not in page and "Product" not in page
