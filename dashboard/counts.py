@@ -110,14 +110,13 @@ def _lock_open(pairs: set[tuple[int, int]]) -> None:
     rows = ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts))
     with connection.cursor() as cursor:
         for model, fields, keys in rows:
-            one = "(" + ", ".join(["%s"] * len(fields)) + ", 0)"
             cursor.execute(
                 f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
                 f"{_table(model)} ({_columns(fields)}, tickets) VALUES "
-                + ", ".join([one] * len(keys))
+                + ", ".join([_placeholders(len(fields) + 1)] * len(keys))
                 + " "
                 + connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
-                [value for key in keys for value in key],
+                [value for key in keys for value in (*key, 0)],
             )
         for model, fields, keys in rows:
             where, params = _among(fields, keys)
@@ -136,7 +135,7 @@ def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
     keys = [key for key in sorted(deltas) if deltas[key]]
     if not keys:
         return
-    one = f"({_columns(fields)}) = (" + ", ".join(["%s"] * len(fields)) + ")"
+    one = f"({_columns(fields)}) = {_placeholders(len(fields))}"
     delta = "CASE " + " ".join([f"WHEN {one} THEN %s"] * len(keys)) + " ELSE 0 END"
     delta_params = [value for key in keys for value in (*key, deltas[key])]
     where, where_params = _among(fields, keys)
@@ -158,11 +157,16 @@ def _columns(fields) -> str:
 
 def _among(fields, keys) -> tuple[str, list]:
     """`(a, b) IN ((%s, %s), ...)` for `keys`, and its parameters."""
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    one = _placeholders(len(fields))
     return (
         f"({_columns(fields)}) IN ({', '.join([one] * len(keys))})",
         [value for key in keys for value in key],
     )
+
+
+def _placeholders(count: int) -> str:
+    """`(%s, %s, ...)`: a row of `count` values passed as parameters."""
+    return "(" + ", ".join(["%s"] * count) + ")"
 
 
 def _last_resolution(ticket: Ticket) -> datetime | None:
