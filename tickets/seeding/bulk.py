@@ -20,7 +20,7 @@ from tickets.models import ActivitySide, Attachment, EventKind, Ticket, TicketEv
 from tickets.search import note_text, ticket_text
 from tickets.services import NOT_ACTIVITY
 
-from . import clocks, lives, search_index
+from . import clocks, indexes, lives
 from .directory import Cast
 from .loader import Loader
 from .tables import Table, analyze, reset_sequences
@@ -149,19 +149,18 @@ class Filler:
     def fill(self, missing: int, progress=None) -> Counts:
         self.progress = progress
         say = progress.say if progress else lambda message: None
-        search_index.restore()
-        with (
-            search_index.set_aside(missing, self.existing, say),
-            Loader(self.load, self.loaded) as loader,
-        ):
-            for first in range(0, missing, BATCH):
-                count = min(BATCH, missing - first)
-                stories = [
-                    lives.live(self.rng, self.cast, at, self.until)
-                    for at in self.calendar.batch(first, count, missing)
-                ]
-                loader.put(self.prepare(stories))
-        analyze([TICKETS, EVENTS, DOCUMENTS, *self.clock_tables])
+        indexes.restore(self.models)
+        with indexes.set_aside(self.models, missing, self.existing, say):
+            with Loader(self.load, self.loaded) as loader:
+                for first in range(0, missing, BATCH):
+                    count = min(BATCH, missing - first)
+                    stories = [
+                        lives.live(self.rng, self.cast, at, self.until)
+                        for at in self.calendar.batch(first, count, missing)
+                    ]
+                    loader.put(self.prepare(stories))
+            # Before the indexes are built again, which the vacuum then need not read.
+            analyze([TICKETS, EVENTS, DOCUMENTS, *self.clock_tables])
         return self.counts
 
     def prepare(self, stories: list[lives.Life]) -> Batch:
