@@ -47,6 +47,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from common.prepared import statement_text  # noqa: E402
 from tickets.filters import TicketFilter  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
@@ -295,7 +296,12 @@ def main():
             print(said, file=sys.stderr)
         slow.sort(reverse=True)
         results["slowest"] = [
-            {"page": page, "ms": seconds * 1000, "sql": sql, "plan": explain(sql)}
+            {
+                "page": page,
+                "ms": seconds * 1000,
+                "sql": statement_text(sql, connection),  # a prepared one's own text
+                "plan": explain(sql),
+            }
             for seconds, sql, page in slow[:3]
         ]
     finally:

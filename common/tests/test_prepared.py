@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
 
-from common.prepared import Prepared
+from common.prepared import Prepared, statement_text
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,74 @@ def test_forget_builds_again():
 def test_an_id_no_column_can_hold_finds_nothing():
     prepared = Prepared(permissions_of)
     assert prepared.rows(2**63) == [] and prepared.rows(-(2**70)) == []
+
+
+# On PostgreSQL, over a connection kept between requests: prepared once, run by name.
+
+
+def prepared_here() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def kept_postgresql_connection():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    if connection.settings_dict["CONN_MAX_AGE"] == 0:
+        pytest.skip("the connection is not kept between requests here")
+
+
+def test_on_a_kept_connection_it_is_prepared_once_and_run_by_name(kept_postgresql_connection):
+    prepared = Prepared(permissions_of)
+    kinds = list(ContentType.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    before = prepared_here()
+    with CaptureQueriesContext(connection) as queries:
+        for kind in kinds:
+            assert described(prepared.rows(kind)) == described(permissions_of(kind))
+    (name,) = prepared_here() - before
+    executed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("EXECUTE")]
+    assert executed == [f"EXECUTE {name}({kind})" for kind in kinds]
+    # What a test or a benchmark reads of it: the statement's own text.
+    assert statement_text(executed[0], connection).startswith('SELECT "auth_permission"."id"')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_prepares_it_again(kept_postgresql_connection):
+    prepared = Prepared(permissions_of)
+    kind = ContentType.objects.values_list("pk", flat=True).first()
+    expected = described(permissions_of(kind))
+    assert described(prepared.rows(kind)) == expected
+    connection.close()  # the next query opens a session without the statement
+
+    assert described(prepared.rows(kind)) == expected
+
+
+def test_a_rolled_back_transaction_keeps_the_statement(kept_postgresql_connection):
+    prepared = Prepared(permissions_of)
+    kind = ContentType.objects.values_list("pk", flat=True).first()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        prepared.rows(kind)
+        raise RuntimeError("rolled back")
+
+    assert described(prepared.rows(kind)) == described(permissions_of(kind))
+
+
+@pytest.mark.parametrize(
+    "setting", [{"CONN_MAX_AGE": 0}, {"DISABLE_SERVER_SIDE_CURSORS": True}], ids=str
+)
+def test_a_connection_per_request_or_through_a_pooler_runs_the_sql(
+    kept_postgresql_connection, monkeypatch, setting
+):
+    # A pooler in transaction mode may hand the next transaction another session.
+    for key, value in setting.items():
+        monkeypatch.setitem(connection.settings_dict, key, value)
+    prepared = Prepared(permissions_of)
+    kind = ContentType.objects.values_list("pk", flat=True).first()
+    before = prepared_here()
+    with CaptureQueriesContext(connection) as queries:
+        assert described(prepared.rows(kind)) == described(permissions_of(kind))
+
+    assert prepared_here() == before
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")

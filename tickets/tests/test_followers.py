@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from common.prepared import statement_text
 from outbox.models import OutgoingMail
 from tickets import services
 from tickets.models import TicketFollower
@@ -208,7 +209,10 @@ def test_the_page_reads_its_followers_and_team_without_reading_every_user(
         assert client.get(reverse("tickets:detail", args=[ticket.pk])).status_code == 200
     users = 'SELECT "accounts_user"."id"'
     (people,) = [
-        q["sql"] for q in queries if q["sql"].startswith(users) and "ticketfollower" in q["sql"]
+        q["sql"]
+        for q in queries
+        if (text := statement_text(q["sql"], connection)).startswith(users)
+        and "ticketfollower" in text
     ]
 
     with connection.cursor() as cursor:
