@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from categories.models import Category
 from common import storage
+from common.prepared import Prepared
 from common.storage import StoreUnavailable  # noqa: F401 - raised by the services below
 
 from . import (
@@ -87,13 +88,26 @@ class Result:
     refused: list[str] = field(default_factory=list)  # one message per refused file
 
 
-def _lock(ticket: Ticket) -> Ticket:
+def _locked(pk: int):
     return (
         Ticket.objects.select_for_update(of=("self",))
         # The organisation: notices say "category" or "unit" as its deployment does.
         .select_related("category", "requester", "assignee", "organisation")
-        .get(pk=ticket.pk)
+        .filter(pk=pk)
     )
+
+
+_LOCKED = Prepared(_locked)  # every change locks its ticket: compiled once, prepared
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """The ticket's row, locked until the caller's transaction ends (one is required)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("A ticket is locked inside a transaction.")
+    rows = _LOCKED.rows(ticket.pk)
+    if not rows:
+        raise Ticket.DoesNotExist(f"No ticket {ticket.pk}.")
+    return rows[0]
 
 
 # Events that are not activity: a read changes nothing; internal ones are never public.

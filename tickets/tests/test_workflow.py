@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from tickets import permissions, services, workflow
@@ -300,3 +301,24 @@ def test_an_old_priority_event_shows_its_facts_not_the_sentence_it_was_written_w
     page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "<bdi>Medium</bdi> → <bdi>High</bdi>" in page and "Orta" not in page
+
+
+# The lock every change takes on its ticket's row.
+
+
+def test_a_change_locks_the_tickets_row_with_what_its_notices_need(
+    ticket, django_assert_num_queries
+):
+    expected = (ticket.pk, ticket.category.name, ticket.requester.username)
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            locked = services._lock(ticket)
+            assert (locked.pk, locked.category.name, locked.requester.username) == expected
+    with pytest.raises(Ticket.DoesNotExist), transaction.atomic():
+        services._lock(Ticket(pk=ticket.pk + 1000))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tickets_row_is_locked_only_inside_a_transaction(ticket):
+    with pytest.raises(transaction.TransactionManagementError):
+        services._lock(ticket)
