@@ -2,6 +2,7 @@
 tickets/ sends; handed to `delivery` after the commit (a rolled-back change sends
 nothing). Only hooks whose owner sees the ticket, within the hook's scope, get a row."""
 
+from common.prepared import Prepared
 from tickets import permissions
 from tickets.models import EventKind, Ticket
 
@@ -50,12 +51,21 @@ def may_see(owner, ticket: Ticket, ticket_event=None) -> bool:
     return not internal or permissions.is_handler(owner, ticket)
 
 
-def queue(ticket: Ticket, kind: str, *, ticket_event=None, data=None) -> list[Delivery]:
-    hooks = (
+def _active_hooks():
+    return (
         Webhook.objects.filter(is_active=True)
         .select_related("owner", "organisation")
         .prefetch_related("categories")
     )
+
+
+# Asked at every event a hook may hear of, most often of a site without any: compiled
+# once a process, prepared once a session.
+_ACTIVE_HOOKS = Prepared(_active_hooks)
+
+
+def queue(ticket: Ticket, kind: str, *, ticket_event=None, data=None) -> list[Delivery]:
+    hooks = _ACTIVE_HOOKS.rows()
     rows = [
         Delivery(
             webhook=hook,
