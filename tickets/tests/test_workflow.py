@@ -310,10 +310,9 @@ def test_a_change_locks_the_tickets_row_with_what_its_notices_need(
     ticket, django_assert_num_queries
 ):
     expected = (ticket.pk, ticket.category.name, ticket.requester.username)
-    with transaction.atomic():
-        with django_assert_num_queries(1):
-            locked = services._lock(ticket)
-            assert (locked.pk, locked.category.name, locked.requester.username) == expected
+    with transaction.atomic(), django_assert_num_queries(1):
+        locked = services._lock(ticket)
+        assert (locked.pk, locked.category.name, locked.requester.username) == expected
     with pytest.raises(Ticket.DoesNotExist), transaction.atomic():
         services._lock(Ticket(pk=ticket.pk + 1000))
 
