@@ -317,7 +317,7 @@ def test_a_change_locks_the_tickets_row_with_what_its_notices_need(
         services._lock(Ticket(pk=ticket.pk + 1000))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_tickets_row_is_locked_only_inside_a_transaction(ticket):
     with pytest.raises(transaction.TransactionManagementError):
         services._lock(ticket)
