@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection as database
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -119,8 +120,8 @@ def lease_next(due: Callable, lease: Callable) -> int | None:
 
 def lease_many(due: Callable, lease: Callable, size: int) -> list[int]:
     """Lease up to `size` first rows of `due(now)` (a queryset), each updated with
-    `lease(pk, now)`'s fields, committed (in one transaction on PostgreSQL); their pks in
-    order, [] when none is due.
+    `lease(pk, now)`'s fields, committed (on PostgreSQL in one transaction, by one
+    UPDATE); their pks in order, [] when none is due.
 
     Call it outside a transaction: the lease must be in the database before anyone
     outside hears of the row. Safe to run concurrently on SQLite and PostgreSQL.
@@ -137,8 +138,26 @@ def lease_many(due: Callable, lease: Callable, size: int) -> list[int]:
             picked = list(first[:size])
             if not picked:
                 return []
+            if skip_locked:
+                # The rows are locked for us until the commit: one UPDATE leases them all.
+                fields = _each_its_own({pk: lease(pk, now) for pk in picked})
+                rows.model._base_manager.filter(pk__in=picked).update(**fields)
+                return picked
             # The due conditions again: where nothing locks the rows (SQLite), of two
             # senders that picked a row only the first one's update finds it still due.
             leased = [pk for pk in picked if rows.filter(pk=pk).update(**lease(pk, now))]
         if leased:
             return leased
+
+
+def _each_its_own(values: dict[int, dict]) -> dict:
+    """The fields of one UPDATE that sets each row (by pk) to its own `values[pk]`: a
+    value all rows share as it is, the others chosen by pk."""
+    first = next(iter(values.values()))
+    fields = {}
+    for name, value in first.items():
+        if all(row[name] == value for row in values.values()):
+            fields[name] = value
+        else:
+            fields[name] = Case(*(When(pk=pk, then=row[name]) for pk, row in values.items()))
+    return fields

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common.testing import wait_until
@@ -108,6 +109,27 @@ def test_each_mail_has_its_own_message_id(smtp_server):
     ids = [message["Message-ID"] for message in smtp_server.messages]
     assert len(set(ids)) == 3
     assert sorted(ids) == sorted(OutgoingMail.objects.values_list("message_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_batch_is_leased_by_one_update_and_a_mail_keeps_the_message_id_it_has():
+    kept = mail(message_id="<outbox-kept@example.org>")
+    others = [mail(to=f"kisi{number}@example.org") for number in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        batch = delivery.lease_batch("sender-1", size=10)
+
+    assert [row.pk for row in batch] == [kept.pk, *(row.pk for row in others)]
+    assert {row.lease_owner for row in batch} == {"sender-1"}
+    assert all(row.leased_until > timezone.now() for row in batch)
+    ids = [row.message_id for row in batch]
+    assert ids[0] == "<outbox-kept@example.org>"
+    assert len(set(ids)) == 4
+    # Where the rows are locked for the sender (PostgreSQL), one UPDATE; SQLite checks
+    # each row is still due as it leases it.
+    updates = [query for query in queries if query["sql"].startswith("UPDATE")]
+    locked = connection.features.has_select_for_update_skip_locked
+    assert len(updates) == (1 if locked else 4)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
