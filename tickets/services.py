@@ -365,8 +365,8 @@ def mark_read(ticket: Ticket, *, by) -> Ticket:
         locked = _lock(ticket)
         if locked.read_at is None:
             locked.read_at = timezone.now()
-            locked.save(update_fields=["read_at"])
-            _log(locked, by, EventKind.READ)
+            # Set in the UPDATE that reseals the ticket: one new version of the row.
+            _log(locked, by, EventKind.READ, ticket_fields={"read_at": locked.read_at})
     ticket.read_at = locked.read_at
     return ticket
 

@@ -2,10 +2,11 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tickets import services
+from tickets import logchain, services
 from tickets.models import EventKind, Status, Ticket
 
 
@@ -23,6 +24,19 @@ def test_the_first_handler_to_open_the_ticket_marks_it_read_once(client, ticket,
     assert ticket.read_at is not None
     assert kinds(ticket) == [EventKind.CREATED, EventKind.READ]
     assert ticket.events.get(kind=EventKind.READ).actor == responsible
+
+
+def test_marking_it_read_writes_the_tickets_row_once_with_its_seal(ticket, responsible):
+    with CaptureQueriesContext(connection) as queries:
+        services.mark_read(ticket, by=responsible)
+
+    ticket_updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "tickets_ticket"')]
+    assert len(ticket_updates) == 1
+    assert '"read_at"' in ticket_updates[0] and '"log_seal"' in ticket_updates[0]
+    ticket.refresh_from_db()
+    assert ticket.read_at is not None
+    problems, _chain = logchain.verify_ticket(ticket.pk, ticket.log_seal, ticket.events.all())
+    assert problems == []
 
 
 @pytest.mark.parametrize("role", ["member", "chamber_colleague", "union_member"])
