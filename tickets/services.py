@@ -154,7 +154,7 @@ def mark_seen(ticket: Ticket, *, by) -> None:
         unique_fields=["user", "ticket"],
         update_fields=["seen_at"],
     )
-    worklists.forget_counts(by)  # it may have left their "updated" view
+    worklists.forget_counts(by, seen=True)  # it may have left their "updated" view
 
 
 def _team(ticket) -> list:

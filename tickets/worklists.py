@@ -128,6 +128,9 @@ class Worklist:
     # For a responsible, read the teams' categories alone (one indexed condition, see
     # TicketQuerySet.visible_to) instead of the visibility rule's OR.
     teams_only: bool = False
+    # Its tickets depend on when the user last opened them (TicketSeen): opening one
+    # counts these views again, not the others (`forget_counts(seen=True)`).
+    reads_seen: bool = False
 
     def label(self, user) -> str:
         return self.labels[audience(user)]
@@ -171,6 +174,7 @@ WORKLISTS = (
             MEMBER: _("Updated by the handlers"),
         },
         _updated,
+        reads_seen=True,
     ),
     Worklist(
         "open",
@@ -295,7 +299,9 @@ def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
     forgotten) but not what their counts depend on, the views are counted again by the
     SQL kept with the counts, not built and compiled afresh: its "now" (the due views')
     is then up to HELPDESK_VIEW_COUNTS_SECONDS old, as kept counts may be. Building it
-    was a fifth of a list's time, and in a busy team every other list is after a change."""
+    was a fifth of a list's time, and in a busy team every other list is after a change.
+    When only what the user has seen changed (they opened an updated ticket), only the
+    views that read it are counted again; the others keep their numbers, and their age."""
     shown = for_user(user)
     # Counts read on a replica may lag the user's own last change: never kept.
     seconds = settings.HELPDESK_VIEW_COUNTS_SECONDS
@@ -303,26 +309,55 @@ def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
     views_sql = None
     if keep:
         basis = _counted_on(user, shown)
-        found = cache.get_many([_kept_key(user), _generation_key(user)])
-        generation = found.get(_generation_key(user))
+        found = cache.get_many([_kept_key(user), _generation_key(user), _seen_key(user)])
+        generation = (found.get(_generation_key(user)), found.get(_seen_key(user)))
         kept = found.get(_kept_key(user))
         # (A shorter tuple is an older release's, during a deploy: counted afresh.)
         if kept is not None and len(kept) == 4 and kept[0] == basis:
-            if kept[1] == generation:
+            kept_generation, counted_at = _kept_generation(kept[1])
+            if kept_generation == generation:
                 views = [Count(w, w.label(user), n) for w, n in zip(shown, kept[2], strict=True)]
                 return views, bounded_counts(list(also))
+            left = int(seconds - (time.time() - counted_at))
+            if kept_generation and kept_generation[0] == generation[0] and 0 < left <= seconds:
+                return _seen_counted_again(user, shown, kept, generation, left, also)
             kept_sql = CountingSql(*kept[3])
             if 0 <= time.time() - kept_sql.compiled_at < seconds:
                 views_sql = kept_sql
     if views_sql is None:
         views_sql = counting_sql([w.tickets(user) for w in shown])
+    counted_at = time.time()
     numbers = count_all(views_sql + counting_sql(list(also)))
     if keep:
         # Plain values only: another release may read them during a deploy.
-        kept = (basis, generation, numbers[: len(shown)], astuple(views_sql))
+        kept = (basis, (*generation, counted_at), numbers[: len(shown)], astuple(views_sql))
         cache.set(_kept_key(user), kept, seconds)
     views = [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
     return views, numbers[len(shown) :]
+
+
+def _kept_generation(value) -> tuple[tuple | None, float]:
+    """The generations kept counts were counted at (the user's, what they have seen),
+    and when; an older release kept a bare generation: none."""
+    if isinstance(value, tuple) and len(value) == 3:
+        return value[:2], value[2]
+    return None, 0.0
+
+
+def _seen_counted_again(user, shown, kept, generation, left: int, also):
+    """`counts` after the user opened an updated ticket: the views that read TicketSeen
+    counted again, the others as kept, all kept for the `left` seconds the others have."""
+    again = [index for index, worklist in enumerate(shown) if worklist.reads_seen]
+    numbers = count_all(
+        counting_sql([shown[index].tickets(user) for index in again]) + counting_sql(list(also))
+    )
+    views_numbers = list(kept[2])
+    for index, number in zip(again, numbers, strict=False):
+        views_numbers[index] = number
+    counted_at = kept[1][2]
+    cache.set(_kept_key(user), (kept[0], (*generation, counted_at), views_numbers, kept[3]), left)
+    views = [Count(w, w.label(user), n) for w, n in zip(shown, views_numbers, strict=True)]
+    return views, numbers[len(again) :]
 
 
 def count_keeper(user):
@@ -336,8 +371,11 @@ def count_keeper(user):
     def keep(query, count) -> int:
         digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
         key = f"worklists:list-count:{user.pk}:{digest}"
-        found = cache.get_many([key, _generation_key(user)])
-        generation = found.get(_generation_key(user))
+        generations = [_generation_key(user)]
+        if TicketSeen._meta.db_table in query[0]:  # the "updated" view
+            generations.append(_seen_key(user))
+        found = cache.get_many([key, *generations])
+        generation = tuple(found.get(name) for name in generations)
         kept = found.get(key)
         if kept is not None and kept[0] == generation:
             return kept[1]
@@ -354,6 +392,10 @@ def _kept_key(user) -> str:
 
 def _generation_key(user) -> str:
     return f"worklists:counts-generation:{user.pk}"
+
+
+def _seen_key(user) -> str:
+    return f"worklists:seen-generation:{user.pk}"
 
 
 def _counted_on(user, shown) -> tuple:
@@ -374,13 +416,14 @@ def _counted_on(user, shown) -> tuple:
     )
 
 
-def forget_counts(user) -> None:
-    """After `user` changed a ticket (or opened an updated one): their next list counts
-    afresh. Their counts' generation changes now and again once the change is
-    committed, so that counts begun before the commit (another tab) are not kept for
-    them either."""
+def forget_counts(user, *, seen=False) -> None:
+    """After `user` changed a ticket: their next list counts afresh; `seen`, after they
+    opened an updated one: only what reads when they last opened their tickets. The
+    generation changes now and again once the change is committed, so that counts
+    begun before the commit (another tab) are not kept for them either."""
     if settings.HELPDESK_VIEW_COUNTS_SECONDS and getattr(user, "pk", None):
-        key, seconds = _generation_key(user), settings.HELPDESK_VIEW_COUNTS_SECONDS
+        key = _seen_key(user) if seen else _generation_key(user)
+        seconds = settings.HELPDESK_VIEW_COUNTS_SECONDS
         cache.set(key, secrets.token_hex(4), seconds)
         transaction.on_commit(lambda: cache.set(key, secrets.token_hex(4), seconds))
 

@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -464,6 +465,52 @@ def test_kept_sql_older_than_the_kept_seconds_is_built_again(
     assert views_built  # its "now" too old for the due views: compiled afresh
 
 
+def test_opening_an_updated_ticket_counts_again_only_the_views_that_read_what_was_seen(
+    kept_counts, responsible, handler_desk, views_built
+):
+    worklists.counts(responsible)
+    views_built.clear()
+    # Someone else's change (no generation moves): kept counts do not show it yet.
+    Ticket.objects.filter(pk=handler_desk["unassigned"].pk).update(assignee=responsible)
+    worklists.forget_counts(responsible, seen=True)
+
+    after = by_name(worklists.counts(responsible)[0])
+
+    assert views_built == ["updated"]
+    assert (after["mine"], after["unassigned"]) == (1, 2)
+
+
+def test_the_other_views_counts_kept_past_the_seconds_are_counted_again_after_a_view(
+    kept_counts, responsible, handler_desk
+):
+    worklists.counts(responsible)
+    basis, (generation, seen, counted_at), numbers, sql = cache.get(
+        f"worklists:counts:{responsible.pk}"
+    )
+    aged = (basis, (generation, seen, counted_at - 10), numbers, sql)
+    cache.set(f"worklists:counts:{responsible.pk}", aged)  # counted 10 s ago, kept longer
+    Ticket.objects.filter(pk=handler_desk["unassigned"].pk).update(assignee=responsible)
+    worklists.forget_counts(responsible, seen=True)
+
+    after = by_name(worklists.counts(responsible)[0])
+
+    assert (after["mine"], after["unassigned"]) == (2, 1)
+
+
+@pytest.mark.parametrize("worklist", worklists.WORKLISTS, ids=lambda worklist: worklist.name)
+def test_a_view_says_it_reads_what_was_seen_exactly_when_its_sql_does(
+    worklist, member, responsible, supervisor
+):
+    audience = next(iter(worklist.labels))
+    user = {"member": member, "handler": responsible, "supervisor": supervisor}[audience]
+    try:
+        sql = str(worklist.tickets(user).query)
+    except EmptyResultSet:  # `__in` no ids: no SQL at all
+        sql = ""
+
+    assert (TicketSeen._meta.db_table in sql) == worklist.reads_seen
+
+
 def test_counts_kept_by_an_older_release_are_counted_afresh(
     kept_counts, responsible, handler_desk, views_built
 ):
@@ -554,3 +601,22 @@ def test_a_list_count_begun_before_the_users_change_is_not_kept(kept_counts, mem
     assert keep(query, changed_meanwhile) == 1
     assert keep(query, lambda: 2) == 2  # counted afresh
     assert keep(query, lambda: 3) == 2  # and kept from then on
+
+
+def test_opening_an_updated_ticket_keeps_the_lists_own_count_unless_it_reads_what_was_seen(
+    kept_counts, member
+):
+    keep = worklists.count_keeper(member)
+    plain = ('SELECT "tickets_ticket"."id" FROM "tickets_ticket"', (1,))
+    updated = (
+        'SELECT "tickets_ticket"."id" FROM "tickets_ticket" WHERE EXISTS '
+        '(SELECT 1 FROM "tickets_ticketseen" U0 WHERE U0."user_id" = %s)',
+        (1,),
+    )
+    assert keep(plain, lambda: 1) == 1
+    assert keep(updated, lambda: 1) == 1
+
+    worklists.forget_counts(member, seen=True)
+
+    assert keep(plain, lambda: 2) == 1  # kept: opening a ticket changes no ticket
+    assert keep(updated, lambda: 2) == 2  # counted afresh
