@@ -46,6 +46,7 @@ from .models import (
     Ticket,
     TicketEvent,
     TicketSeen,
+    resealed_once,
 )
 from .workflow import (
     ACTIONS,
@@ -342,11 +343,12 @@ def file_ticket(
         if first is None:
             raise
         raise DuplicateSubmission(first) from None
-    created = _log(ticket, by, EventKind.CREATED, data={"channel": channel}, first=True)
-    # After the `created` event, so that what the hook logs (service levels) follows it.
-    filed(ticket, by=by)
-    saved = _store(ticket, by, accepted, internal=False)
-    _keep(ticket, by, record)
+    with resealed_once(ticket.pk):
+        created = _log(ticket, by, EventKind.CREATED, data={"channel": channel}, first=True)
+        # After the `created` event, so that what the hook logs (service levels) follows it.
+        filed(ticket, by=by)
+        saved = _store(ticket, by, accepted, internal=False)
+        _keep(ticket, by, record)
     notifications.queue(
         ticket, created, {requester: "filed", **dict.fromkeys(_team(ticket), "team")}
     )

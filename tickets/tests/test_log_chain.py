@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from tickets import services
+from tickets import logchain, services
 from tickets.models import AppendOnlyError, EventKind, Ticket, TicketEvent
 
 from .files import png_bytes, upload
@@ -198,6 +199,23 @@ def test_verify_log_checks_only_the_tickets_named(worked_ticket, file):
     assert "The action log of 1 ticket(s) is intact." in verify(other.pk)
     with pytest.raises(CommandError):
         verify(worked_ticket.pk)
+
+
+def test_filing_with_a_document_writes_the_tickets_row_once_after_inserting_it(file):
+    with CaptureQueriesContext(connection) as queries:
+        ticket = file(files=[upload("rapor.png", png_bytes(), "image/png")])
+
+    row_writes = ('INSERT INTO "tickets_ticket" ', 'UPDATE "tickets_ticket" ')
+    assert len([q for q in queries if q["sql"].startswith(row_writes)]) == 2
+    ticket.refresh_from_db()
+    events = list(ticket.events.order_by("id"))
+    assert [events[0].kind, events[-1].kind] == [EventKind.CREATED, EventKind.ATTACHED]
+    # The row as one UPDATE per event would have left it: sealed after the last event,
+    # its last activity the last public one's.
+    problems, _chain = logchain.verify_ticket(ticket.pk, ticket.log_seal, events)
+    assert problems == []
+    public = [e for e in events if not e.internal and e.kind not in services.NOT_ACTIVITY]
+    assert ticket.last_activity_at == public[-1].created_at
 
 
 def test_two_events_can_never_follow_the_same_one(ticket):
