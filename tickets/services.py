@@ -410,7 +410,7 @@ def reply(
     When the document store fails it raises StoreUnavailable and nothing is saved.
     """
     accepted, refused = _inspect(files)
-    with transaction.atomic():
+    with transaction.atomic(), resealed_once(ticket.pk):
         locked = _lock(ticket)
         side = permissions.check("note" if internal else "reply", by, locked)
         try:
@@ -532,9 +532,10 @@ def change_priority(ticket: Ticket, *, by, priority: str) -> Ticket:
 def resolve(ticket: Ticket, *, by, explanation: str) -> Ticket:
     locked = _lock(ticket)
     side = permissions.check("resolve", by, locked)
-    _move(locked, "resolve", side, by)
-    handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.RESOLVED)
-    event = _log(locked, by, EventKind.RESOLVED, note=explanation)
+    with resealed_once(locked.pk):  # the service level's events and the resolution's
+        _move(locked, "resolve", side, by)
+        handler_responded.send(sender=Ticket, ticket=locked, by=by, kind=EventKind.RESOLVED)
+        event = _log(locked, by, EventKind.RESOLVED, note=explanation)
     notifications.queue(locked, event, {locked.requester: "resolved"})
     return locked
 

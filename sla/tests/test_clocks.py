@@ -2,10 +2,13 @@
 
 from datetime import date, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from sla import clocks
 from sla.models import CategoryCalendar, Holiday, WorkingHours
 from sla.tests.conftest import istanbul, make_calendar
-from tickets import services
+from tickets import logchain, services
 from tickets.models import EventKind, Priority, Status, Ticket
 
 # Monday 7 December 2026 in Istanbul; the calendar works 09:00-17:00 on weekdays.
@@ -271,3 +274,33 @@ def test_a_due_across_daylight_saving_keeps_the_teams_wall_clock_hours(
     # 8 working hours: 1 on Friday, 7 on Monday from 09:00 EDT, i.e. 16:00 EDT = 20:00 UTC
     assert ticket.resolution_due_at == datetime(2026, 3, 9, 16, 0, tzinfo=new_york)
     assert ticket.resolution_due_at == datetime(2026, 3, 9, 20, 0, tzinfo=UTC)
+
+
+def ticket_row_writes(queries) -> int:
+    writes = ('INSERT INTO "tickets_ticket" ', 'UPDATE "tickets_ticket" ')
+    return len([query for query in queries if query["sql"].startswith(writes)])
+
+
+def test_the_service_levels_events_reseal_the_ticket_with_the_change_that_logs_them(
+    at, ticket_factory, responsible
+):
+    at(istanbul(2026, 12, 7, 10, 0))
+    with CaptureQueriesContext(connection) as filing:
+        ticket = ticket_factory()
+    at(istanbul(2026, 12, 7, 11, 0))
+    with CaptureQueriesContext(connection) as answer:
+        services.reply(ticket, by=responsible, body="We are on it.")
+    with CaptureQueriesContext(connection) as resolution:
+        services.resolve(ticket, by=responsible, explanation="Added the codes.")
+
+    # The row, then its seal with what the created and started events set.
+    assert ticket_row_writes(filing) == 2
+    # Its search text, its status, then one UPDATE for the reply and the clock's event.
+    assert ticket_row_writes(answer) == 3
+    # Its status, then one UPDATE for the clock's event and the resolution.
+    assert ticket_row_writes(resolution) == 2
+    ticket = fresh(ticket)
+    assert ticket.first_responded_at == istanbul(2026, 12, 7, 11, 0)
+    assert ticket.sla_paused_at == istanbul(2026, 12, 7, 11, 0)  # resolved: paused
+    problems, _chain = logchain.verify_ticket(ticket.pk, ticket.log_seal, ticket.events.all())
+    assert problems == []
