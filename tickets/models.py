@@ -318,8 +318,8 @@ class AppendOnlyError(Exception):
     """The action log is never changed, only added to."""
 
 
-# The ticket whose events `resealed_once` is collecting, and the columns they set.
-_resealing: ContextVar[tuple[int, dict] | None] = ContextVar("resealing", default=None)
+# The tickets whose events `resealed_once` is collecting: id -> the columns they set.
+_resealing: ContextVar[dict[int, dict] | None] = ContextVar("resealing", default=None)
 
 
 @contextmanager
@@ -329,15 +329,20 @@ def resealed_once(ticket_id: int):
     ticket's created, service level and attached events make one new version of its row,
     not three, and each version is an entry in each of the table's indexes. For a block
     that fails as a whole (a service's), in which nothing reads those columns back from
-    the database before its end."""
-    pending = (ticket_id, {})
-    token = _resealing.set(pending)
+    the database before its end. Within another such block for the same ticket, the
+    outer one writes them."""
+    collecting = _resealing.get()
+    if collecting is not None and ticket_id in collecting:
+        yield
+        return
+    token = _resealing.set({**(collecting or {}), ticket_id: {}})
     try:
         yield
+        fields = _resealing.get()[ticket_id]
     finally:
         _resealing.reset(token)
-    if pending[1]:
-        Ticket.objects.filter(pk=ticket_id).update(**pending[1])
+    if fields:
+        Ticket.objects.filter(pk=ticket_id).update(**fields)
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -432,9 +437,10 @@ class TicketEvent(ChoiceLabels, models.Model):
                 "log_seal": logchain.head_seal(self.ticket_id, self.hash),
                 **(ticket_fields or {}),
             }
-            pending = _resealing.get()
-            if pending is not None and pending[0] == self.ticket_id:
-                pending[1].update(fields)  # written by `resealed_once`, later ones winning
+            collecting = _resealing.get()
+            if collecting is not None and self.ticket_id in collecting:
+                # Written by `resealed_once`, a later event's values winning.
+                collecting[self.ticket_id].update(fields)
             else:
                 Ticket.objects.filter(pk=self.ticket_id).update(**fields)
 

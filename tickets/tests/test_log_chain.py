@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tickets import logchain, services
-from tickets.models import AppendOnlyError, EventKind, Ticket, TicketEvent
+from tickets.models import AppendOnlyError, EventKind, Ticket, TicketEvent, resealed_once
 
 from .files import png_bytes, upload
 
@@ -216,6 +216,24 @@ def test_filing_with_a_document_writes_the_tickets_row_once_after_inserting_it(f
     assert problems == []
     public = [e for e in events if not e.internal and e.kind not in services.NOT_ACTIVITY]
     assert ticket.last_activity_at == public[-1].created_at
+
+
+def problems_of(ticket) -> list:
+    row = Ticket.objects.get(pk=ticket.pk)
+    return logchain.verify_ticket(row.pk, row.log_seal, row.events.all())[0]
+
+
+def test_a_tickets_events_are_resealed_by_the_outermost_block_collecting_them(file, member):
+    first, second = file(subject="one"), file(subject="two")
+
+    with transaction.atomic(), resealed_once(first.pk):
+        with resealed_once(second.pk):
+            services.reply(first, by=member, body="2025.")  # its own block, nested
+            services.reply(second, by=member, body="2026.")
+        assert problems_of(second) == []  # written at the end of its block
+        assert problems_of(first) != []  # not yet: its seal waits for the outer block
+
+    assert problems_of(first) == []
 
 
 def test_two_events_can_never_follow_the_same_one(ticket):
