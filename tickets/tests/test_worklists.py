@@ -376,10 +376,14 @@ def test_opening_an_updated_ticket_takes_it_out_of_the_kept_updated_count(
     )
     services.reply(ticket, by=member, body="2025.")
     assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["updated"] == 1
+    assert page_count(client.get("/tickets/", {"view": "updated"})) == 1
 
     client.get(f"/tickets/{ticket.pk}/")
 
     assert counts(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en"))["updated"] == 0
+    # The list of that view counts its pages afresh too, not by the kept count.
+    updated = client.get("/tickets/", {"view": "updated"})
+    assert page_count(updated) == 0 and listed_ids(updated) == []
 
 
 def test_joining_a_team_counts_afresh(client, kept_counts, responsible, handler_desk, technical):
