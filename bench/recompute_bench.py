@@ -39,7 +39,8 @@ def recompute(priority: str, minutes: int) -> None:
     target = Target.objects.get(priority=priority, contract=None, category=None, kind=None)
     started = time.perf_counter()
     with transaction.atomic():  # the admin's save: the target and the recorded recompute
-        Target.objects.filter(pk=target.pk).update(resolution_minutes=minutes)
+        target.resolution_minutes = minutes
+        target.save(update_fields=["resolution_minutes"])
         job = recomputing.queue(reach=[(priority, None, None)], targets=True, hand_over=False)
     saved = time.perf_counter() - started
     batches = []

@@ -12,10 +12,10 @@ class SlaConfig(AppConfig):
         from tickets import configuration, signals, workflow
         from tickets.models import Ticket
 
-        from . import clocks, recomputing, schedules, seeding
+        from . import clocks, recomputing, rules, schedules, seeding
 
-        # The schedules each process keeps ride on the configuration's token.
-        for model in schedules.MODELS:
+        # The schedules and the rules each process keeps ride on the configuration's token.
+        for model in (*schedules.MODELS, *rules.MODELS):
             post_save.connect(configuration.changed, sender=model, dispatch_uid=f"sla-{model}")
             post_delete.connect(configuration.changed, sender=model, dispatch_uid=f"sla-{model}")
 

@@ -28,8 +28,8 @@ from common.prepared import Prepared
 from tickets import filing, services
 from tickets.models import OPEN_STATUSES, Contract, EventKind, Status, Ticket
 
-from . import worktime
-from .models import Calendar, CategoryCalendar, Clock, ClockKind, ContractCalendar, Pause, Target
+from . import rules, worktime
+from .models import Calendar, Clock, ClockKind, ContractCalendar, Pause, Target
 
 # The clocks stand still in these statuses: the ticket waits for the member, or for
 # the member's confirmation of the resolution.
@@ -54,27 +54,14 @@ def _contract_of(organisation_id: int) -> Contract | None:
     # service levels of their own, the one with the lowest number applies. Numbers are
     # unique, so every ticket of the organisation gets the same one, whichever way it
     # is asked, until the contracts themselves change.
+    if not rules.current().contracts_with_levels():
+        return None  # most deployments: no query
     return filing.contracts(organisation_id).filter(_own_levels()).order_by("number").first()
 
 
 def calendar_for(category_id: int, contract_id: int | None = None) -> Calendar | None:
     """The contract's own calendar, else the category's, else the deployment's default."""
-    if contract_id is not None:
-        override = (
-            ContractCalendar.objects.filter(contract_id=contract_id)
-            .select_related("calendar")
-            .first()
-        )
-        if override is not None:
-            return override.calendar
-    # The category's own, else the default: one query for both.
-    own = CategoryCalendar.objects.filter(category_id=category_id, calendar=OuterRef("pk"))
-    return (
-        Calendar.objects.alias(own=Exists(own))
-        .filter(Q(own=True) | Q(is_default=True))
-        .order_by("-own", "name")
-        .first()
-    )
+    return rules.current().calendar(category_id, contract_id)
 
 
 def target_for(
@@ -82,16 +69,8 @@ def target_for(
 ) -> Target | None:
     """The most specific target: the contract's counts most, then the category's, then
     the kind's, then the priority's alone."""
-    candidates = Target.objects.filter(
-        Q(contract_id=contract_id) | Q(contract__isnull=True),
-        Q(category_id=category_id) | Q(category__isnull=True),
-        Q(kind_id=kind_id) | Q(kind__isnull=True),
-        priority=priority,
-    )
-    return min(
-        candidates,
-        key=lambda t: (t.contract_id is None, t.category_id is None, t.kind_id is None),
-        default=None,
+    return rules.current().target(
+        priority=priority, category_id=category_id, kind_id=kind_id, contract_id=contract_id
     )
 
 
@@ -376,7 +355,7 @@ def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
     _lock([ticket_id for _pk, ticket_id in rows])
     # The rules as they are now, read once for the batch: a later change of them has a
     # recompute of its own, which waits for these tickets' locks.
-    rules = cached_rules()
+    rules_of = cached_rules()
     calendars: dict[int, Calendar] = {}
     moved = 0
     # The batch's pauses in one query, not one a ticket.
@@ -386,7 +365,7 @@ def recompute_batch(scope, *, after: int, targets: bool, size: int = BATCH):
     batch = scope.filter(pk__in=[pk for pk, _ticket_id in rows]).select_related("ticket")
     for clock in batch.order_by("pk"):
         ticket = clock.ticket
-        calendar, target = rules(ticket)
+        calendar, target = rules_of(ticket)
         calendar = calendar or clock.calendar
         kept = (clock.calendar_id, clock.first_response_minutes, clock.resolution_minutes)
         # One schedule per calendar for the whole batch, not per ticket.

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from sla.models import Calendar, Target, WorkingHours
-from tickets.models import Priority
+from tickets.models import Contract, Priority
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
@@ -93,3 +93,11 @@ def recomputed() -> int:
     from sla import recomputing
 
     return recomputing.run_pending()
+
+
+@pytest.fixture
+def contract(bursa_union, inegol_chamber):
+    """The Bursa union's contract, under which the İnegöl chamber (`oda`) works."""
+    contract = Contract.objects.create(customer=bursa_union, number="BS-100")
+    contract.organisations.add(inegol_chamber)
+    return contract

@@ -19,14 +19,6 @@ from tickets.tests.profiles import seed, user
 MONDAY_TEN = istanbul(2026, 12, 7, 10, 0)
 
 
-@pytest.fixture
-def contract(bursa_union, inegol_chamber):
-    """The Bursa union's contract, under which the İnegöl chamber (`oda`) works."""
-    contract = Contract.objects.create(customer=bursa_union, number="BS-100")
-    contract.organisations.add(inegol_chamber)
-    return contract
-
-
 def contract_target(contract, first=15, resolution=120, **scope):
     return Target.objects.create(
         priority=Priority.MEDIUM,
