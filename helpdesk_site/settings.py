@@ -150,7 +150,11 @@ TEMPLATES = [
                 "tickets.context_processors.wording",
                 "cases.context_processors.records",
             ],
-            "builtins": ["common.templatetags.dates", "common.templatetags.text"],
+            "builtins": [
+                "common.templatetags.dates",
+                "common.templatetags.text",
+                "common.templatetags.urls",
+            ],
         },
     },
 ]
@@ -303,7 +307,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "common.staticstorage.ManifestStorage"
         if STATIC_MANIFEST
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
