@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # Tells whether the session passed the second step: request.user.is_verified().
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    # The user it loaded, unwrapped: every read of request.user after is a plain one.
+    "accounts.middleware.PlainUserMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
