@@ -258,9 +258,16 @@ def unfollow(ticket: Ticket, *, by) -> bool:
     return bool(deleted)
 
 
+def _followers(ticket_id):
+    return TicketFollower.objects.filter(ticket_id=ticket_id).select_related("user")
+
+
+_FOLLOWERS = Prepared(_followers)  # a member's every ticket page reads it
+
+
 def followers(ticket: Ticket) -> list:
     """The people following the ticket, for its page (one query)."""
-    return [f.user for f in ticket.followers.select_related("user") if f.user.is_active]
+    return [f.user for f in _FOLLOWERS.rows(ticket.pk) if f.user.is_active]
 
 
 def _followers_and_team(ticket_id, category_id):
