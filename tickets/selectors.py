@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When, prefetch
 from django.http import QueryDict
 
 from accounts.models import Organisation, User
+from categories.models import Category
 from categories.selectors import team_category_ids
 from common.prepared import Prepared
 
@@ -94,18 +95,27 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
     return [ticket_filter.filter_queryset(Ticket.objects.filter(part)) for part in parts.values()]
 
 
+def _team_colleagues(user_id):
+    """The active responsibles of the categories on whose teams user `user_id` is."""
+    teams = Category.responsibles.through.objects.filter(user_id=user_id).values("category_id")
+    people = User.objects.filter(team_categories__in=teams, is_active=True).distinct()
+    return people.order_by("first_name", "username")[:200]
+
+
+_TEAM_COLLEAGUES = Prepared(_team_colleagues)  # a handler's every list reads them
+
+
 def colleagues(user) -> list:
     """Whom a handler may assign tickets to from the list: the active responsibles of
     their teams' categories (everyone's for a supervisor), themselves first."""
     from categories.selectors import ticket_handlers
 
     if user.is_supervisor:
-        people = ticket_handlers()
+        people = list(ticket_handlers().order_by("first_name", "username")[:200])
+    elif team_category_ids(user):
+        people = _TEAM_COLLEAGUES.rows(user.pk)
     else:
-        people = User.objects.filter(
-            team_categories__in=team_category_ids(user), is_active=True
-        ).distinct()
-    people = list(people.order_by("first_name", "username")[:200])
+        people = []
     return sorted(people, key=lambda person: person.pk != user.pk)
 
 

@@ -180,3 +180,24 @@ def test_each_checkbox_names_its_ticket_in_the_page_language(client, responsible
             f'<input class="form-check-input" type="checkbox" name="ids" value="{ticket.pk}" '
             f'form="bulk-form" aria-label="Select ticket #{ticket.pk}">'
         ) in page
+
+
+def test_the_list_offers_the_active_colleagues_of_the_team_to_assign_to(
+    client, responsible, other_responsible, capacity, three
+):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+
+    colleague, gone = (
+        UserFactory(username=name, first_name=name.title(), role=Role.STAFF, is_active=active)
+        for name, active in (("kapasite2", True), ("kapasite3", False))
+    )
+    capacity.responsibles.add(colleague, gone)
+    client.force_login(responsible)
+
+    page = client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    offered = page.split('id="bulk-assignee"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{colleague.pk}">' in offered
+    assert f'value="{gone.pk}"' not in offered
+    assert f'value="{other_responsible.pk}"' not in offered

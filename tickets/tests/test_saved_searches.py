@@ -96,3 +96,19 @@ def test_criteria_too_long_to_keep_are_refused_with_a_message(saved):
     page = response.content.decode() if response.status_code == 200 else ""
     messages = [str(m) for m in response.wsgi_request._messages]
     assert "These criteria are too long to save." in page + " ".join(messages)
+
+
+def test_a_team_search_is_among_the_views_of_the_team_only(
+    client, saved, capacity, other_responsible
+):
+    from accounts.tests.factories import UserFactory
+
+    saved(team=capacity)
+    link = f'href="/tickets/searches/{SavedSearch.objects.get().pk}/"'
+    colleague = UserFactory(username="kapasite2")
+    capacity.responsibles.add(colleague)
+
+    client.force_login(colleague)
+    assert link in client.get("/tickets/").content.decode()
+    client.force_login(other_responsible)
+    assert link not in client.get("/tickets/").content.decode()
