@@ -43,10 +43,13 @@ def visible_to(user):
 
 def _shown_to(user_id):
     """`visible_to`'s, first by name, with the teams read in the query: by the user's id
-    alone, so that the SQL is compiled once a process (common/prepared.py)."""
+    alone, so that the SQL is compiled once a process (common/prepared.py). Their own
+    and their teams' as a union, each read from its index: with the teams' in a
+    subquery, an OR would read every saved search (9 ms at 100,000)."""
     teams = Category.responsibles.through.objects.filter(user_id=user_id).values("category_id")
-    shown = SavedSearch.objects.filter(Q(owner_id=user_id) | Q(team_id__in=teams))
-    return shown.order_by("name", "pk")[:MAX_SHOWN]
+    own = SavedSearch.objects.filter(owner_id=user_id).order_by()
+    shared = SavedSearch.objects.filter(team_id__in=teams).order_by()
+    return own.union(shared).order_by("name", "pk")[:MAX_SHOWN]
 
 
 _SHOWN = Prepared(_shown_to)  # every list shows them
