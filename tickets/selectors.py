@@ -9,8 +9,7 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When, prefetch
 from django.http import QueryDict
 
 from accounts.models import Organisation, User
-from categories.models import Category
-from categories.selectors import team_category_ids
+from categories.selectors import team_categories_of, team_category_ids
 from common.prepared import Prepared
 
 from . import configuration, facts, filing, paging, panels, permissions, worklists
@@ -97,7 +96,7 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
 
 def _team_colleagues(user_id):
     """The active responsibles of the categories on whose teams user `user_id` is."""
-    teams = Category.responsibles.through.objects.filter(user_id=user_id).values("category_id")
+    teams = team_categories_of(user_id)
     people = User.objects.filter(team_categories__in=teams, is_active=True).distinct()
     return people.order_by("first_name", "username")[:200]
 
