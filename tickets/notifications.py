@@ -129,6 +129,9 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
     fields = customvalues.definitions([ticket.category_id]) if ticket.custom else {}
     # Those told are people of the ticket's deployment: its word for a category.
     category_label = filing.category_label(ticket.organisation)
+    # A notice names no one: all who read it in one language, on one topic, get the same
+    # text, so it is written once for them (a team of seven, once rather than seven times).
+    written = {}
     rows = []
     seen = set()
     for user, topic in recipients.items():
@@ -139,28 +142,35 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
         seen.add(user.pk)
         if not user.wants_mail(topic):
             continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            context = {
-                "ticket": ticket,
-                "event": event,
-                "headline": _headline(ticket, event, topic),
-                "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
-                "recipient": user,
-                "category_label": category_label,
-                "reply_above": reply_above_line(),
-                "history": history,
-                "fields": customvalues.shown(ticket, fields.get(ticket.category_id, []))
-                if event.kind == EventKind.CREATED
-                else [],
-            }
-            rows.append(
-                OutgoingMail(
-                    ticket_id=ticket.pk,
-                    topic=topic,
-                    to=user.email,
-                    subject=subject(ticket, context["headline"]),
-                    text=render_to_string("tickets/email/notice.txt", context),
-                    html=render_to_string("tickets/email/notice.html", context),
+        language = user.language or settings.LANGUAGE_CODE
+        if (language, topic) not in written:
+            with translation.override(language):
+                context = {
+                    "ticket": ticket,
+                    "event": event,
+                    "headline": _headline(ticket, event, topic),
+                    "url": settings.SITE_URL.rstrip("/") + ticket.get_absolute_url(),
+                    "category_label": category_label,
+                    "reply_above": reply_above_line(),
+                    "history": history,
+                    "fields": customvalues.shown(ticket, fields.get(ticket.category_id, []))
+                    if event.kind == EventKind.CREATED
+                    else [],
+                }
+                written[language, topic] = (
+                    subject(ticket, context["headline"]),
+                    render_to_string("tickets/email/notice.txt", context),
+                    render_to_string("tickets/email/notice.html", context),
                 )
+        headline, text, html = written[language, topic]
+        rows.append(
+            OutgoingMail(
+                ticket_id=ticket.pk,
+                topic=topic,
+                to=user.email,
+                subject=headline,
+                text=text,
+                html=html,
             )
+        )
     outbox.enqueue_many(rows)

@@ -6,6 +6,8 @@ import datetime
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
 from outbox.models import OutgoingMail
 from tickets import services
 from tickets.models import Ticket
@@ -50,6 +52,37 @@ def test_each_recipient_reads_the_notice_in_their_language(
     subjects = {message["To"]: message["Subject"] for message in smtp_server.messages}
     assert "was filed" in subjects[member.email]
     assert "kaydedildi" in subjects[responsible.email]
+
+
+def test_a_team_hears_of_one_reply_each_in_their_own_language(
+    smtp_server, ticket, member, responsible, tesk, capacity, django_capture_on_commit_callbacks
+):
+    """One topic, three languages among four people: a notice written once is shared by
+    those who read the same language, never handed to another language's reader."""
+    team = {"tr": responsible}
+    for language in ("ru", "en", "tr2"):
+        colleague = UserFactory(username=f"kapasite_{language}", organisation=tesk, role=Role.STAFF)
+        capacity.responsibles.add(colleague)
+        team[language] = colleague
+    for language, person in team.items():
+        person.language = language[:2]
+        person.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(ticket, by=member, body="Kodlar hâlâ eksik.")
+
+    subjects = {message["To"]: message["Subject"] for message in smtp_server.messages}
+    assert sorted(subjects) == sorted(person.email for person in team.values())
+    assert "Новый ответ" in subjects[team["ru"].email]
+    assert "New reply" in subjects[team["en"].email]
+    assert "yanıt" in subjects[team["tr"].email]
+    assert subjects[team["tr2"].email] == subjects[team["tr"].email]
+    texts = {
+        message["To"]: message.get_body(("plain",)).get_content()
+        for message in smtp_server.messages
+    }
+    assert all("Kodlar hâlâ eksik." in text for text in texts.values())
+    assert "Статус" in texts[team["ru"].email] and "Durum" in texts[team["tr2"].email]
 
 
 def test_a_public_reply_mails_the_requester_but_an_internal_note_mails_nobody(
