@@ -16,22 +16,18 @@ import hashlib
 import hmac
 import logging
 import re
-import secrets
 import smtplib
 import socket
 from datetime import timedelta
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.utils import DNS_NAME
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from common.handover import Handover, lease_many, lease_owner
 
-from .models import OutgoingMail
+from .models import OutgoingMail, from_domain
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +144,6 @@ def lease_batch(owner: str, *, ids=None, size: int = BATCH) -> list[OutgoingMail
         return {
             "leased_until": now + timedelta(seconds=settings.HELPDESK_MAIL_LEASE_SECONDS),
             "lease_owner": owner,
-            "message_id": Coalesce("message_id", Value(new_message_id(pk))),
         }
 
     pks = lease_many(due, lease, size)
@@ -178,14 +173,10 @@ def headers(mail: OutgoingMail) -> dict[str, str]:
     return found
 
 
-def _domain() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or str(DNS_NAME)
-
-
 def thread_id(ticket_id: int) -> str:
     """The id a ticket's notices all refer to: `<ticket-ID.SIGNATURE@domain>`. Signed, so
     that a reply referring to it proves it answers a notice (`ticket_of_thread_id`)."""
-    return f"<ticket-{ticket_id}.{_signature(ticket_id)}@{_domain()}>"
+    return f"<ticket-{ticket_id}.{_signature(ticket_id)}@{from_domain()}>"
 
 
 def ticket_of_thread_id(message_id: str) -> int | None:
@@ -205,11 +196,6 @@ THREAD_ID = re.compile(r"<ticket-(?P<ticket>\d{1,18})\.(?P<signature>[0-9a-f]{20
 def _signature(ticket_id: int) -> str:
     key = f"outbox.thread:{settings.SECRET_KEY}".encode()
     return hmac.new(key, str(ticket_id).encode(), hashlib.sha256).hexdigest()[:20]
-
-
-def new_message_id(pk: int) -> str:
-    """`<outbox-ID.random@domain>`, the domain of our From address."""
-    return f"<outbox-{pk}.{secrets.token_hex(8)}@{_domain()}>"
 
 
 def _sent(mail: OutgoingMail, owner: str) -> None:

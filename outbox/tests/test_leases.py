@@ -3,10 +3,12 @@ it; a sender that dies leaves it to the next once the lease ends; a mail sent ag
 carries the same Message-ID; senders running at once send each mail once."""
 
 import datetime
+import importlib
 import re
 import threading
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -77,7 +79,7 @@ def test_a_mail_leased_by_a_sender_that_died_waits_for_the_lease_then_goes_once(
     assert delivery.send_pending() == (1, 0)
     assert delivery.send_pending() == (0, 0)
 
-    # then it went once, with the Message-ID given at the first lease
+    # then it went once, with the Message-ID the row was written with
     assert [message["Message-ID"] for message in smtp_server.messages] == [leased.message_id]
 
 
@@ -89,7 +91,7 @@ def test_a_mail_retried_after_a_failure_carries_the_same_message_id(smtp_server,
     assert delivery.send_pending() == (0, 1)
     row.refresh_from_db()
     first_id = row.message_id
-    assert re.fullmatch(rf"<outbox-{row.pk}\.[0-9a-f]{{16}}@example\.org>", first_id)
+    assert re.fullmatch(r"<outbox-[0-9a-f]{32}@example\.org>", first_id)
 
     smtp_server.start()
     OutgoingMail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
@@ -109,6 +111,42 @@ def test_each_mail_has_its_own_message_id(smtp_server):
     ids = [message["Message-ID"] for message in smtp_server.messages]
     assert len(set(ids)) == 3
     assert sorted(ids) == sorted(OutgoingMail.objects.values_list("message_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_mail_has_its_message_id_from_the_start_and_the_lease_leaves_it():
+    """Given when the row is written, in the change's transaction: the lease's UPDATE
+    sets only the lease, the same for every mail of the batch."""
+    rows = OutgoingMail.objects.bulk_create(
+        [
+            OutgoingMail(to=f"kisi{number}@example.org", subject="Konu", text="Metin")
+            for number in range(3)
+        ]
+    )
+    written = dict(OutgoingMail.objects.values_list("pk", "message_id"))
+    assert len(set(written.values())) == 3 and all(written.values())
+
+    with CaptureQueriesContext(connection) as queries:
+        batch = delivery.lease_batch("sender-1", size=10)
+
+    assert (
+        {row.pk: row.message_id for row in batch} == written == {r.pk: r.message_id for r in rows}
+    )
+    [update, *_] = [query["sql"] for query in queries if query["sql"].startswith("UPDATE")]
+    assert "message_id" not in update and "CASE" not in update
+
+
+@pytest.mark.django_db
+def test_mail_waiting_from_before_the_upgrade_is_given_its_message_id():
+    """The migration gives unsent mail written without an id one; sent mail is history."""
+    waiting, sent = mail(message_id=None), mail(message_id=None, sent_at=timezone.now())
+    migration = importlib.import_module("outbox.migrations.0003_message_id_from_the_start")
+
+    migration.give_waiting_mail_its_id(apps, None)
+
+    waiting.refresh_from_db(), sent.refresh_from_db()
+    assert re.fullmatch(r"<outbox-[0-9a-f]{32}@.+>", waiting.message_id)
+    assert sent.message_id is None
 
 
 @pytest.mark.django_db
