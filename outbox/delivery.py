@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -198,11 +199,28 @@ def _signature(ticket_id: int) -> str:
     return hmac.new(key, str(ticket_id).encode(), hashlib.sha256).hexdigest()[:20]
 
 
-def _sent(mail: OutgoingMail, owner: str) -> None:
-    marked = OutgoingMail.objects.filter(pk=mail.pk, lease_owner=owner).update(
-        sent_at=timezone.now(), leased_until=None
+def _mark_sent(pk: int, owner: str) -> bool:
+    """Mark the mail sent, if `owner` still holds its lease. SQL written here rather than
+    an UPDATE the ORM builds for each mail: a filing sends seven, and building each cost
+    several times the statement's own time."""
+    connection = connections[router.db_for_write(OutgoingMail)]
+    name = connection.ops.quote_name
+    table = name(OutgoingMail._meta.db_table)
+    sent_at, leased_until, pk_column, lease_owner = (
+        name(OutgoingMail._meta.get_field(field).column)
+        for field in ("sent_at", "leased_until", "id", "lease_owner")
     )
-    if not marked:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sent_at} = %s, {leased_until} = NULL "  # noqa: S608 - the model's names
+            f"WHERE {pk_column} = %s AND {lease_owner} = %s",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), pk, owner],
+        )
+        return cursor.rowcount == 1
+
+
+def _sent(mail: OutgoingMail, owner: str) -> None:
+    if not _mark_sent(mail.pk, owner):
         logger.warning(
             "Mail %s was sent after its lease passed to another sender, which may send it "
             "again (with the same Message-ID); HELPDESK_MAIL_LEASE_SECONDS is too short",

@@ -62,6 +62,26 @@ def test_the_lease_and_message_id_are_committed_before_the_mail_server_hears_of_
 
 
 @pytest.mark.django_db
+def test_a_sender_marks_sent_only_the_mail_whose_lease_it_still_holds(caplog):
+    """A sender slower than its lease finds the mail another's: it leaves the row to
+    that sender and says so; the one holding the lease marks it sent, at this moment."""
+    slow, quick = mail(), mail(to="mehmet@example.org")
+    [slow] = delivery.lease_batch("slow-sender", size=1)
+    [quick] = delivery.lease_batch("quick-sender", size=1)
+    OutgoingMail.objects.filter(pk=slow.pk).update(lease_owner="next-sender")
+
+    delivery._sent(slow, "slow-sender")
+    before = timezone.now()
+    delivery._sent(quick, "quick-sender")
+
+    slow.refresh_from_db(), quick.refresh_from_db()
+    assert slow.sent_at is None and slow.lease_owner == "next-sender" and slow.leased_until
+    assert f"Mail {slow.pk} was sent after its lease passed" in caplog.text
+    assert before <= quick.sent_at <= timezone.now() and quick.leased_until is None
+    assert f"Mail {quick.pk} " not in caplog.text
+
+
+@pytest.mark.django_db
 def test_a_mail_leased_by_a_sender_that_died_waits_for_the_lease_then_goes_once(smtp_server):
     row = mail()
     # given a sender that leased the mail and died before the server accepted it
