@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -54,6 +55,23 @@ def test_gunicorn_runs_two_workers_a_core_plus_one_unless_told(monkeypatch):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     assert gunicorn_config(monkeypatch)["workers"] == 2 * os.cpu_count() + 1
     assert gunicorn_config(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_preloaded_site_hands_its_workers_no_database_connection(monkeypatch):
+    """Preloading is asked for (a reload must bring a new version's code otherwise);
+    then the arbiter closes what loading opened before it forks the workers."""
+    assert gunicorn_config(monkeypatch)["preload_app"] is False
+    config = gunicorn_config(monkeypatch, GUNICORN_PRELOAD="1")
+    assert config["preload_app"] is True
+    connection.ensure_connection()
+
+    try:
+        config["when_ready"](None)
+    finally:
+        gc.unfreeze()
+
+    assert connection.connection is None
 
 
 def test_gunicorn_ends_a_request_where_the_export_limit_expects(monkeypatch):
