@@ -5,6 +5,7 @@ each category, and the rows equal a fresh count of the tickets (`fill`)."""
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from categories.models import Category
 from dashboard import counts, figures
@@ -95,6 +96,18 @@ def test_resolving_counts_it_resolved_and_no_longer_open(two, responsible):
     weeks = counts.weekly(None, figures.period_start())
     assert weeks[-1][2] == 1
     assert sum(n for _status, n in counts.open_by_status(None)) == 1
+
+
+def test_a_ticket_resolved_days_after_its_filing_counts_on_each_day_once(two, responsible, aged):
+    aged(two[0], days=2)
+
+    services.resolve(two[0], by=responsible, explanation="Tamam")
+
+    assert_counts_agree()
+    today, filed_on = timezone.localdate(), timezone.localdate(two[0].created_at)
+    days = {row.day: (row.filed, row.resolved) for row in DayCount.objects.all()}
+    assert days[today] == (1, 1)  # the other ticket filed, this one resolved
+    assert days[filed_on] == (1, 0)
 
 
 def test_reopening_takes_the_resolution_back_from_the_day_it_was_resolved(
