@@ -38,7 +38,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The WSGI app is loaded in each worker, not in the arbiter, so that `systemctl reload`
 # (HUP) starts workers with a new version's code. GUNICORN_PRELOAD=1 loads it once, in
 # the arbiter, and forks the workers from it: they share the memory of the loaded code
-# rather than each holding a copy of its own, which at 50 users on two cores served some
+# rather than each holding a copy of its own, which at 50 users on two cores served 4 to
 # 13 % more requests a second (bench/README.md); a new version then needs `systemctl
 # restart`, as HUP forks new workers from the code the arbiter holds.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "") == "1"
