@@ -162,13 +162,13 @@ def _write(ticket, event, recipients: dict, *, with_note: bool = True) -> None:
                     render_to_string("tickets/email/notice.txt", context),
                     render_to_string("tickets/email/notice.html", context),
                 )
-        headline, text, html = written[language, topic]
+        mail_subject, text, html = written[language, topic]
         rows.append(
             OutgoingMail(
                 ticket_id=ticket.pk,
                 topic=topic,
                 to=user.email,
-                subject=headline,
+                subject=mail_subject,
                 text=text,
                 html=html,
             )
