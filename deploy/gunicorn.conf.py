@@ -35,13 +35,14 @@ max_requests = 10_000
 max_requests_jitter = 1_000
 # Behind nginx on the same machine: only its X-Forwarded-Proto is believed.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-# The WSGI app is loaded in each worker, not in the arbiter, so that `systemctl reload`
-# (HUP) starts workers with a new version's code. GUNICORN_PRELOAD=1 loads it once, in
-# the arbiter, and forks the workers from it: they share the memory of the loaded code
-# rather than each holding a copy of its own, which at 50 users on two cores served 4 to
-# 13 % more requests a second (bench/README.md); a new version then needs `systemctl
-# restart`, as HUP forks new workers from the code the arbiter holds.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "") == "1"
+# The site is loaded once, in the arbiter, and the workers are forked from it: they
+# share the memory of the loaded code rather than each holding a copy of its own, which
+# at 50 users on two cores served 7 to 20 % more requests a second (bench/README.md). A
+# new version's code then comes with `systemctl restart` (HUP forks new workers from
+# the code the arbiter holds); systemd keeps the port open meanwhile
+# (helpdesk-web.socket), so requests wait for the new workers rather than fail.
+# GUNICORN_PRELOAD=0 loads the site in each worker instead, and HUP brings new code.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 # No control socket: systemd stops and reloads (HUP) the arbiter, and the default socket
 # in $HOME would be shared by two instances on one machine (and $HOME is read-only
 # under the unit's ProtectHome).

@@ -5,13 +5,18 @@ import os
 import re
 import runpy
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from .site_process import Browser, site_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -59,10 +64,12 @@ def test_gunicorn_runs_two_workers_a_core_plus_one_unless_told(monkeypatch):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_preloaded_site_hands_its_workers_no_database_connection(monkeypatch):
-    """Preloading is asked for (a reload must bring a new version's code otherwise);
-    then the arbiter closes what loading opened before it forks the workers."""
-    assert gunicorn_config(monkeypatch)["preload_app"] is False
-    config = gunicorn_config(monkeypatch, GUNICORN_PRELOAD="1")
+    """The site is preloaded unless told not to; then the arbiter closes what loading
+    opened before it forks the workers."""
+    monkeypatch.delenv("GUNICORN_PRELOAD", raising=False)
+    assert gunicorn_config(monkeypatch, GUNICORN_PRELOAD="0")["preload_app"] is False
+    monkeypatch.delenv("GUNICORN_PRELOAD")
+    config = gunicorn_config(monkeypatch)
     assert config["preload_app"] is True
     connection.ensure_connection()
 
@@ -133,6 +140,8 @@ def test_nginx_waits_as_long_as_a_worker_may_work(monkeypatch):
 
 
 UNITS = sorted((DEPLOY / "systemd").glob("helpdesk-*.service"))
+SOCKETS = sorted((DEPLOY / "systemd").glob("helpdesk-*.socket"))
+NGINX_SITE = DEPLOY / "nginx" / "helpdesk.conf"
 
 
 @pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
@@ -155,7 +164,7 @@ def test_each_service_runs_locked_down_as_the_sites_user(unit):
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
 def test_systemd_accepts_the_units(tmp_path):
     python = Path(sys.executable)
-    for unit in UNITS:
+    for unit in UNITS + SOCKETS:
         text = unit.read_text().replace("/srv/helpdesk/venv/bin", str(python.parent))
         (tmp_path / unit.name).write_text(text.replace("/srv/helpdesk/app", str(ROOT)))
 
@@ -239,3 +248,79 @@ def test_a_new_worker_imports_the_views_before_its_first_request():
     )
 
     assert result.stdout.strip() == "True"
+
+
+def test_the_web_service_takes_its_port_from_the_socket_unit_that_nginx_proxies_to():
+    socket_unit = (DEPLOY / "systemd" / "helpdesk-web.socket").read_text()
+    service = (DEPLOY / "systemd" / "helpdesk-web.service").read_text().splitlines()
+    upstream = re.search(r"upstream helpdesk \{\s*server ([\d.:]+);", NGINX_SITE.read_text())
+
+    assert "Requires=helpdesk-web.socket" in service
+    assert f"ListenStream={upstream.group(1)}" in socket_unit.splitlines()
+
+
+def socket_activated_site(listener: socket.socket, environment: dict, log) -> subprocess.Popen:
+    """gunicorn with deploy/gunicorn.conf.py as systemd starts it with the socket unit:
+    the listening port handed over as descriptor 3 (LISTEN_FDS, LISTEN_PID)."""
+    handed = listener.fileno()
+    as_systemd = (
+        "import os, sys; os.dup2(int(sys.argv[1]), 3); "
+        "os.environ.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS='1'); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'gunicorn', *sys.argv[2:]])"
+    )
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and configuration
+        [sys.executable, "-c", as_systemd, str(handed)]
+        + ["-c", "deploy/gunicorn.conf.py", "helpdesk_site.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        pass_fds=(handed,),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_a_restart_of_the_web_service_keeps_requests_waiting_rather_than_refused(tmp_path):
+    """A new version's code comes with a restart (the site is preloaded): the port
+    stays open meanwhile, as the socket unit holds it, and a request made while no
+    gunicorn runs is answered by the next one."""
+    environment = site_environment(
+        f"sqlite:///{tmp_path / 'site.sqlite3'}", tmp_path / "media", WEB_CONCURRENCY="1"
+    )
+    environment.pop("GUNICORN_PRELOAD", None)
+    listener = socket.create_server(("127.0.0.1", 0), backlog=16)
+    port = listener.getsockname()[1]
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    waiting = ThreadPoolExecutor(max_workers=1)
+    first = socket_activated_site(listener, environment, log)
+    try:
+        assert eventually(lambda: Browser(port).get("/accounts/login/")[0]) == 200
+        first.terminate()
+        first.wait(timeout=30)
+
+        answer = waiting.submit(lambda: Browser(port).get("/accounts/login/")[0])
+        time.sleep(0.5)  # the request is in the port's queue, nobody to take it
+        assert not answer.done()
+        second = socket_activated_site(listener, environment, log)
+        try:
+            assert answer.result(timeout=60) == 200
+        finally:
+            second.terminate()
+            second.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        waiting.shutdown()
+        listener.close()
+        log.close()
+
+
+def eventually(probe, seconds=30):
+    """The probe's answer once it gives one (the site is loading until then)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return probe()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
