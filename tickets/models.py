@@ -1,6 +1,7 @@
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
@@ -318,8 +319,18 @@ class AppendOnlyError(Exception):
     """The action log is never changed, only added to."""
 
 
-# The tickets whose events `resealed_once` is collecting: id -> the columns they set.
-_resealing: ContextVar[dict[int, dict] | None] = ContextVar("resealing", default=None)
+@dataclass
+class _Resealing:
+    """What `resealed_once` collects for a ticket: the columns its events set, and the
+    hash of the newest event logged in the block (the next one's link, known without
+    reading it back)."""
+
+    fields: dict = field(default_factory=dict)
+    newest_hash: str = ""
+
+
+# The tickets whose events `resealed_once` is collecting, by id.
+_resealing: ContextVar[dict[int, _Resealing] | None] = ContextVar("resealing", default=None)
 
 
 @contextmanager
@@ -335,13 +346,23 @@ def resealed_once(ticket_id: int):
     if collecting is not None and ticket_id in collecting:
         yield
         return
-    token = _resealing.set({**(collecting or {}), ticket_id: {}})
+    token = _resealing.set({**(collecting or {}), ticket_id: _Resealing()})
     try:
         yield
-        fields = _resealing.get()[ticket_id]
+        fields = _resealing.get()[ticket_id].fields
     finally:
         _resealing.reset(token)
     if fields:
+        Ticket.objects.filter(pk=ticket_id).update(**fields)
+
+
+def set_ticket_columns(ticket_id: int, **fields) -> None:
+    """Set a ticket's columns: with the block's reseal when `resealed_once` is collecting
+    its events (one version of the row, not two), else now."""
+    collecting = _resealing.get()
+    if collecting is not None and ticket_id in collecting:
+        collecting[ticket_id].fields.update(fields)
+    else:
         Ticket.objects.filter(pk=ticket_id).update(**fields)
 
 
@@ -423,8 +444,9 @@ class TicketEvent(ChoiceLabels, models.Model):
         # No savepoint of its own: an event that fails fails the change that writes it
         # (those that go on after a refusal, such as a duplicate reply, have theirs).
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            previous = None
-            if not first:
+            collecting = (_resealing.get() or {}).get(self.ticket_id)
+            previous = collecting.newest_hash if collecting is not None else ""
+            if not previous and not first:
                 previous = (
                     TicketEvent.objects.filter(ticket_id=self.ticket_id)
                     .order_by("-id")
@@ -433,16 +455,14 @@ class TicketEvent(ChoiceLabels, models.Model):
                 )
             logchain.seal(self, previous or logchain.GENESIS)
             super().save(*args, **kwargs)
-            fields = {
-                "log_seal": logchain.head_seal(self.ticket_id, self.hash),
+            if collecting is not None:
+                collecting.newest_hash = self.hash
+            # With `resealed_once`, at the block's end, a later event's values winning.
+            set_ticket_columns(
+                self.ticket_id,
+                log_seal=logchain.head_seal(self.ticket_id, self.hash),
                 **(ticket_fields or {}),
-            }
-            collecting = _resealing.get()
-            if collecting is not None and self.ticket_id in collecting:
-                # Written by `resealed_once`, a later event's values winning.
-                collecting[self.ticket_id].update(fields)
-            else:
-                Ticket.objects.filter(pk=self.ticket_id).update(**fields)
+            )
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Action log entries cannot be deleted.")

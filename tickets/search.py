@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from common.text import normalise
 
-from .models import EventKind, Ticket
+from .models import EventKind, set_ticket_columns
 
 
 def ticket_text(subject: str, description: str, replies=(), file_names=()) -> str:
@@ -41,9 +41,8 @@ def refresh(ticket) -> None:
         names[internal].append(name)
     ticket.search_text = ticket_text(ticket.subject, ticket.description, texts[False], names[False])
     ticket.note_text = note_text(texts[True], names[True])
-    Ticket.objects.filter(pk=ticket.pk).update(
-        search_text=ticket.search_text, note_text=ticket.note_text
-    )
+    # Within a change's `resealed_once`, written with its reseal: one version of the row.
+    set_ticket_columns(ticket.pk, search_text=ticket.search_text, note_text=ticket.note_text)
 
 
 class _Vector(Expression):

@@ -47,6 +47,7 @@ from .models import (
     TicketEvent,
     TicketSeen,
     resealed_once,
+    set_ticket_columns,
 )
 from .workflow import (
     ACTIONS,
@@ -383,7 +384,7 @@ def attach(ticket: Ticket, *, by, files, internal: bool = False) -> Result:
     accepted, refused = _inspect(files)
     if not accepted:
         return Result(ticket=ticket, refused=refused)
-    with transaction.atomic():
+    with transaction.atomic(), resealed_once(ticket.pk):
         locked = _lock(ticket)
         side = permissions.check("attach", by, locked)
         internal = internal and side == Side.HANDLER
@@ -638,8 +639,8 @@ def set_service_level(
     for name, value in clocks.items():
         setattr(ticket, name, value)  # the caller's copy, which may be saved again
     if not change:
-        if changed:
-            Ticket.objects.filter(pk=ticket.pk).update(**changed)
+        if changed:  # with the change's reseal, when its events are being collected
+            set_ticket_columns(ticket.pk, **changed)
         return None
     # The clocks go in the UPDATE that reseals the ticket after the event.
     return _log(

@@ -218,6 +218,32 @@ def test_filing_with_a_document_writes_the_tickets_row_once_after_inserting_it(f
     assert ticket.last_activity_at == public[-1].created_at
 
 
+def test_a_reply_writes_the_tickets_row_once_with_its_search_text(ticket, responsible):
+    services.reply(ticket, by=responsible, body="Which product code?")  # in progress now
+
+    with CaptureQueriesContext(connection) as queries:
+        services.reply(ticket, by=ticket.requester, body="Kapasite raporu güncellendi.")
+
+    assert len([q for q in queries if q["sql"].startswith('UPDATE "tickets_ticket" ')]) == 1
+    ticket.refresh_from_db()
+    assert "kapasite raporu guncellendi" in ticket.search_text
+    assert problems_of(ticket) == []
+
+
+def test_the_events_of_one_change_follow_each_other_without_reading_the_log_back(file):
+    documents = [upload(f"rapor-{n}.png", png_bytes(), "image/png") for n in (1, 2)]
+
+    with CaptureQueriesContext(connection) as queries:
+        ticket = file(files=documents)
+
+    kinds = list(ticket.events.order_by("id").values_list("kind", flat=True))
+    assert kinds == [EventKind.CREATED, EventKind.ATTACHED, EventKind.ATTACHED]
+    newest = 'SELECT "tickets_ticketevent"."hash"'
+    assert [q["sql"] for q in queries if q["sql"].startswith(newest)] == []
+    assert problems_of(ticket) == []
+    assert "The action log of 1 ticket(s) is intact." in verify(ticket.pk)
+
+
 def problems_of(ticket) -> list:
     row = Ticket.objects.get(pk=ticket.pk)
     return logchain.verify_ticket(row.pk, row.log_seal, row.events.all())[0]
