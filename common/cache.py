@@ -138,6 +138,20 @@ class FailSoftRedisCache(RedisCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._soft(super().set_many, list(data), data, timeout, version)
 
+    def incr_from(self, key, start: int, timeout: int, version=None) -> int | None:
+        """The number at `key` plus one, or `start` plus one where there is none (then
+        kept `timeout` seconds); None when Redis cannot be reached. One round trip,
+        where `add` then `incr` take three."""
+        key = self.make_and_validate_key(key, version=version)
+
+        def counted():
+            pipeline = self._cache.get_client(key, write=True).pipeline()
+            pipeline.set(key, start, nx=True, ex=timeout)
+            pipeline.incr(key)
+            return pipeline.execute()[1]
+
+        return self._soft(counted, None)
+
     def delete_many(self, keys, version=None):
         return self._soft(super().delete_many, None, keys, version)
 

@@ -110,10 +110,12 @@ def _capped(queryset: QuerySet) -> Exists:
 
 def _bounded_count(queryset: QuerySet, keep=None) -> int:
     """`keep`: (the count's SQL and params, the count as a function) -> the count, for a
-    caller that keeps counts (tickets/worklists.py `count_keeper`)."""
+    caller that keeps counts (tickets/worklists.py `count_keeper`); such a count reads
+    `keep.beyond` rows more, to know a kept count past the limit still is later."""
     # Without the ordering, PostgreSQL counts from the indexes of the filters; the ids
     # alone, so that no computed column (search's rank) is computed for every row counted.
-    bounded = queryset.order_by().values("pk")[: settings.HELPDESK_COUNT_LIMIT + 1]
+    limit = settings.HELPDESK_COUNT_LIMIT + 1 + (keep.beyond if keep is not None else 0)
+    bounded = queryset.order_by().values("pk")[:limit]
     if keep is None:
         return bounded.count()
     try:
@@ -248,7 +250,7 @@ class TicketPage:
 
     object_list: list
     number: int
-    count: int  # bounded by HELPDESK_COUNT_LIMIT + 1
+    count: int  # bounded by HELPDESK_COUNT_LIMIT + 1 (and a keeper's `beyond`)
     has_next: bool = False
     has_previous: bool = False
     missing: bool = False  # a page was asked for that has no rows (or a stale link)

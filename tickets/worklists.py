@@ -8,13 +8,22 @@ view (the service levels' `overdue`, `due_today`) is adding a row.
 Counts stop at COUNT_CAP ("99+"): one bounded, indexed COUNT per view, all of them in
 one query, so the page's number of queries is fixed whatever the number of tickets and
 views. With Redis they are kept for a user HELPDESK_VIEW_COUNTS_SECONDS (as the big
-service desks keep theirs): the user's own changes forget them at once, other people's
-show within those seconds; the rows themselves are never kept. So is the list's own
-count of its pages (`count_keeper`), for the same query.
+service desks keep theirs): the user's own changes show at once, other people's within
+those seconds; the rows themselves are never kept. So is the list's own count of its
+pages (`count_keeper`), for the same query.
+
+The user's own changes are counted in steps (`forget_counts`), and one step changes
+each count by one ticket at most. So a count read PAST_CAP rows beyond its cap, and
+still beyond it by more than the steps taken since, is still capped: it is kept, and
+only the others are counted again. In a busy team nearly every list follows one's own
+change, and the capped counts, a hundred or a thousand rows each, were most of the
+database's work for the lists.
 """
 
+import contextlib
 import datetime
 import hashlib
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -38,6 +47,10 @@ from .models import OPEN_STATUSES, ActivitySide, Status, Ticket, TicketSeen
 
 MEMBER, HANDLER, SUPERVISOR = "member", "handler", "supervisor"
 COUNT_CAP = 99
+# Rows counted beyond a cap: the steps of the user's own changes a capped count outlasts.
+PAST_CAP = 20
+# How long the steps are remembered; a user's steps forgotten start again elsewhere.
+_STEPS_SECONDS = 3600
 
 
 def audience(user) -> str:
@@ -255,17 +268,31 @@ class CountingSql:
         alias = self.alias if self.parts else other.alias
         return CountingSql(self.parts + other.parts, self.params + other.params, alias)
 
+    def only(self, indexes: list[int]) -> "CountingSql":
+        """The counts at `indexes`, each with its own parameters: as many as its part has
+        placeholders (`%s`; `%%` is a literal %)."""
+        starts = [0]
+        for part in self.parts:
+            placeholders = [mark for mark in _PLACEHOLDERS.findall(part) if mark == "%s"]
+            starts.append(starts[-1] + len(placeholders))
+        params = [self.params[starts[i] : starts[i + 1]] for i in indexes]
+        parts = tuple(self.parts[i] for i in indexes)
+        return CountingSql(parts, sum(params, ()), self.alias, self.compiled_at)
+
+
+_PLACEHOLDERS = re.compile(r"%[s%]")
+
 
 def counting_sql(querysets: list[QuerySet]) -> CountingSql:
-    """How many rows each queryset has, up to COUNT_CAP + 1, as one query: each count a
-    scalar subquery over its own bounded, indexed SELECT (a LIMIT per view, which one
-    aggregate with `filter=` could not give)."""
+    """How many rows each queryset has, up to COUNT_CAP + 1 + PAST_CAP, as one query:
+    each count a scalar subquery over its own bounded, indexed SELECT (a LIMIT per view,
+    which one aggregate with `filter=` could not give)."""
     if not querysets:
         return CountingSql()
     alias = querysets[0].db
     parts, params = [], []
     for queryset in querysets:
-        bounded = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+        bounded = queryset.order_by().values("pk")[: COUNT_CAP + 1 + PAST_CAP]
         try:
             sql, part_params = bounded.query.get_compiler(using=alias).as_sql()
         except EmptyResultSet:  # .none(), or `__in` an empty list: nothing to count
@@ -286,7 +313,7 @@ def count_all(counting: CountingSql) -> list[int]:
 
 
 def bounded_counts(querysets: list[QuerySet]) -> list[int]:
-    """Each queryset's count, up to COUNT_CAP + 1, in one query."""
+    """Each queryset's count, up to COUNT_CAP + 1 + PAST_CAP, in one query."""
     return count_all(counting_sql(querysets))
 
 
@@ -295,45 +322,76 @@ def counts(user, *, also=()) -> tuple[list[Count], list[int]]:
     the bounded count of each queryset `also` (what else the page counts): one query
     for them all.
 
-    When the user's generation has changed (their own change, or the counts have been
-    forgotten) but not what their counts depend on, the views are counted again by the
-    SQL kept with the counts, not built and compiled afresh: its "now" (the due views')
-    is then up to HELPDESK_VIEW_COUNTS_SECONDS old, as kept counts may be. Building it
-    was a fifth of a list's time, and in a busy team every other list is after a change.
-    When only what the user has seen changed (they opened an updated ticket), only the
-    views that read it are counted again; the others keep their numbers, and their age."""
+    When the user has changed tickets since (their generation has moved on by as many
+    steps, see above) or opened an updated one (what they have seen), only the views
+    that may have changed are counted again: those not still capped, and those that read
+    what was seen; the others keep their numbers, and their age. Views are counted by
+    the SQL kept with the counts, not built and compiled afresh (building it was a fifth
+    of a list's time): its "now" (the due views') is then up to
+    HELPDESK_VIEW_COUNTS_SECONDS old, as kept counts may be."""
     shown = for_user(user)
     # Counts read on a replica may lag the user's own last change: never kept.
     seconds = settings.HELPDESK_VIEW_COUNTS_SECONDS
-    keep = seconds and not replica_allowed()
-    views_sql = None
-    if keep:
-        basis = _counted_on(user, shown)
-        found = cache.get_many([_kept_key(user), _generation_key(user), _seen_key(user)])
-        generation = (found.get(_generation_key(user)), found.get(_seen_key(user)))
-        kept = found.get(_kept_key(user))
-        # (A shorter tuple is an older release's, during a deploy: counted afresh.)
-        if kept is not None and len(kept) == 4 and kept[0] == basis:
-            kept_generation, counted_at = _kept_generation(kept[1])
-            if kept_generation == generation:
-                views = [Count(w, w.label(user), n) for w, n in zip(shown, kept[2], strict=True)]
-                return views, bounded_counts(list(also))
-            left = int(seconds - (time.time() - counted_at))
-            if kept_generation and kept_generation[0] == generation[0] and 0 < left <= seconds:
-                return _seen_counted_again(user, shown, kept, generation, left, also)
-            kept_sql = CountingSql(*kept[3])
-            if 0 <= time.time() - kept_sql.compiled_at < seconds:
-                views_sql = kept_sql
+    if not seconds or replica_allowed():
+        numbers = bounded_counts([*(w.tickets(user) for w in shown), *also])
+        return _named(user, shown, numbers), numbers[len(shown) :]
+    basis = _counted_on(user, shown)
+    found = cache.get_many([_kept_key(user), _generation_key(user), _seen_key(user)])
+    generation = (_steps_now(user, found), found.get(_seen_key(user)))
+    kept = found.get(_kept_key(user))
+    # (A shorter tuple is an older release's, during a deploy: counted afresh.)
+    if kept is None or len(kept) != 4 or kept[0] != basis:
+        kept = None
+    now = time.time()
+    again, numbers, counted_at, views_sql = list(range(len(shown))), [0] * len(shown), now, None
+    if kept is not None:
+        kept_generation, kept_at = _kept_generation(kept[1])
+        steps = _steps(kept_generation, generation)
+        if steps is not None and 0 <= now - kept_at < seconds:
+            seen_changed = kept_generation[1] != generation[1]
+            again = _to_count_again(shown, kept[2], steps, seen_changed)
+            numbers, counted_at = [number - steps for number in kept[2]], kept_at
+        kept_sql = CountingSql(*kept[3])
+        if 0 <= now - kept_sql.compiled_at < seconds:
+            views_sql = kept_sql
+    if not again:
+        return _named(user, shown, numbers), bounded_counts(list(also))
     if views_sql is None:
         views_sql = counting_sql([w.tickets(user) for w in shown])
-    counted_at = time.time()
-    numbers = count_all(views_sql + counting_sql(list(also)))
-    if keep:
-        # Plain values only: another release may read them during a deploy.
-        kept = (basis, (*generation, counted_at), numbers[: len(shown)], astuple(views_sql))
-        cache.set(_kept_key(user), kept, seconds)
-    views = [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
-    return views, numbers[len(shown) :]
+    counted = count_all(views_sql.only(again) + counting_sql(list(also)))
+    for index, number in zip(again, counted, strict=False):
+        numbers[index] = number
+    # Plain values only: another release may read them during a deploy. The counts kept
+    # live as long as the oldest of them may.
+    kept = (basis, (*generation, counted_at), numbers, astuple(views_sql))
+    cache.set(_kept_key(user), kept, max(1, int(seconds - (now - counted_at))))
+    return _named(user, shown, numbers), counted[len(again) :]
+
+
+def _named(user, shown, numbers) -> list[Count]:
+    return [Count(w, w.label(user), n) for w, n in zip(shown, numbers, strict=False)]
+
+
+def _steps(kept_generation, generation) -> int | None:
+    """How many steps of the user's own changes the kept counts are behind (None: not
+    known, as when the steps were forgotten, or kept by an older release)."""
+    if kept_generation is None:
+        return None
+    then, now = kept_generation[0], generation[0]
+    if then == now:
+        return 0
+    if isinstance(then, int) and isinstance(now, int) and now > then:
+        return now - then
+    return None
+
+
+def _to_count_again(shown, numbers, steps: int, seen_changed: bool) -> list[int]:
+    """Which views (their places in `shown`) may count otherwise `steps` steps later."""
+    return [
+        index
+        for index, (worklist, number) in enumerate(zip(shown, numbers, strict=True))
+        if (steps and number - steps <= COUNT_CAP) or (seen_changed and worklist.reads_seen)
+    ]
 
 
 def _kept_generation(value) -> tuple[tuple | None, float]:
@@ -344,46 +402,42 @@ def _kept_generation(value) -> tuple[tuple | None, float]:
     return None, 0.0
 
 
-def _seen_counted_again(user, shown, kept, generation, left: int, also):
-    """`counts` after the user opened an updated ticket: the views that read TicketSeen
-    counted again, the others as kept, all kept for the `left` seconds the others have."""
-    again = [index for index, worklist in enumerate(shown) if worklist.reads_seen]
-    numbers = count_all(
-        counting_sql([shown[index].tickets(user) for index in again]) + counting_sql(list(also))
-    )
-    views_numbers = list(kept[2])
-    for index, number in zip(again, numbers, strict=False):
-        views_numbers[index] = number
-    counted_at = kept[1][2]
-    cache.set(_kept_key(user), (kept[0], (*generation, counted_at), views_numbers, kept[3]), left)
-    views = [Count(w, w.label(user), n) for w, n in zip(shown, views_numbers, strict=True)]
-    return views, numbers[len(again) :]
-
-
 def count_keeper(user):
     """For the list's own bounded count (tickets/paging.py): kept like the views' counts,
     for the same query (its SQL holds what the user may see and asked for) while the
-    user's counts' generation is the same; None when counts are not kept. A member's
-    list at a million tickets spent half its database time on it."""
+    user has changed nothing since, or while a count past HELPDESK_COUNT_LIMIT is still
+    past it (see above); None when counts are not kept. A member's list at a million
+    tickets spent half its database time on it."""
     if not settings.HELPDESK_VIEW_COUNTS_SECONDS or replica_allowed():
         return None
+    return ListCountKeeper(user)
 
-    def keep(query, count) -> int:
+
+@dataclass(frozen=True)
+class ListCountKeeper:
+    """`keep(query, count)`: the list's count for the compiled `query`, kept or by
+    `count()`; the query reads `beyond` rows past the limit."""
+
+    user: object
+    beyond: int = PAST_CAP
+
+    def __call__(self, query, count) -> int:
+        user = self.user
         digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
         key = f"worklists:list-count:{user.pk}:{digest}"
         generations = [_generation_key(user)]
         if TicketSeen._meta.db_table in query[0]:  # the "updated" view
             generations.append(_seen_key(user))
         found = cache.get_many([key, *generations])
-        generation = tuple(found.get(name) for name in generations)
+        generation = (_steps_now(user, found), *(found.get(name) for name in generations[1:]))
         kept = found.get(key)
-        if kept is not None and kept[0] == generation:
-            return kept[1]
+        if kept is not None and kept[0][1:] == generation[1:]:
+            steps = _steps(kept[0], generation)
+            if steps == 0 or (steps and kept[1] - steps > settings.HELPDESK_COUNT_LIMIT):
+                return kept[1] - steps
         number = count()
         cache.set(key, (generation, number), settings.HELPDESK_VIEW_COUNTS_SECONDS)
         return number
-
-    return keep
 
 
 def _kept_key(user) -> str:
@@ -417,15 +471,39 @@ def _counted_on(user, shown) -> tuple:
 
 
 def forget_counts(user, *, seen=False) -> None:
-    """After `user` changed a ticket: their next list counts afresh; `seen`, after they
-    opened an updated one: only what reads when they last opened their tickets. The
-    generation changes now and again once the change is committed, so that counts
-    begun before the commit (another tab) are not kept for them either."""
+    """After `user` changed a ticket (one ticket: each change calls this), a step on
+    for their counts; `seen`, after they opened an updated one, for what reads when
+    they last opened their tickets. A step now and another once the change is
+    committed, so that counts begun before the commit (another tab) are a step behind
+    too."""
     if settings.HELPDESK_VIEW_COUNTS_SECONDS and getattr(user, "pk", None):
         key = _seen_key(user) if seen else _generation_key(user)
-        seconds = settings.HELPDESK_VIEW_COUNTS_SECONDS
-        cache.set(key, secrets.token_hex(4), seconds)
-        transaction.on_commit(lambda: cache.set(key, secrets.token_hex(4), seconds))
+        _step(key)
+        transaction.on_commit(lambda: _step(key))
+
+
+def _steps_now(user, found: dict) -> int:
+    """The user's step, from the cache's values `found`; begun now if there is none, so
+    that counts kept from now on can tell how many steps behind they fall."""
+    key = _generation_key(user)
+    step = found.get(key)
+    if step is None:
+        step = secrets.randbits(48)
+        if not cache.add(key, step, _STEPS_SECONDS):
+            step = cache.get(key)  # begun meanwhile by the user's other request
+    return step
+
+
+def _step(key: str) -> None:
+    """One step on. Steps start from a random number, so that steps forgotten and begun
+    again are never taken for those that kept counts were counted at."""
+    start = secrets.randbits(48)
+    if hasattr(cache, "incr_from"):  # Redis (common/cache.py): one round trip
+        cache.incr_from(key, start, _STEPS_SECONDS)
+        return
+    cache.add(key, start, _STEPS_SECONDS)
+    with contextlib.suppress(ValueError):  # forgotten in between: counted afresh
+        cache.incr(key)
 
 
 def seen_at(user) -> Subquery:

@@ -20,6 +20,16 @@ def test_a_running_redis_is_an_ordinary_cache(cache, redis_server):
     assert redis_server.client().dbsize() == 1
 
 
+def test_a_number_counts_up_from_where_it_started(cache, redis_server):
+    assert cache.incr_from("steps", 40, 60) == 41
+    assert cache.incr_from("steps", 7, 60) == 42  # started already: counts on
+    assert cache.get("steps") == 42
+    assert 0 < redis_server.client().ttl(cache.make_key("steps")) <= 60
+
+    redis_server.stop()
+    assert cache.incr_from("steps", 7, 60) is None
+
+
 def test_calls_share_one_client_of_the_pool(cache, monkeypatch):
     import redis
 

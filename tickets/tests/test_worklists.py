@@ -8,6 +8,8 @@ import pickle
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -469,8 +471,22 @@ def test_kept_sql_older_than_the_kept_seconds_is_built_again(
     assert views_built  # its "now" too old for the due views: compiled afresh
 
 
+@pytest.fixture
+def counted(monkeypatch):
+    """How many counts each counting query made."""
+    made = []
+    count_all = worklists.count_all
+
+    def counting(sql):
+        made.append(len(sql.parts))
+        return count_all(sql)
+
+    monkeypatch.setattr(worklists, "count_all", counting)
+    return made
+
+
 def test_opening_an_updated_ticket_counts_again_only_the_views_that_read_what_was_seen(
-    kept_counts, responsible, handler_desk, views_built
+    kept_counts, responsible, handler_desk, views_built, counted
 ):
     worklists.counts(responsible)
     views_built.clear()
@@ -480,7 +496,8 @@ def test_opening_an_updated_ticket_counts_again_only_the_views_that_read_what_wa
 
     after = by_name(worklists.counts(responsible)[0])
 
-    assert views_built == ["updated"]
+    assert counted == [len(worklists.for_user(responsible)), 1]  # all, then "updated"
+    assert views_built == []  # by the kept SQL
     assert (after["mine"], after["unassigned"]) == (1, 2)
 
 
@@ -551,6 +568,98 @@ def test_counts_read_on_a_replica_are_not_kept(kept_counts, responsible, handler
     worklists.counts(responsible)
 
     assert cache.get(f"worklists:counts:{responsible.pk}") is None
+
+
+def test_a_capped_count_is_kept_through_the_users_own_changes_that_cannot_uncap_it(
+    kept_counts, responsible, handler_desk, counted, file, monkeypatch
+):
+    monkeypatch.setattr(worklists, "COUNT_CAP", 3)
+    monkeypatch.setattr(worklists, "PAST_CAP", 2)  # counted up to 3 + 1 + 2 rows
+    for n in range(5):
+        file(subject=f"more {n}")
+    views = len(worklists.for_user(responsible))
+    assert by_name(worklists.counts(responsible)[0])["unassigned"] == 6  # 3+, by 3
+
+    # The user takes one: a step (one, as the test's transaction never commits).
+    services.assign(handler_desk["unassigned"], by=responsible, assignee=responsible)
+    after = by_name(worklists.counts(responsible)[0])
+
+    assert counted[-1] == views - 2  # all but "unassigned" and "open", still 3+
+    assert after["mine"] == 2  # not capped: counted again
+    assert after["unassigned"] > 3 and after["open"] > 3
+
+    for _ in range(2):  # two more steps: 6 less 3 may be 3 now
+        worklists.forget_counts(responsible)
+    after = by_name(worklists.counts(responsible)[0])
+
+    assert counted[-1] == views
+    assert after["unassigned"] == 6  # six unassigned now, counted up to six
+
+
+def test_a_capped_count_is_counted_again_once_the_steps_are_forgotten(
+    kept_counts, responsible, handler_desk, counted, monkeypatch
+):
+    monkeypatch.setattr(worklists, "COUNT_CAP", 1)
+    worklists.counts(responsible)
+    cache.delete(f"worklists:counts-generation:{responsible.pk}")  # expired, say
+    worklists.forget_counts(responsible)  # begun again: from another number
+
+    worklists.counts(responsible)
+
+    assert counted[-1] == len(worklists.for_user(responsible))  # how many steps? all again
+
+
+def test_the_lists_own_count_past_the_limit_is_kept_through_the_users_own_changes(
+    kept_counts, member, settings
+):
+    settings.HELPDESK_COUNT_LIMIT = 10
+    keep = worklists.count_keeper(member)
+    past, within = ("SELECT ... past", (1,)), ("SELECT ... within", (1,))
+    assert keep(past, lambda: 15) == 15 and keep(within, lambda: 5) == 5
+
+    worklists.forget_counts(member)
+
+    assert keep(within, lambda: 6) == 6  # counted again
+    assert keep(past, lambda: 99) == 14  # still past the limit, whatever the change was
+    for _ in range(4):
+        worklists.forget_counts(member)
+    assert keep(past, lambda: 16) == 16  # 15 less 5 changes may be 10: counted again
+
+
+def test_the_users_steps_count_on_redis_as_on_any_cache(
+    kept_counts, member, settings, redis_server
+):
+    settings.CACHES = {
+        "default": {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": redis_server.url}
+    }
+    settings.HELPDESK_COUNT_LIMIT = 10
+    keep = worklists.count_keeper(member)
+    past = ("SELECT ... past", (1,))
+    assert keep(past, lambda: 15) == 15
+
+    worklists.forget_counts(member)
+    worklists.forget_counts(member)
+
+    assert keep(past, lambda: 99) == 13
+
+
+def test_a_kept_list_count_reads_past_the_limit_and_outlasts_the_users_filing(
+    client, kept_counts, member, file, settings
+):
+    settings.HELPDESK_COUNT_LIMIT = 2
+    for n in range(4):
+        file(subject=f"one of {n}")
+    client.force_login(member)
+    first = client.get("/tickets/")
+    assert page_count(first) == 4  # up to 2 + 1 + PAST_CAP rows
+
+    file(subject="the latest")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/tickets/")
+
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*) FROM (")]
+    assert page_count(again) > settings.HELPDESK_COUNT_LIMIT
+    assert "the latest" in again.content.decode()
 
 
 def page_count(response) -> int:
