@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -139,16 +140,21 @@ class FailSoftRedisCache(RedisCache):
         return self._soft(super().set_many, list(data), data, timeout, version)
 
     def incr_from(self, key, start: int, timeout: int, version=None) -> int | None:
-        """The number at `key` plus one, or `start` plus one where there is none (then
-        kept `timeout` seconds); None when Redis cannot be reached. One round trip,
-        where `add` then `incr` take three."""
+        """The number at `key` plus one, or `start` plus one where there is none or what
+        is there is not a number (then kept `timeout` seconds); None when Redis cannot
+        be reached. One round trip, where `add` then `incr` take three."""
         key = self.make_and_validate_key(key, version=version)
 
         def counted():
-            pipeline = self._cache.get_client(key, write=True).pipeline()
+            client = self._cache.get_client(key, write=True)
+            pipeline = client.pipeline()
             pipeline.set(key, start, nx=True, ex=timeout)
             pipeline.incr(key)
-            return pipeline.execute()[1]
+            number = pipeline.execute(raise_on_error=False)[1]
+            if isinstance(number, RedisResponseError):  # not a number: begun again
+                client.set(key, start + 1, ex=timeout)
+                return start + 1
+            return number
 
         return self._soft(counted, None)
 

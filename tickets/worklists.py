@@ -502,7 +502,8 @@ def _step(key: str) -> None:
         cache.incr_from(key, start, _STEPS_SECONDS)
         return
     cache.add(key, start, _STEPS_SECONDS)
-    with contextlib.suppress(ValueError):  # forgotten in between: counted afresh
+    # Forgotten in between, or not a number (an older release's): counted afresh.
+    with contextlib.suppress(ValueError, TypeError):
         cache.incr(key)
 
 

@@ -26,6 +26,9 @@ def test_a_number_counts_up_from_where_it_started(cache, redis_server):
     assert cache.get("steps") == 42
     assert 0 < redis_server.client().ttl(cache.make_key("steps")) <= 60
 
+    cache.set("steps", "a word")  # as another release may have left it
+    assert cache.incr_from("steps", 7, 60) == 8
+
     redis_server.stop()
     assert cache.incr_from("steps", 7, 60) is None
 

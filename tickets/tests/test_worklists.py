@@ -609,6 +609,18 @@ def test_a_capped_count_is_counted_again_once_the_steps_are_forgotten(
     assert counted[-1] == len(worklists.for_user(responsible))  # how many steps? all again
 
 
+def test_a_generation_an_older_release_kept_is_stepped_on_and_counted_afresh(
+    kept_counts, responsible, handler_desk, counted
+):
+    worklists.counts(responsible)
+    cache.set(f"worklists:counts-generation:{responsible.pk}", "9f3a01bc", 10)
+
+    worklists.forget_counts(responsible)
+    worklists.counts(responsible)
+
+    assert counted[-1] == len(worklists.for_user(responsible))
+
+
 def test_the_lists_own_count_past_the_limit_is_kept_through_the_users_own_changes(
     kept_counts, member, settings
 ):
