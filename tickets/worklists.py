@@ -49,7 +49,7 @@ MEMBER, HANDLER, SUPERVISOR = "member", "handler", "supervisor"
 COUNT_CAP = 99
 # Rows counted beyond a cap: the steps of the user's own changes a capped count outlasts.
 PAST_CAP = 20
-# How long the steps are remembered; a user's steps forgotten start again elsewhere.
+# How long a user's steps are remembered: forgotten, they begin again at another number.
 _STEPS_SECONDS = 3600
 
 
