@@ -198,6 +198,14 @@ def ticket_for_detail(user, pk):
     return ticket
 
 
+def still_shown(user, pk) -> bool:
+    """Whether `user` sees ticket `pk` now, after a change (which may take it out of
+    their sight): its row read again by the compiled query, the rule answered from its
+    columns (`shows`), rather than a query of the rule built, compiled and planned."""
+    found = _TICKET_FOR_DETAIL.rows(pk, user.pk)
+    return bool(found) and shows(user, found[0])
+
+
 def _ticket_events(ticket_id, *, public: bool):
     events = TicketEvent.objects.filter(ticket_id=ticket_id)
     events = events.select_related("actor", "actor__organisation")

@@ -85,7 +85,7 @@ def _after_change(request, ticket, url_name="tickets:detail"):
     lands on the ticket, never on an error page that hides what was saved.
     """
     try:
-        visible = Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists()
+        visible = selectors.still_shown(request.user, ticket.pk)
     except DatabaseError:
         logger.exception("Ticket #%s is saved, but choosing the page after it failed.", ticket.pk)
         visible = True  # the ticket's own page decides who sees it

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from outbox.models import OutgoingMail
+from tickets import selectors
 from tickets.models import EventKind, Ticket
 from tickets.tests.files import PDF, png_bytes, upload
 
@@ -209,10 +210,10 @@ def test_a_failure_choosing_the_next_page_still_lands_on_the_filed_ticket(
 ):
     client.force_login(member)
 
-    def lost_connection(user):
+    def lost_connection(user, pk):
         raise DatabaseError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(Ticket.objects, "visible_to", lost_connection)
+    monkeypatch.setattr(selectors, "still_shown", lost_connection)
     response = post_ticket(client, capacity)
     monkeypatch.undo()
 

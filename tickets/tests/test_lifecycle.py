@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tickets import services
@@ -422,6 +424,19 @@ def test_after_redirecting_away_the_responsible_lands_on_the_list(
     response = client.post(f"/tickets/{ticket.pk}/redirect/", {"category": technical.pk})
 
     assert response["Location"] == "/tickets/"
+
+
+def test_after_a_reply_the_page_to_land_on_asks_no_query_of_the_visibility_rule(
+    client, ticket, responsible
+):
+    client.force_login(responsible)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "Which product?"})
+
+    assert response["Location"] == f"/tickets/{ticket.pk}/"
+    exists = 'SELECT 1 AS "a" FROM "tickets_ticket"'
+    assert [q["sql"] for q in queries if q["sql"].startswith(exists)] == []
 
 
 def test_a_redirect_logs_who_was_no_longer_assigned(
