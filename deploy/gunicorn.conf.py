@@ -36,8 +36,8 @@ max_requests_jitter = 1_000
 # Behind nginx on the same machine: only its X-Forwarded-Proto is believed.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The site is loaded once, in the arbiter, and the workers are forked from it: they
-# share the memory of the loaded code rather than each holding a copy of its own, which
-# at 50 users on two cores served 7 to 20 % more requests a second (bench/README.md). A
+# share the memory of the loaded code rather than each holding a copy of its own, and
+# at 50 users on two cores served 1 to 13 % more requests a second (bench/README.md). A
 # new version's code then comes with `systemctl restart` (HUP forks new workers from
 # the code the arbiter holds); systemd keeps the port open meanwhile
 # (helpdesk-web.socket), so requests wait for the new workers rather than fail.
