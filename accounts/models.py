@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Concat, Lower, Substr
+from django.db.models.functions import Concat, Lower, Substr, Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -219,8 +219,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        # The few who see every ticket: the list's assignees start from them.
-        indexes = [models.Index(fields=["role"], condition=SUPERVISING, name="user_supervising")]
+        indexes = [
+            # The few who see every ticket: the list's assignees start from them.
+            models.Index(fields=["role"], condition=SUPERVISING, name="user_supervising"),
+            # Sign-in by either name, case aside (selectors.user_for_login): as `iexact`
+            # compares them, not a scan of every user.
+            models.Index(Upper("username"), name="user_username_upper"),
+            models.Index(Upper("email"), name="user_email_upper"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

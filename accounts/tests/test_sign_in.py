@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
+from django.db.models import Q
 from django.utils import translation
 
-from accounts import services
+from accounts import selectors, services
 from accounts.middleware import LAST_SEEN
+from accounts.models import User
 from common.calendars import format_datetime
 
 LOGIN = "/accounts/login/"
@@ -273,3 +276,17 @@ def test_failures_and_lockouts_are_logged_by_address_never_by_name(
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("axes")]
     assert any("Locking out" in line and "10.9.8.7" in line for line in lines)
     assert not any("oda" in line or "example.org" in line for line in lines)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_sign_in_name_is_looked_up_through_an_index_not_a_scan_of_every_user(member):
+    lookup = User.objects.filter(Q(username__iexact="ODA") | Q(email__iexact="oda@example.org"))
+    sql, params = lookup.query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # whatever the few rows here
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "user_username_upper" in plan and "user_email_upper" in plan, plan
+    assert selectors.user_for_login("ODA") == member
