@@ -184,12 +184,9 @@ def ticket_for_detail(user, pk):
     columns by the visibility rule's parts (`shows`). Compiling the rule into the row's
     query cost a member's or a handler's page some 2 ms of its 12, and a query of its
     own 1 ms more and a plan in PostgreSQL."""
-    if not user.is_authenticated:
+    ticket = _shown_row(user, pk)
+    if ticket is None:
         raise Ticket.DoesNotExist
-    found = _TICKET_FOR_DETAIL.rows(pk, user.pk)
-    if not found or not shows(user, found[0]):
-        raise Ticket.DoesNotExist
-    (ticket,) = found
     ticket.organisation._says_unit = ticket.organisation_says_unit
     configuration.attach([ticket])
     prefetch_related_objects(
@@ -200,10 +197,17 @@ def ticket_for_detail(user, pk):
 
 def still_shown(user, pk) -> bool:
     """Whether `user` sees ticket `pk` now, after a change (which may take it out of
-    their sight): its row read again by the compiled query, the rule answered from its
-    columns (`shows`), rather than a query of the rule built, compiled and planned."""
+    their sight): as its page decides, rather than by a query of the rule built,
+    compiled and planned."""
+    return _shown_row(user, pk) is not None
+
+
+def _shown_row(user, pk) -> Ticket | None:
+    """Ticket `pk`'s row by the compiled query, if `user` may see it (`shows`)."""
+    if not user.is_authenticated:
+        return None
     found = _TICKET_FOR_DETAIL.rows(pk, user.pk)
-    return bool(found) and shows(user, found[0])
+    return found[0] if found and shows(user, found[0]) else None
 
 
 def _ticket_events(ticket_id, *, public: bool):
