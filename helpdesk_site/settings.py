@@ -176,6 +176,9 @@ CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0" if DATABASE_POOLER else "6
 
 def database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a health check that asks the server only when it has spoken.
+        config["ENGINE"] = "common.postgresql"
     if DATABASE_POOLER:
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return config
