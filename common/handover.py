@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection as database
 from django.db import transaction
@@ -148,6 +149,39 @@ def lease_many(due: Callable, lease: Callable, size: int) -> list[int]:
             leased = [pk for pk in picked if rows.filter(pk=pk).update(**lease(pk, now))]
         if leased:
             return leased
+
+
+def lease_rows(due: Callable, lease: Callable, size: int) -> list:
+    """`lease_many` for leases whose fields are the same for every row (`lease(now)`),
+    returning the leased rows themselves (model instances, in pk order), committed.
+
+    On PostgreSQL one statement does it all: an UPDATE of the first due rows, locked
+    with SKIP LOCKED in its subquery, RETURNING them; the mail sent after each change
+    took five (a transaction of a locking read and an UPDATE, then a read of the rows).
+    Elsewhere `lease_many`, then a read."""
+    now = timezone.now()
+    rows = due(now)
+    model = rows.model
+    if database.vendor != "postgresql":
+        pks = lease_many(due, lambda pk, now: lease(now), size)
+        found = model._base_manager.in_bulk(pks)
+        return [found[pk] for pk in pks]
+    try:
+        first, first_params = (
+            rows.order_by("pk").values("pk")[:size].query.get_compiler(database.alias).as_sql()
+        )
+    except EmptyResultSet:  # e.g. among no ids
+        return []
+    name = database.ops.quote_name
+    fields = {model._meta.get_field(field): value for field, value in lease(now).items()}
+    assignments = ", ".join(f"{name(field.column)} = %s" for field in fields)
+    values = [field.get_db_prep_save(value, database) for field, value in fields.items()]
+    # Names from the model; values as parameters.
+    sql = (
+        f"UPDATE {name(model._meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {name(model._meta.pk.column)} IN ({first} FOR UPDATE SKIP LOCKED) RETURNING *"
+    )
+    return sorted(model._base_manager.raw(sql, [*values, *first_params]), key=lambda row: row.pk)
 
 
 def _each_its_own(values: dict[int, dict]) -> dict:

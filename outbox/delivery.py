@@ -26,7 +26,7 @@ from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 
-from common.handover import Handover, lease_many, lease_owner
+from common.handover import Handover, lease_owner, lease_rows
 
 from .models import OutgoingMail, from_domain
 
@@ -141,15 +141,13 @@ def lease_batch(owner: str, *, ids=None, size: int = BATCH) -> list[OutgoingMail
         )
         return rows if ids is None else rows.filter(pk__in=ids)
 
-    def lease(pk, now):
+    def lease(now):
         return {
             "leased_until": now + timedelta(seconds=settings.HELPDESK_MAIL_LEASE_SECONDS),
             "lease_owner": owner,
         }
 
-    pks = lease_many(due, lease, size)
-    mails = OutgoingMail.objects.in_bulk(pks)
-    return [mails[pk] for pk in pks]
+    return lease_rows(due, lease, size)
 
 
 def _release(mails: list[OutgoingMail], owner: str) -> None:
