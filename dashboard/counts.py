@@ -7,7 +7,7 @@ added to: a recount is right whatever happened before (a change we missed, a tic
 moved by hand), and reads a day's tickets of one category through an index. The rows
 are locked first, in key order: a second change of the same day waits for the first
 to commit, and its count (a new statement) then sees the first one's ticket. The
-open counts' rows are locked before the days' (`_lock_open`), in every change.
+open counts' rows are locked before the days' (`move_open`), in every change.
 
 An open count moves by one (`tickets + 1`, safe under concurrent changes): recounting
 a busy organisation's open tickets of a category would read thousands of rows.
@@ -24,7 +24,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum, Window
-from django.db.models.constants import OnConflict
 from django.db.models.functions import Rank, TruncDate
 from django.utils import timezone
 
@@ -47,142 +46,132 @@ def _day_range(day: date) -> tuple[datetime, datetime]:
 
 def recount_days(keys) -> None:
     """Count anew the DayCount rows of `keys`, (category id, day) pairs: created when
-    missing, locked in key order, each counted by one statement and written only when
-    its numbers moved. SQL written here, like the open counts' (below): a filing and a
-    resolution recount their day, and building the ORM's four statements was a tenth of
-    a filing's Python."""
+    missing and locked in key order by one statement, then each counted and written,
+    only when its numbers moved, by one statement more. SQL written here, like the open
+    counts' (below): a filing and a resolution recount their day, and building the
+    ORM's statements was a tenth of a filing's Python."""
     keys = sorted(set(keys))
     if not keys:
         return
     ops = connection.ops
-    fields = ("category_id", "day")
     table, tickets = _table(DayCount), _table(Ticket)
     created_at, resolved_at, category_id = (
         ops.quote_name(Ticket._meta.get_field(name).column)
         for name in ("created_at", "resolved_at", "category")
     )
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    keys = [(category, ops.adapt_datefield_value(day)) for category, day in keys]
+    keys = [(category, ops.adapt_datefield_value(day), day) for category, day in keys]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} "
-            f"({_columns(fields)}, filed, resolved) VALUES "
-            + ", ".join([_placeholders(len(fields) + 2)] * len(keys))
-            + " "
-            + ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
-            [value for key in keys for value in (*key, 0, 0)],
+        _upsert(
+            cursor,
+            DayCount,
+            DAY_KEY,
+            [(category, day, 0, 0) for category, day, _ in keys],
+            f"filed = {table}.filed WHERE FALSE",  # only locked
         )
-        where, params = _among(fields, keys)
-        cursor.execute(
-            # Names from the models, values as parameters.
-            f"SELECT id, category_id, day, filed, resolved FROM {table} WHERE {where} "  # noqa: S608
-            f"ORDER BY {_columns(fields)}{lock}",
-            params,
-        )
-        for pk, category, day, filed, resolved in cursor.fetchall():
+        for category, day_value, day in keys:
             start, end = (ops.adapt_datetimefield_value(moment) for moment in _day_range(day))
-            # Both counts in one statement; each condition reads its own index.
+            # After the lock, a statement of its own: its snapshot sees the change that
+            # held the row before. Both counts in one subquery; each condition reads its
+            # own index.
             cursor.execute(
-                f"SELECT COALESCE(SUM(CASE WHEN {created_at} >= %s AND {created_at} < %s "  # noqa: S608
-                f"THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN {resolved_at} >= %s AND "
-                f"{resolved_at} < %s THEN 1 ELSE 0 END), 0) FROM {tickets} "
+                f"UPDATE {table} SET filed = counted.filed, resolved = counted.resolved "  # noqa: S608
+                f"FROM (SELECT COALESCE(SUM(CASE WHEN {created_at} >= %s AND {created_at} < %s "
+                f"THEN 1 ELSE 0 END), 0) AS filed, COALESCE(SUM(CASE WHEN {resolved_at} >= %s "
+                f"AND {resolved_at} < %s THEN 1 ELSE 0 END), 0) AS resolved FROM {tickets} "
                 f"WHERE {category_id} = %s AND (({created_at} >= %s AND {created_at} < %s) "
-                f"OR ({resolved_at} >= %s AND {resolved_at} < %s))",
-                [start, end, start, end, category, start, end, start, end],
+                f"OR ({resolved_at} >= %s AND {resolved_at} < %s))) AS counted "
+                f"WHERE ({_columns(DAY_KEY, table)}) = (%s, %s) "
+                f"AND ({table}.filed <> counted.filed OR {table}.resolved <> counted.resolved)",
+                [start, end, start, end, category, start, end, start, end, category, day_value],
             )
-            counted = tuple(cursor.fetchone())
-            if counted != (filed, resolved):
-                cursor.execute(
-                    f"UPDATE {table} SET filed = %s, resolved = %s WHERE id = %s",  # noqa: S608
-                    [*counted, pk],
-                )
 
 
 def move_open(moves: dict[tuple[int, int, str], int]) -> None:
     """Add each delta of `moves`, keyed (category id, organisation id, status), to its
-    OpenCount row and its category's OpenTotal row."""
+    OpenCount row and its category's OpenTotal row: one statement each."""
     moves = {key: delta for key, delta in moves.items() if delta and key[2] in OPEN_STATUSES}
     totals: dict[tuple[int, str], int] = {}
     for (category, _organisation, status), delta in moves.items():
         totals[category, status] = totals.get((category, status), 0) + delta
     if not moves:
         return
-    _lock_open({(category, organisation) for category, organisation, _status in moves})
-    _add(OpenCount, COUNT_KEY, moves)
-    _add(OpenTotal, TOTAL_KEY, totals)
+    pairs = sorted({(category, organisation) for category, organisation, _ in moves})
+    statuses = sorted(OPEN_STATUSES)
+    categories = sorted({category for category, _ in pairs})
+    with connection.cursor() as cursor:
+        # OpenTotal's rows first, then OpenCount's, in every change (and `fill`).
+        _move(cursor, OpenTotal, TOTAL_KEY, [(c, s) for c in categories for s in statuses], totals)
+        _move(cursor, OpenCount, COUNT_KEY, [(*p, s) for p in pairs for s in statuses], moves)
 
 
-# The open counts are moved by SQL written here rather than by the ORM: every filing and
-# status change moves them, and building the ORM's six statements (bulk inserts, locks,
-# an update with a CASE) cost some 6 ms of Python a change, ten times the SQL's own time.
+# The counts are moved by SQL written here rather than by the ORM: every filing and
+# status change moves them, and building the ORM's statements (bulk inserts, locks, an
+# update with a CASE) cost some 6 ms of Python a change, ten times the SQL's own time.
+DAY_KEY = ("category_id", "day")
 TOTAL_KEY = ("category_id", "status")
 COUNT_KEY = ("category_id", "organisation_id", "status")
+COUNTS = {DayCount: ("filed", "resolved"), OpenTotal: ("tickets",), OpenCount: ("tickets",)}
 
 
-def _lock_open(pairs: set[tuple[int, int]]) -> None:
-    """Lock every open status's OpenTotal row of the categories of `pairs`, then every
-    OpenCount row of the (category, organisation) `pairs`, each in key order, creating
-    those that are missing. A change that moves counts twice in one transaction (a
-    filing, then its assignment) holds all it needs after its first move, so two
-    changes of a category never wait for each other in a circle (a deadlock: one of
-    them lost)."""
-    statuses = sorted(OPEN_STATUSES)
-    totals = [(c, s) for c in sorted({category for category, _ in pairs}) for s in statuses]
-    counts = [(c, o, s) for c, o in sorted(pairs) for s in statuses]
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    rows = ((OpenTotal, TOTAL_KEY, totals), (OpenCount, COUNT_KEY, counts))
-    with connection.cursor() as cursor:
-        for model, fields, keys in rows:
-            cursor.execute(
-                f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
-                f"{_table(model)} ({_columns(fields)}, tickets) VALUES "
-                + ", ".join([_placeholders(len(fields) + 1)] * len(keys))
-                + " "
-                + connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
-                [value for key in keys for value in (*key, 0)],
-            )
-        for model, fields, keys in rows:
-            where, params = _among(fields, keys)
-            cursor.execute(
-                # Names from the models, values as parameters.
-                f"SELECT id FROM {_table(model)} WHERE {where} ORDER BY {_columns(fields)}{lock}",  # noqa: S608
-                params,
-            )
-            cursor.fetchall()
+def _move(cursor, model, fields: tuple[str, ...], keys: list[tuple], deltas: dict) -> None:
+    """Add to the row of each of `keys` its delta in `deltas`, never below zero (a count
+    that was never filled must not refuse the change of a ticket), creating the rows
+    that are missing; the rows of all `keys` locked, in their order, moved or not.
 
-
-def _add(model, fields: tuple[str, ...], deltas: dict[tuple, int]) -> None:
-    """Each row's delta, on rows `_lock_open` made and locked, in one statement (a move's
-    -1 and +1 together). Never below zero: a count that was never filled must not refuse
-    the change of a ticket."""
-    keys = [key for key in sorted(deltas) if deltas[key]]
-    if not keys:
+    Every open status's row of the change's categories and organisations is locked: a
+    change that moves counts twice in one transaction (a filing, then its assignment)
+    holds all it needs after its first move, so two changes of a category never wait
+    for each other in a circle (a deadlock: one of them lost)."""
+    table = _table(model)
+    rows = [(*key, max(deltas.get(key, 0), 0)) for key in keys]
+    moved = [key for key in keys if deltas.get(key)]
+    if not moved:  # a move within one row (a redirect's total, to the same category)
+        _upsert(cursor, model, fields, rows, f"tickets = {table}.tickets WHERE FALSE")
         return
-    one = f"({_columns(fields)}) = {_placeholders(len(fields))}"
-    delta = "CASE " + " ".join([f"WHEN {one} THEN %s"] * len(keys)) + " ELSE 0 END"
-    delta_params = [value for key in keys for value in (*key, deltas[key])]
-    where, where_params = _among(fields, keys)
-    with connection.cursor() as cursor:
-        cursor.execute(  # names from the models, values as parameters
-            f"UPDATE {_table(model)} SET tickets = CASE WHEN tickets + {delta} < 0 THEN 0 "  # noqa: S608
-            f"ELSE tickets + {delta} END WHERE {where}",
-            [*delta_params, *delta_params, *where_params],
-        )
+    one = f"({_columns(fields, table)}) = {_placeholders(len(fields))}"
+    delta = "CASE " + " ".join([f"WHEN {one} THEN %s"] * len(moved)) + " ELSE 0 END"
+    delta_params = [value for key in moved for value in (*key, deltas[key])]
+    where, where_params = _among(fields, moved, table)
+    _upsert(
+        cursor,
+        model,
+        fields,
+        rows,
+        f"tickets = CASE WHEN {table}.tickets + {delta} < 0 THEN 0 "
+        f"ELSE {table}.tickets + {delta} END WHERE {where}",
+        [*delta_params, *delta_params, *where_params],
+    )
+
+
+def _upsert(cursor, model, fields: tuple[str, ...], rows: list[tuple], update: str, params=()):
+    """INSERT `rows` (their key `fields`, then the model's COUNTS), in their order; a
+    row that is there already is locked and changed by `update` (SET ... WHERE ...,
+    with `params`). A row its WHERE leaves alone stays locked, and is not written."""
+    counts = COUNTS[model]
+    cursor.execute(
+        # Names from the models, values as parameters.
+        f"INSERT INTO {_table(model)} ({_columns((*fields, *counts))}) VALUES "  # noqa: S608
+        + ", ".join([_placeholders(len(fields) + len(counts))] * len(rows))
+        + f" ON CONFLICT ({_columns(fields)}) DO UPDATE SET {update}",
+        [*(value for row in rows for value in row), *params],
+    )
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _columns(fields) -> str:
-    return ", ".join(connection.ops.quote_name(field) for field in fields)
+def _columns(fields, table: str = "") -> str:
+    """The quoted columns, each named with its `table` when one is given."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + connection.ops.quote_name(field) for field in fields)
 
 
-def _among(fields, keys) -> tuple[str, list]:
+def _among(fields, keys, table: str = "") -> tuple[str, list]:
     """`(a, b) IN ((%s, %s), ...)` for `keys`, and its parameters."""
     one = _placeholders(len(fields))
     return (
-        f"({_columns(fields)}) IN ({', '.join([one] * len(keys))})",
+        f"({_columns(fields, table)}) IN ({', '.join([one] * len(keys))})",
         [value for key in keys for value in key],
     )
 
@@ -265,7 +254,7 @@ def fill(  # noqa: N803 - a migration hands in its historical models
     moves the fresh rows. On PostgreSQL the lock lets the dashboard read the old rows
     meanwhile; on SQLite, where a writer has the whole database, the first delete
     takes it."""
-    # In the order every change first writes them (`_lock_open`'s OpenTotal, then its
+    # In the order every change first writes them (`move_open`'s OpenTotal, then its
     # OpenCount, then `recount_days`'s DayCount): neither waits for the other in a circle.
     _lock_tables([OpenTotal, OpenCount, DayCount])
     DayCount.objects.all().delete()

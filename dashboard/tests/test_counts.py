@@ -5,6 +5,7 @@ each category, and the rows equal a fresh count of the tickets (`fill`)."""
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from categories.models import Category
@@ -62,6 +63,24 @@ def test_filing_counts_the_ticket_filed_and_open(two):
     assert (
         sum(filed for _week, filed, _resolved in counts.weekly(None, figures.period_start())) == 2
     )
+
+
+def test_a_filing_moves_the_counts_by_four_statements(file, member):
+    """Each table's rows created, locked and moved by one upsert; the day's recounted and
+    written by one UPDATE after its lock."""
+    file(subject="Birinci")  # the day's and the open statuses' rows exist from now on
+
+    with CaptureQueriesContext(connection) as queries:
+        file(subject="İkinci")
+
+    touched = [q["sql"] for q in queries.captured_queries if '"dashboard_' in q["sql"]]
+    assert [sql.split(" ", 3)[:3] for sql in touched] == [
+        ["INSERT", "INTO", '"dashboard_opentotal"'],
+        ["INSERT", "INTO", '"dashboard_opencount"'],
+        ["INSERT", "INTO", '"dashboard_daycount"'],
+        ["UPDATE", '"dashboard_daycount"', "SET"],
+    ]
+    assert_counts_agree()
 
 
 def test_taking_into_work_and_asking_for_information_move_the_open_status(two, responsible):
