@@ -83,11 +83,31 @@ class ChosenFilesNotKept:
             self.add_error(self.files_field, forms.ValidationError(CHOOSE_FILES_AGAIN))
 
 
+class OfferedChoiceField(forms.ModelChoiceField):
+    """A choice of rows whose options `show_choices` gave from rows already read (the
+    kept configuration), by the same rule as the field's queryset: a posted value is
+    taken from those rows rather than asked of the database again (a query each, on
+    every filing). Without them it asks, as Django's field does."""
+
+    offered: dict[str, object] | None = None
+
+    def to_python(self, value):
+        if self.offered is None or value in self.empty_values:
+            return super().to_python(value)
+        if (found := self.offered.get(str(value))) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
 class TicketForm(ChosenFilesNotKept, forms.Form):
-    category = forms.ModelChoiceField(
+    category = OfferedChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
     )
-    kind = forms.ModelChoiceField(
+    kind = OfferedChoiceField(
         label=_("Kind"),
         queryset=TicketKind.objects.filter(is_active=True),
         to_field_name="code",
@@ -362,11 +382,14 @@ class PriorityForm(PageForm):
 
 def show_choices(field: forms.ModelChoiceField, rows) -> None:
     """Offer `rows`, already read, as the field's options: the page asks nothing more. A
-    posted value is still checked against the field's queryset."""
+    posted value is still checked against the field's queryset, unless the field is an
+    OfferedChoiceField, which takes it from `rows`."""
     empty = [] if field.empty_label is None else [("", field.empty_label)]
     field.choices = empty + [
         (field.prepare_value(row), field.label_from_instance(row)) for row in rows
     ]
+    if isinstance(field, OfferedChoiceField):
+        field.offered = {str(field.prepare_value(row)): row for row in rows}
 
 
 class RedirectForm(PageForm):

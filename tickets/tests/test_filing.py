@@ -235,3 +235,32 @@ def test_the_form_asks_nothing_of_records_or_products_where_there_are_none(clien
     asked = re.compile(r'SELECT (DISTINCT )?1 AS "a" FROM "tickets_(parentrecord|product)"')
     assert not [q["sql"] for q in queries.captured_queries if asked.match(q["sql"])]
     assert "Filed about" not in page and "Product" not in page
+
+
+def test_the_category_and_kind_are_taken_from_the_rows_offered_without_a_query(
+    client, member, capacity
+):
+    client.force_login(member)
+    post_ticket(client, capacity)  # the process's copy of the configuration, read
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post_ticket(client, capacity, subject="İkinci")
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(subject="İkinci")
+    assert (ticket.category, ticket.kind.code) == (capacity, "problem")
+    asked = re.compile(r'SELECT "(categories_category|tickets_ticketkind)"\.')
+    assert not [q["sql"] for q in queries.captured_queries if asked.match(q["sql"])]
+
+
+def test_a_category_closed_since_the_form_was_drawn_is_refused(client, member, capacity):
+    client.force_login(member)
+    assert client.get("/tickets/new/").status_code == 200
+
+    capacity.is_active = False
+    capacity.save()  # a new configuration token: the next request reads the rows again
+    response = post_ticket(client, capacity)
+
+    assert response.status_code == 200
+    assert 'class="invalid-feedback"' in response.content.decode()
+    assert not Ticket.objects.exists()
