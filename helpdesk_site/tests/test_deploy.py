@@ -56,9 +56,24 @@ def gunicorn_config(monkeypatch, **environment) -> dict:
     return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
 
 
-def test_gunicorn_runs_two_workers_a_core_plus_one_unless_told(monkeypatch):
+@pytest.mark.parametrize(
+    "database, per_core",
+    [
+        ("postgres://helpdesk@db.example.org:5432/helpdesk", 2),
+        ("postgres://helpdesk@10.0.0.7/helpdesk", 2),
+        ("postgres://helpdesk@127.0.0.1:5432/helpdesk", 1),
+        ("postgres://helpdesk@[::1]:5432/helpdesk", 1),
+        ("postgres://helpdesk@localhost/helpdesk", 1),
+        ("postgres:///helpdesk?host=/var/run/postgresql", 1),
+        ("sqlite:////srv/helpdesk/db.sqlite3", 1),
+    ],
+)
+def test_gunicorn_runs_a_worker_a_core_or_two_plus_one_unless_told(monkeypatch, database, per_core):
+    """Two a core plus one with the database elsewhere; one a core plus one where it
+    shares the machine."""
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    assert gunicorn_config(monkeypatch)["workers"] == 2 * os.cpu_count() + 1
+    config = gunicorn_config(monkeypatch, DATABASE_URL=database)
+    assert config["workers"] == per_core * os.cpu_count() + 1
     assert gunicorn_config(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
 
 
