@@ -38,7 +38,7 @@ def _database_is_here() -> bool:
 # Gunicorn's advice for sync workers: two per core, plus one to take the next request.
 # Where PostgreSQL shares the machine, one per core plus one: each worker's request waits
 # on a database that needs the same cores, and each process more takes turns on them (on
-# two cores, 3 workers served 22 % more requests a second than 5; bench/README.md).
+# two cores, 3 workers served 6 to 22 % more requests a second than 5; bench/README.md).
 workers = int(
     os.environ.get("WEB_CONCURRENCY")
     or (1 if _database_is_here() else 2) * multiprocessing.cpu_count() + 1
