@@ -26,7 +26,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 def _database_is_here() -> bool:
     """Whether DATABASE_URL names this machine (a loopback address, a local socket, or
     SQLite's file)."""
-    host = urlsplit(os.environ.get("DATABASE_URL", "")).hostname
+    try:
+        host = urlsplit(os.environ.get("DATABASE_URL", "")).hostname
+    except ValueError:  # not a URL the site could read either: the site will say so
+        return False
     if not host or host.startswith("/") or host == "localhost":
         return True
     try:

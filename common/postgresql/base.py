@@ -26,8 +26,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self.connection is not None
                 and not self.connection.closed
                 and self.connection.info.transaction_status == TRANSACTION_STATUS_IDLE
-                and not select.select([self.connection.fileno()], [], [], 0)[0]
+                and not _readable(self.connection.fileno())
             )
         except (OSError, ValueError, base.Database.Error):
             return False
         return quiet or super().is_usable()
+
+
+def _readable(descriptor: int) -> bool:
+    """Whether there is anything to read, or the other end hung up, now (poll, not
+    select: any descriptor number)."""
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN)
+    return bool(poller.poll(0))

@@ -1,11 +1,14 @@
 """The database backend's health check: a kept connection the server has said nothing
 on is taken as it is, without a statement; one the server ended, or spoke on, is asked."""
 
+import os
+import resource
 import select
 
 import pytest
 from django.db import connection, connections
 
+from common.postgresql import base
 from common.testing import wait_until
 
 pytestmark = [
@@ -68,3 +71,22 @@ def test_a_connection_the_server_spoke_on_is_asked_and_kept(kept):
     assert wait_until(lambda: select.select([kept.connection.fileno()], [], [], 0)[0], timeout=10)
     assert kept.is_usable() is True
     assert last_statement(kept) == "SELECT 1"
+
+
+def test_the_check_reads_a_descriptor_of_any_number():
+    """A process with a thousand files open has descriptors select() refuses: the check
+    must not then take every connection for a dead one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard <= 2050:
+        pytest.skip(f"this process may open descriptors up to {hard} only")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2100), hard))
+    read, write = os.pipe()
+    try:
+        high = os.dup2(read, 2050)
+        assert base._readable(high) is False
+        os.write(write, b"x")
+        assert base._readable(high) is True
+        os.close(high)
+    finally:
+        os.close(read), os.close(write)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -66,6 +66,7 @@ def gunicorn_config(monkeypatch, **environment) -> dict:
         ("postgres://helpdesk@localhost/helpdesk", 1),
         ("postgres:///helpdesk?host=/var/run/postgresql", 1),
         ("sqlite:////srv/helpdesk/db.sqlite3", 1),
+        ("postgres://helpdesk@[not an address/helpdesk", 2),
     ],
 )
 def test_gunicorn_runs_a_worker_a_core_or_two_plus_one_unless_told(monkeypatch, database, per_core):
