@@ -3,7 +3,6 @@ on is taken as it is, without a statement; one the server ended, or spoke on, is
 
 import os
 import resource
-import select
 
 import pytest
 from django.db import connection, connections
@@ -68,7 +67,7 @@ def test_a_connection_the_server_spoke_on_is_asked_and_kept(kept):
     finally:
         other.close()
 
-    assert wait_until(lambda: select.select([kept.connection.fileno()], [], [], 0)[0], timeout=10)
+    assert wait_until(lambda: base._readable(kept.connection.fileno()), timeout=10)
     assert kept.is_usable() is True
     assert last_statement(kept) == "SELECT 1"
 
@@ -81,12 +80,12 @@ def test_the_check_reads_a_descriptor_of_any_number():
         pytest.skip(f"this process may open descriptors up to {hard} only")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2100), hard))
     read, write = os.pipe()
+    high = os.dup2(read, 2050)
     try:
-        high = os.dup2(read, 2050)
         assert base._readable(high) is False
         os.write(write, b"x")
         assert base._readable(high) is True
-        os.close(high)
     finally:
-        os.close(read), os.close(write)
+        for descriptor in (high, read, write):
+            os.close(descriptor)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
