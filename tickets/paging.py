@@ -108,27 +108,52 @@ def _capped(queryset: QuerySet) -> Exists:
     return Exists(queryset.order_by().values("pk")[limit : limit + 1])
 
 
-def _bounded_count(queryset: QuerySet, keep=None) -> int:
+def _bounded_count(queryset: QuerySet, keep=None, floor: QuerySet | None = None) -> int:
     """`keep`: (the count's SQL and params, the count as a function) -> the count, for a
     caller that keeps counts (tickets/worklists.py `count_keeper`); such a count reads
-    `keep.beyond` rows more, to know a kept count past the limit still is later."""
+    `keep.beyond` rows more, to know a kept count past the limit still is later.
+
+    `floor`: some of the queryset's rows, read from one index (as get_page's)."""
     # Without the ordering, PostgreSQL counts from the indexes of the filters; the ids
     # alone, so that no computed column (search's rank) is computed for every row counted.
     limit = settings.HELPDESK_COUNT_LIMIT + 1 + (keep.beyond if keep is not None else 0)
     bounded = queryset.order_by().values("pk")[:limit]
-    if keep is None:
+    if keep is None and floor is None:
         return bounded.count()
     try:
-        query = bounded.query.sql_with_params()
+        query = _counting(bounded, floor, limit)
     except EmptyResultSet:  # .none(), or `__in` an empty list
         return 0
+    if keep is None:
+        return _count_of(bounded.db, *query)
     return keep(query, lambda: _count_of(bounded.db, *query))
 
 
+def _counting(bounded: QuerySet, floor: QuerySet | None, limit: int) -> tuple[str, tuple]:
+    """The SQL that counts `bounded` (up to `limit` rows), and its parameters. With a
+    floor, the floor is counted first, and the whole only when the floor stays under the
+    limit: PostgreSQL runs a scalar subquery of a CASE only when the CASE reaches it."""
+    sql, params = bounded.query.get_compiler(bounded.db).as_sql()
+    whole = f"SELECT COUNT(*) FROM ({sql}) bounded"  # noqa: S608 - the ORM's SQL
+    if floor is None:
+        return whole, params
+    try:
+        floor_sql, floor_params = (
+            floor.order_by().values("pk")[:limit].query.get_compiler(bounded.db).as_sql()
+        )
+    except EmptyResultSet:  # the floor holds nothing: the whole is counted alone
+        return whole, params
+    counted = (
+        f"SELECT CASE WHEN (SELECT COUNT(*) FROM ({floor_sql}) floor_rows) = %s "  # noqa: S608
+        f"THEN %s ELSE ({whole}) END"
+    )
+    return counted, (*floor_params, limit, limit, *params)
+
+
 def _count_of(alias: str, sql: str, params) -> int:
-    """The rows of a compiled SELECT, counted without compiling the query again."""
+    """The count, by its compiled SQL (`_counting`), without compiling the query again."""
     with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) bounded", params)  # noqa: S608 - the ORM's SQL
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 
@@ -322,6 +347,7 @@ def get_page(
     annotations=None,
     keep_count=None,
     parts: list[QuerySet] | None = None,
+    floor: QuerySet | None = None,
 ) -> TicketPage:
     """The page `params` ask for: by `after`/`before` token, else by `page` number; its
     rows with `annotations`, which the count leaves out (they would cost per row).
@@ -332,8 +358,13 @@ def get_page(
     first rows, each part read in order from an index of its own, where the whole
     query's order would walk an index past every row the rule leaves out (a chamber's
     tickets sorted by organisation: those of every chamber before it). Needs a database
-    that sorts and limits within a UNION (not SQLite)."""
-    count = _bounded_count(queryset, keep_count)
+    that sorts and limits within a UNION (not SQLite).
+
+    `floor`: some of `queryset`'s rows, filtered as it is but read from one index (the
+    part of the visibility rule that holds the most, say). Counted first, it spares the
+    whole count whenever it reaches the limit alone: the rule's OR is read by PostgreSQL
+    bitmap by bitmap, every row of every part before the first is counted."""
+    count = _bounded_count(queryset, keep_count, floor)
     queryset = affordable(queryset, count)
     keys = sort_keys(queryset)
     rows_of = queryset.annotate(**annotations) if annotations else queryset

@@ -21,7 +21,7 @@ from .filters import (
     with_default_view,
 )
 from .models import Attachment, EventKind, Ticket, TicketEvent, TicketLink
-from .querysets import shows, subtree_keys, visibility_parts
+from .querysets import sees_all, shows, subtree_keys, visibility_parts
 
 
 def filtered_tickets(user, params, *, default_view: bool = True) -> TicketFilter:
@@ -50,6 +50,7 @@ def ticket_list(user, params):
         annotations={"seen_at": worklists.seen_at(user)},
         keep_count=worklists.count_keeper(user),
         parts=_sort_parts(user, ticket_filter),
+        floor=_count_floor(user, ticket_filter),
     )
     configuration.attach(page.object_list)
     return ticket_filter, page
@@ -92,6 +93,28 @@ def _sort_parts(user, ticket_filter: TicketFilter) -> list | None:
             return None
         parts["organisation"] &= Q(organisation_key__in=subtree_keys(user))
     return [ticket_filter.filter_queryset(Ticket.objects.filter(part)) for part in parts.values()]
+
+
+def _count_floor(user, ticket_filter: TicketFilter):
+    """For the list's count (paging.get_page's `floor`): the tickets the visibility rule
+    shows a member by their organisations, or a handler by their teams. Only for the
+    list as the rule gives it, sorted but not narrowed (no view, no filter): these
+    tickets are then all in it, and the most of it. A union's member counted 1,021 of
+    their 20,000 tickets in 7.5 ms at a million, PostgreSQL reading every one of them
+    for the rule's OR; their organisations' alone, 0.3 ms. A narrowed list is left as
+    it is: where the floor fell short, the count would be made twice."""
+    chosen = ticket_filter.form.cleaned_data.items()
+    if ticket_filter.data.get("view") or any(
+        value not in (None, "") for name, value in chosen if name != "sort"
+    ):
+        return None
+    if sees_all(user) is not None:
+        return None
+    parts = visibility_parts(user)
+    widest = parts.get("organisation") or parts.get("category")
+    if widest is None:
+        return None
+    return ticket_filter.filter_queryset(Ticket.objects.filter(widest))
 
 
 def _team_colleagues(user_id):
