@@ -120,3 +120,17 @@ def test_a_member_of_no_organisation_is_counted_by_what_they_filed(client, small
     TicketFactory(requester=member)
 
     assert the_count(client, loner) == 2
+
+
+def test_a_refused_filter_value_is_counted_as_the_list_shows_it(
+    client, small_limit, settings, member, chamber_colleague, ankara_union
+):
+    TicketFactory.create_batch(2, requester=chamber_colleague)
+    TicketFactory(requester=member, organisation=ankara_union)
+    client.force_login(member)
+    settings.HELPDESK_PAGE_SIZE = 10
+
+    response = client.get("/tickets/", {"status": "no-such-status"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    page = response.context["page"]
+    assert page.count == len(page.object_list)
