@@ -4,6 +4,8 @@ stream. Members in load order: the rows (`data/`), the files (`files/`), then
 `manifest.json.sha256`, so that one changed byte anywhere is found and named.
 """
 
+import contextlib
+import gzip
 import hashlib
 import io
 import json
@@ -112,17 +114,37 @@ def _safe(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and name == str(path)
 
 
-# What reading a damaged or cut archive raises (tarfile decompresses with zlib itself).
-CONTENT_ERRORS = (tarfile.TarError, EOFError, zlib.error)
+# What reading a damaged or cut archive raises.
+CONTENT_ERRORS = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@contextlib.contextmanager
+def _tar_stream(path) -> Iterator[io.RawIOBase]:
+    """The archive's tar, decompressed by Python's gzip when compressed: it checks the
+    gzip trailer's CRC and length at the end, which tarfile's own decompression does not.
+    """
+    with open(path, "rb") as raw:
+        if raw.read(2) != GZIP_MAGIC:
+            raw.seek(0)
+            yield raw
+            return
+        raw.seek(0)
+        with gzip.GzipFile(fileobj=raw) as stream:
+            yield stream
 
 
 def _members(path) -> Iterator[tuple[tarfile.TarInfo, object]]:
-    """Each member with its content, in order."""
-    with tarfile.open(path, "r|*") as tar:
+    """Each member with its content, in order; then the archive is read to its end."""
+    with _tar_stream(path) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
         for info in tar:
             if not info.isfile() or not _safe(info.name):
                 raise Damaged(f"{info.name!r} is not a file this program writes.")
             yield info, tar.extractfile(info)
+        # Past the last member: the gzip trailer is checked there, and its CRC covers what
+        # no member's checksum does (the tar's headers, padding and end blocks).
+        while stream.read(BLOCK):
+            pass
 
 
 def damaged(error, member: str | None) -> Damaged:

@@ -1,11 +1,13 @@
 """A backup restored into a new database and an empty media folder holds every row,
 file and byte; a damaged archive, a wrong key or a database in use restores nothing."""
 
+import gzip
 import hashlib
 import io
 import json
 import random
 import tarfile
+import zlib
 
 import pytest
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from accounts.models import User
+from backups.archive import Damaged, verify
 from tickets import services
 from tickets.models import Attachment, Ticket, TicketEvent
 from tickets.tests.files import PDF, png_bytes, upload
@@ -198,14 +201,29 @@ def test_one_changed_byte_is_refused_naming_the_member(small_archive, targets, p
     assert_nothing_restored(target)
 
 
+def one_bit_changed(compressed: bytes) -> bytes:
+    """The gzip file with one bit changed, from its middle on, where the change damages
+    what it holds: some changes only encode the same bytes another way (a back-reference
+    to an equal run), and leave nothing to find."""
+    whole = gzip.decompress(compressed)
+    for position in range(len(compressed) // 2, len(compressed)):
+        changed = bytearray(compressed)
+        changed[position] ^= 0x01
+        try:
+            if gzip.decompress(changed) == whole:
+                continue
+        except (OSError, EOFError, zlib.error):
+            pass
+        return bytes(changed)
+    raise AssertionError("no bit of the second half damages the archive")
+
+
 @committed
 def test_a_damaged_compressed_archive_is_refused(file, targets, tmp_path):
     file(), file()
     archive = tmp_path / "small.tar.gz"
     call_command("backup", output=str(archive), stderr=io.StringIO())
-    content = bytearray(archive.read_bytes())
-    content[len(content) // 2] ^= 0x01
-    archive.write_bytes(bytes(content))
+    archive.write_bytes(one_bit_changed(archive.read_bytes()))
     target = targets.new()
 
     refused = target.run("restore", str(archive))
@@ -213,6 +231,21 @@ def test_a_damaged_compressed_archive_is_refused(file, targets, tmp_path):
     assert refused.returncode == 1
     assert "Nothing was restored" in refused.stderr
     assert_nothing_restored(target)
+
+
+@committed
+def test_a_compressed_archive_whose_check_fails_is_refused(file, tmp_path):
+    """The gzip trailer's CRC covers what no member's checksum does (the tar's headers,
+    padding and end blocks): one changed bit of it is found."""
+    file()
+    path = tmp_path / "small.tar.gz"
+    call_command("backup", output=str(path), stderr=io.StringIO())
+    content = bytearray(path.read_bytes())
+    content[-8] ^= 0x01  # the CRC-32 of what the gzip holds
+    path.write_bytes(bytes(content))
+
+    with pytest.raises(Damaged, match="CRC check failed"):
+        verify(path)
 
 
 @committed
