@@ -156,11 +156,10 @@ class TicketList(APIView):
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
             tickets = selectors.updated_since(tickets, request.user, when)
-        # The page ranks a search's matches while they are few (paging.affordable);
-        # here the order never hangs on the count, so a cursor holds however many
+        # No count: the page says none, and its order never hangs on one (a search's
+        # matches in the model's order, not ranked), so a cursor holds however many
         # match by the next page.
-        tickets = paging.affordable(tickets, count=settings.HELPDESK_COUNT_LIMIT + 1)
-        page = paging.get_page(tickets, params, _page_size(request))
+        page = paging.get_page(tickets, params, _page_size(request), counted=False)
         if page.missing and (params.get(paging.AFTER) or params.get(paging.BEFORE)):
             raise exceptions.ValidationError(
                 {"after": [_("This cursor is not valid for this list (any more).")]}

@@ -348,6 +348,7 @@ def get_page(
     keep_count=None,
     parts: list[QuerySet] | None = None,
     floor: QuerySet | None = None,
+    counted: bool = True,
 ) -> TicketPage:
     """The page `params` ask for: by `after`/`before` token, else by `page` number; its
     rows with `annotations`, which the count leaves out (they would cost per row).
@@ -363,8 +364,16 @@ def get_page(
     `floor`: some of `queryset`'s rows, filtered as it is but read from one index (the
     part of the visibility rule that holds the most, say). Counted first, it spares the
     whole count whenever it reaches the limit alone: the rule's OR is read by PostgreSQL
-    bitmap by bitmap, every row of every part before the first is counted."""
-    count = _bounded_count(queryset, keep_count, floor)
+    bitmap by bitmap, every row of every part before the first is counted.
+
+    `counted`: False for a caller that shows no count (the API, whose pages link by
+    cursor alone): nothing is counted, and the list is taken as longer than the limit
+    (`affordable`: no key computed for every row, so a cursor holds however many rows
+    match by the next page)."""
+    if counted:
+        count = _bounded_count(queryset, keep_count, floor)
+    else:
+        count = settings.HELPDESK_COUNT_LIMIT + 1
     queryset = affordable(queryset, count)
     keys = sort_keys(queryset)
     rows_of = queryset.annotate(**annotations) if annotations else queryset

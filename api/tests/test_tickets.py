@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import IdempotencyKey
@@ -278,6 +279,18 @@ def test_updated_since_counts_an_internal_note_only_for_those_who_handle_the_tic
     answer = api(other_responsible).get("/api/v1/tickets/", {"updated_since": since.isoformat()})
 
     assert answer.json()["results"] == []
+
+
+def test_the_list_counts_nothing_it_does_not_show(api, member, file):
+    file(), file()
+    client = api(member)
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/v1/tickets/").json()["results"]
+
+    assert len(listed) == 2
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counting == []
 
 
 def test_a_search_pages_on_by_cursor_when_its_count_crosses_the_limit_meanwhile(
