@@ -288,6 +288,12 @@ class TicketPage:
         return self.count > settings.HELPDESK_COUNT_LIMIT
 
     @property
+    def limit(self) -> int:
+        """What a capped list is said to hold more than: the limit, however far past it
+        its count read (a kept count reads rows beyond it, tickets/worklists.py)."""
+        return settings.HELPDESK_COUNT_LIMIT
+
+    @property
     def num_pages(self) -> int:
         """The pages the bounded count covers: all of them unless capped."""
         if self.is_capped:
