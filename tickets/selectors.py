@@ -99,8 +99,8 @@ def _count_floor(user, ticket_filter: TicketFilter):
     """For the list's count (paging.get_page's `floor`): the tickets the visibility rule
     shows a member by their organisations, or a handler by their teams. Only for the
     list as the rule gives it, sorted but not narrowed (no view, no filter): these
-    tickets are then all in it, and the most of it. A union's member counted 1,021 of
-    their 20,000 tickets in 7.5 ms at a million, PostgreSQL reading every one of them
+    tickets are then all in it, and the most of it. A chamber's member counted 1,021 of
+    its 20,000 tickets in 7.5 ms at a million, PostgreSQL reading every one of them
     for the rule's OR; counted by their organisations' first, 1.0 ms. A narrowed list
     is left as it is: where the floor fell short, the count would be made twice."""
     chosen = ticket_filter.form.cleaned_data.items()
