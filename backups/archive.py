@@ -15,6 +15,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -120,7 +121,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 @contextlib.contextmanager
-def _tar_stream(path) -> Iterator[io.RawIOBase]:
+def _tar_stream(path) -> Iterator[BinaryIO]:
     """The archive's tar, decompressed by Python's gzip when compressed: it checks the
     gzip trailer's CRC and length at the end, which tarfile's own decompression does not.
     """
