@@ -433,6 +433,35 @@ def test_the_list_offers_only_the_choice_fields_of_the_users_deployment(
     assert 'name="cf_connection"' not in page  # another deployment's
 
 
+def test_a_key_two_deployments_share_offers_each_its_own_choices(
+    client, member, capacity, fields, file
+):
+    """The list draws its filter fields once for the same criteria: not across users
+    whose field of one key is another (common/templatetags/fragments.py)."""
+    from accounts.models import Organisation
+    from accounts.tests.factories import UserFactory
+    from categories.tests.factories import CategoryFactory
+
+    vendor = Organisation.objects.create(name="Yazılım A.Ş.", kind="company")
+    elsewhere = CategoryFactory(name="Первая линия", scope=vendor)
+    for key, kind in (("region", FieldType.CHOICE), ("codes", FieldType.MULTIPLE_CHOICE)):
+        CustomField.objects.create(
+            category=elsewhere,
+            key=key,  # the same keys as the member's
+            type=kind,
+            label=key.title(),
+            choices=[{"value": "moscow", "label": "Moscow"}],
+        )
+    seen = []
+    for user in (member, UserFactory(organisation=vendor), member):
+        client.force_login(user)
+        seen.append(client.get("/tickets/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+    assert 'value="north"' in seen[0] and 'value="moscow"' not in seen[0]
+    assert 'value="moscow"' in seen[1] and 'value="north"' not in seen[1]
+    assert 'value="north"' in seen[2]
+
+
 @pytest.mark.parametrize("raw", [5, "a", {"a": 1}])
 def test_a_multiple_choice_value_that_is_not_a_list_is_refused_not_an_error(fields, raw):
     from django.core.exceptions import ValidationError

@@ -1,6 +1,8 @@
 """The agency's shape: requests filed about an expert's case; the case's reviewer (the
 referring authority's) sees them, answers, changes unit and priority, and resolves."""
 
+import re
+
 import pytest
 
 from accounts.models import User
@@ -184,6 +186,19 @@ def test_the_agency_says_unit_where_the_others_say_category(client, agency):
 
 def in_english(*usernames):
     User.objects.filter(username__in=usernames).update(language="en")
+
+
+def test_the_lists_filter_says_unit_to_the_agency_after_category_to_others(client, agency):
+    """The filter fields are drawn once for the same criteria (fragments.py): not
+    across deployments that name the field apart."""
+    in_english("oda", "fa_expert")
+    labels = []
+    for username in ("oda", "fa_expert", "oda"):
+        client.force_login(user(username))
+        html = client.get("/tickets/").content.decode()
+        labels.append(re.search(r'<label for="id_category" class="form-label">(\w+)<', html)[1])
+
+    assert labels == ["Category", "Unit", "Category"]
 
 
 def test_the_agencys_list_names_the_unit_column_and_filter_unit(client, agency):

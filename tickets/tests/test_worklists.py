@@ -745,3 +745,29 @@ def test_opening_an_updated_ticket_keeps_the_lists_own_count_unless_it_reads_wha
 
     assert keep(plain, lambda: 2) == 1  # kept: opening a ticket changes no ticket
     assert keep(updated, lambda: 2) == 2  # counted afresh
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_change_outside_a_transaction_steps_the_counts_once(kept_counts):
+    user = UserFactory()
+    key = f"worklists:counts-generation:{user.pk}"
+    cache.set(key, 100)
+
+    worklists.forget_counts(user)  # the change before it is committed already
+
+    assert cache.get(key) == 101
+
+
+@pytest.mark.django_db
+def test_a_change_inside_a_transaction_steps_the_counts_now_and_once_committed(
+    kept_counts, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    key = f"worklists:counts-generation:{user.pk}"
+    cache.set(key, 100)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        worklists.forget_counts(user)
+        assert cache.get(key) == 101
+
+    assert cache.get(key) == 102
