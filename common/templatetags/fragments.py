@@ -7,11 +7,13 @@ each some dozens of tags drawn anew on every page.
 A fragment must depend on nothing but its values, the language and the URLs: never a
 CSRF token or a user's name. A value that is None draws it afresh and keeps nothing.
 Kept for the process's life: words and URLs change only with a release, which starts
-new processes."""
+new processes (and in development, where `runserver` reloads an edited template or
+catalogue without one, when it says a file changed)."""
 
 from django import template
 from django.urls import get_script_prefix
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 register = template.Library()
 
@@ -19,6 +21,13 @@ register = template.Library()
 # criteria people use are far fewer.
 _drawn: dict[tuple, str] = {}
 MAX_KEPT = 500
+
+
+def forget_drawn(**kwargs) -> None:
+    _drawn.clear()
+
+
+file_changed.connect(forget_drawn, dispatch_uid="fragments.forget_drawn")
 
 
 class FragmentNode(template.Node):

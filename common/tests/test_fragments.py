@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import set_script_prefix
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from common.templatetags import fragments
 
@@ -76,6 +77,14 @@ def test_a_full_store_is_emptied_before_the_next_is_kept(counter, monkeypatch):
 
     assert len(fragments._drawn) == 1
     assert drawn(counter, role="c") == "3 Sign out /tickets/"
+
+
+def test_an_edited_file_in_development_draws_them_all_again(counter, tmp_path):
+    drawn(counter)
+
+    file_changed.send(sender=None, file_path=tmp_path / "base.html")  # what runserver sends
+
+    assert drawn(counter) == "2 Sign out /tickets/"
 
 
 def test_a_fragment_needs_a_quoted_name():
