@@ -299,7 +299,7 @@ class TicketFilter(django_filters.FilterSet):
     def drawn_as(self) -> str | None:
         """What the form's fields, as drawn, depend on besides the language and whether
         the user handles tickets: the list draws them once a process for each
-        (common/templatetags/fragments.py), a tenth of its time. None where they depend
+        (common/templatetags/fragments.py), a tenth to a fifth of its CPU. None where they depend
         on more: an organisation given by id (shown by its name, if this user may
         filter by it); and a search, each its own."""
         if self.data.get("q") or _is_id(str(self.data.get("organisation") or "")):

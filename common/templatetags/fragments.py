@@ -1,5 +1,5 @@
 """`{% fragment "name" value... %}...{% endfragment %}`: a part of a page drawn once a
-process for each language and each set of the values named, then copied as drawn. For
+process for each language, URLconf and set of the values named, then copied as drawn. For
 what many pages repeat and what depends on little: the menu (the same for everyone of
 one role), the list's filter fields (the same for the same criteria and configuration),
 each some dozens of tags drawn anew on every page.
@@ -11,13 +11,14 @@ new processes (and in development, where `runserver` reloads an edited template 
 catalogue without one, when it says a file changed)."""
 
 from django import template
-from django.urls import get_script_prefix
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.autoreload import file_changed
 
 register = template.Library()
 
-# (name, language, script prefix, values...) -> the HTML drawn. Emptied when full: the
+# (name, language, script prefix, URLconf, values...) -> the HTML drawn. Emptied when full: the
 # criteria people use are far fewer.
 _drawn: dict[tuple, str] = {}
 MAX_KEPT = 500
@@ -40,7 +41,8 @@ class FragmentNode(template.Node):
         values = [value.resolve(context) for value in self.values]
         if None in values:  # the caller knows no key for what it draws: drawn afresh
             return self.nodelist.render(context)
-        key = (self.name, translation.get_language(), get_script_prefix(), *map(str, values))
+        urls = get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)
+        key = (self.name, translation.get_language(), *urls, *map(str, values))
         html = _drawn.get(key)
         if html is None:
             html = self.nodelist.render(context)

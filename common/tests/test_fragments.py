@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
-from django.urls import set_script_prefix
+from django.urls import include, path, set_script_prefix, set_urlconf
 from django.utils import translation
 from django.utils.autoreload import file_changed
 
@@ -15,6 +15,12 @@ DRAWN = Template(
     '{% load fragments i18n %}{% fragment "test" role %}'
     "{{ counter.next }} {% translate 'Sign out' %} {% url 'tickets:list' %}{% endfragment %}"
 )
+
+
+class UnderDesk:
+    """Another URLconf: the site under /desk/."""
+
+    urlpatterns = [path("desk/", include("helpdesk_site.urls"))]
 
 
 class Counter:
@@ -62,6 +68,15 @@ def test_a_site_under_a_path_has_its_own(counter):
         assert drawn(counter) == "2 Sign out /desk/tickets/"
     finally:
         set_script_prefix("/")
+
+
+def test_other_urls_have_their_own(counter):
+    drawn(counter)
+    set_urlconf(UnderDesk)
+    try:
+        assert drawn(counter) == "2 Sign out /desk/tickets/"
+    finally:
+        set_urlconf(None)
 
 
 def test_a_value_of_none_draws_it_each_time_and_keeps_nothing(counter):
