@@ -68,6 +68,16 @@ def _no_configuration_kept():
     configuration.forget()
 
 
+@pytest.fixture(autouse=True)
+def _no_fragments_kept():
+    """Each test starts without the page parts a process keeps drawn
+    (common/templatetags/fragments.py): an earlier test's menu or filter fields were
+    drawn from rows that are gone."""
+    from common.templatetags import fragments
+
+    fragments.forget_drawn()
+
+
 @pytest.fixture
 def tesk(db):
     return OrganisationFactory(name="TESK", kind=OrganisationKind.CONFEDERATION)

@@ -25,6 +25,7 @@ MAX_KEPT = 500
 
 
 def forget_drawn(**kwargs) -> None:
+    """Draw every fragment afresh from now on (a file changed; a test's rows are gone)."""
     _drawn.clear()
 
 

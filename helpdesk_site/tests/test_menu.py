@@ -3,17 +3,9 @@ and language (common/templatetags/fragments.py), never another role's."""
 
 import re
 
-import pytest
-
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
-from common.templatetags import fragments
 from tickets.records import ParentKind, ParentRecord
-
-
-@pytest.fixture(autouse=True)
-def nothing_drawn_before():
-    fragments._drawn.clear()
 
 
 def menu(client, user) -> list[str]:

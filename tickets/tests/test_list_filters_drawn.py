@@ -2,15 +2,8 @@
 configuration (TicketFilter.drawn_as, common/templatetags/fragments.py): what they
 showed one user never shows to another whom it does not fit."""
 
-import pytest
-
 from categories.tests.factories import CategoryFactory
 from common.templatetags import fragments
-
-
-@pytest.fixture(autouse=True)
-def nothing_drawn_before():
-    fragments._drawn.clear()
 
 
 def page(client, user, query="") -> str:
