@@ -52,10 +52,13 @@ def site_backends() -> list[int]:
 
 
 def drop_site_connections() -> int:
-    """What a database restart or a network cut does to the site: its connections end."""
+    """What a database restart or a network cut does to the site: its connections end.
+    Waits (up to 5 s) until each has ended, as after a restart: without the time-out,
+    pg_terminate_backend only signals, and the site's next request could come before
+    the server had said anything on the connection."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
             " WHERE application_name = %s AND datname = %s",
             [APPLICATION_NAME, connection.settings_dict["NAME"]],
         )
