@@ -25,12 +25,14 @@ SOURCES = {
     "{% endfor %}",
     "included": '{% include "plain" %}|{% include "as" %}',
     "signs unescaped": '{% autoescape off %}{% include "signs" %}{% endautoescape %}',
+    "switched": '{% load i18n %}{% translate "Sign out" %}|'
+    '{% language "tr" %}{% include "plain" %}{% endlanguage %}',
     "filtered": '{% load i18n %}{% translate "Sign out"|upper %}',
     "variable": "{% load i18n %}{% translate words %}",
     "noop": '{% load i18n %}{% translate "Sign out" noop %}',
     "variable context": '{% load i18n %}{% translate "May" context which %}',
 }
-KEPT = {"plain", "trans", "as", "context", "signs", "unescaped", "nested"}
+KEPT = {"plain", "trans", "as", "context", "signs", "unescaped", "nested", "switched"}
 
 
 def engine(kept: bool) -> Engine:
@@ -58,6 +60,14 @@ def test_a_kept_translation_follows_the_page_s_escaping():
     for name in ["signs", "signs unescaped", "signs"]:
         assert drawn(kept, name, "en") == drawn(djangos, name, "en")
     assert drawn(kept, "signs unescaped", "en") == "100% <b>&"
+
+
+def test_a_page_that_switches_language_midway_gets_each_part_in_its_own():
+    """As a notice is written in each recipient's language: the same node, two languages."""
+    kept = engine(kept=True)
+    assert drawn(kept, "plain", "en") == "Sign out"
+    assert drawn(kept, "switched", "en") == "Sign out|Çıkış"
+    assert drawn(kept, "switched", "fa") == drawn(engine(kept=False), "switched", "fa")
 
 
 @pytest.mark.parametrize("name", SOURCES)
