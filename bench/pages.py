@@ -10,8 +10,9 @@ page over HTTP on one kept-alive connection: a warm-up, then median, p95 and p99
 Each page's SQL queries are counted in this process through Django's test client, and
 the three slowest queries of all are explained. Then every sort the list offers, both
 directions, for each role (the median of a few requests each: the worst is what the
-table is for). The results go to a JSON file that `bench/report.py` turns into
-docs/benchmarks.md.
+table is for). With --flames DIR, a flame graph of a handler's list and of a member's
+ticket page, drawn by py-spy from gunicorn's workers (FLAMES). The results go to a JSON
+file that `bench/report.py` turns into docs/benchmarks.md.
 """
 
 import argparse
@@ -20,6 +21,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -88,6 +90,12 @@ FILING = ("filing (POST)", "oda")
 SORTS = [f"{d}{name}" for name in TicketFilter.base_filters["sort"].param_map for d in ("", "-")]
 SORT_ROLES = ("oda", "bursa", "kapasite", "tesk")
 SORT_REQUESTS = 5
+# (page, who, URL, file) of the flame graphs: the pages people open most.
+FLAMES = [
+    ("handler's list (open, my categories)", "kapasite", "/tickets/", "flame-handlers-list.svg"),
+    ("ticket page (member)", "oda", "/tickets/{ticket}/", "flame-members-ticket-page.svg"),
+]
+FLAME_REQUESTS = 500
 
 
 def free_port() -> int:
@@ -207,6 +215,31 @@ def time_filing(browser, requests, warm_up) -> dict:
     return percentiles(timings)
 
 
+def flame(server, browser, url, path: Path) -> bool:
+    """Draws where gunicorn's workers spend their CPU over FLAME_REQUESTS requests of
+    `url` into the SVG file `path`: py-spy samples them meanwhile, a thousand times a
+    second. A worker waiting, for PostgreSQL or for a request, is not sampled. False,
+    with the reason said, when py-spy is missing or may not read the workers."""
+    spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if spy is None:
+        print("no py-spy (scripts/setup.sh dev installs it): no flame graph", file=sys.stderr)
+        return False
+    for _ in range(10):
+        browser.request("GET", url)
+    command = [spy, "record", "--pid", str(server.pid), "--subprocesses", "--rate", "1000"]
+    command += ["--format", "flamegraph", "--output", str(path)]
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603 - our own command line
+    time.sleep(1)  # attached to every worker before the first request
+    for _ in range(FLAME_REQUESTS):
+        browser.request("GET", url)
+    recorder.send_signal(signal.SIGINT)  # py-spy writes the graph when interrupted
+    _, said = recorder.communicate(timeout=60)
+    if not path.exists():
+        print(f"py-spy drew no flame graph: {said.decode().strip()}", file=sys.stderr)
+        return False
+    return True
+
+
 def count_queries(username, url) -> tuple[int, list[dict]]:
     client = Client()
     client.force_login(User.objects.get(username=username))
@@ -230,6 +263,7 @@ def main():
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--warm-up", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--flames", type=Path, help="a directory for the flame graphs")
     args = parser.parse_args()
     name = settings.DATABASES["default"]["NAME"]
     if connection.vendor != "postgresql" or "bench" not in name:
@@ -304,6 +338,12 @@ def main():
             }
             for seconds, sql, page in slow[:3]
         ]
+        results["flames"] = []
+        for page, who, url, name in FLAMES if args.flames else []:
+            path = (args.flames / name).resolve()
+            if flame(server, Browser(port, who), url.format(**values), path):
+                drawn = {"page": page, "who": who, "requests": FLAME_REQUESTS}
+                results["flames"].append({**drawn, "path": str(path)})
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -139,6 +139,28 @@ def slowest(result: dict) -> list[str]:
     return lines
 
 
+def flames(result: dict, report: Path) -> list[str]:
+    """The flame graphs `bench/pages.py --flames` drew, as images beside the report."""
+    if not result.get("flames"):
+        return []
+    lines = [
+        f"### Where the workers' CPU goes at {result['tickets']:,} tickets",
+        "",
+        "Flame graphs drawn by py-spy, which sampled gunicorn's workers a thousand times",
+        "a second while one user requested the page again and again. Each box is a",
+        "function, as wide as its share of the samples, above the function that called",
+        "it. A worker waiting for PostgreSQL is not sampled: the SQL shows only as the",
+        "Python that builds the queries and reads their rows (its own time is in the",
+        "plans below). Opened on their own, the SVG files zoom on a click and search.",
+        "",
+    ]
+    for drawn in result["flames"]:
+        image = os.path.relpath(drawn["path"], report.resolve().parent)
+        title = f"{drawn['page']} ({drawn['who']}), {drawn['requests']} requests"
+        lines += [f"{title}:", "", f"![{title}]({image})", ""]
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("results", nargs="+", type=Path)
@@ -168,7 +190,8 @@ def main():
     if len(results) > 1:
         lines += ["## Growth", "", *ratio_table(results[0], results[-1])]
     lines += ["## Sorts", "", *(line for result in results for line in sorts_table(result))]
-    lines += ["## Where the time goes", "", *slowest(results[-1])]
+    lines += ["## Where the time goes", "", *flames(results[-1], args.out)]
+    lines += slowest(results[-1])
     lines += kept_section(args.out)
     args.out.write_text("\n".join(lines))
     print(f"Wrote {args.out}")

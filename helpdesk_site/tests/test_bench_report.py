@@ -51,3 +51,21 @@ def test_the_sorts_table_gives_each_role_a_column_and_its_worst_sort():
     assert "| -assignee | 950.2 | 18.0 |" in lines
     assert "| **worst** | 950.2 | 20.5 |" in lines
     assert report.sorts_table({"tickets": 1000}) == []  # a result from before sorts
+
+
+def test_the_flame_graphs_are_images_beside_the_report(tmp_path):
+    drawn = tmp_path / "docs" / "flame-list.svg"
+    result = {
+        "tickets": 1_000_000,
+        "flames": [
+            {"page": "handler's list", "who": "kapasite", "requests": 500, "path": str(drawn)}
+        ],
+    }
+
+    lines = report.flames(result, tmp_path / "docs" / "benchmarks.md")
+
+    assert lines[0] == "### Where the workers' CPU goes at 1,000,000 tickets"
+    title = "handler's list (kapasite), 500 requests"
+    assert f"![{title}](flame-list.svg)" in lines
+    assert report.flames({"tickets": 1000, "flames": []}, tmp_path / "b.md") == []
+    assert report.flames({"tickets": 1000}, tmp_path / "b.md") == []  # a result from before
