@@ -156,7 +156,7 @@ def flames(result: dict, report: Path) -> list[str]:
     ]
     for drawn in result["flames"]:
         image = os.path.relpath(drawn["path"], report.resolve().parent)
-        title = f"{drawn['page']} ({drawn['who']}), {drawn['requests']} requests"
+        title = f"{drawn['page']}, as {drawn['who']}, {drawn['requests']} requests"
         lines += [f"{title}:", "", f"![{title}]({image})", ""]
     return lines
 
@@ -176,7 +176,9 @@ def main():
         "requested over HTTP on one kept-alive connection, after a warm-up; the site",
         "runs under gunicorn with `deploy/gunicorn.conf.py` on PostgreSQL, with `DEBUG=0`,",
         f"its cache and sessions in {results[-1].get('cache', 'the database')}.",
-        "Query counts are taken through Django's test client on the same data.",
+        "A streamed export's first byte is timed with each export alone, 0.1 s after",
+        "the last was read whole. Query counts are taken through Django's test client",
+        "on the same data.",
         "",
         "## Machine",
         "",

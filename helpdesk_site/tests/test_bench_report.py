@@ -65,7 +65,7 @@ def test_the_flame_graphs_are_images_beside_the_report(tmp_path):
     lines = report.flames(result, tmp_path / "docs" / "benchmarks.md")
 
     assert lines[0] == "### Where the workers' CPU goes at 1,000,000 tickets"
-    title = "handler's list (kapasite), 500 requests"
+    title = "handler's list, as kapasite, 500 requests"
     assert f"![{title}](flame-list.svg)" in lines
     assert report.flames({"tickets": 1000, "flames": []}, tmp_path / "b.md") == []
     assert report.flames({"tickets": 1000}, tmp_path / "b.md") == []  # a result from before
