@@ -90,11 +90,11 @@ FILING = ("filing (POST)", "oda")
 SORTS = [f"{d}{name}" for name in TicketFilter.base_filters["sort"].param_map for d in ("", "-")]
 SORT_ROLES = ("oda", "bursa", "kapasite", "tesk")
 SORT_REQUESTS = 5
-# (page, who, URL, file) of the flame graphs: the pages people open most.
-FLAMES = [
-    ("handler's list (open, my categories)", "kapasite", "/tickets/", "flame-handlers-list.svg"),
-    ("ticket page (member)", "oda", "/tickets/{ticket}/", "flame-members-ticket-page.svg"),
-]
+# The pages of PAGES drawn as flame graphs, and their files: the pages people open most.
+FLAMES = {
+    "handler's list (open, my categories)": "flame-handlers-list.svg",
+    "ticket page (member)": "flame-members-ticket-page.svg",
+}
 FLAME_REQUESTS = 500
 
 
@@ -261,8 +261,10 @@ def draw_flames(directory: Path, values: dict) -> list[dict]:
     server = serve(port, workers="1")
     drawn = []
     try:
-        for page, who, url, name in FLAMES:
-            path = (directory / name).resolve()
+        for page, who, url in PAGES:
+            if page not in FLAMES:
+                continue
+            path = (directory / FLAMES[page]).resolve()
             if flame(server, Browser(port, who), url.format(**values), path):
                 drawn.append(
                     {"page": page, "who": who, "requests": FLAME_REQUESTS, "path": str(path)}
